@@ -1,0 +1,32 @@
+"""tokvec: tokens and embeddings, exact and fast.
+
+>>> import tokvec
+>>> tok = tokvec.load("gpt2")
+>>> tok.encode("Hello world").ids.tolist()
+[15496, 995]
+"""
+
+from .errors import FormatError, SpecialTokenError, TokvecError, TokvecFileError, UnknownNameError, UnknownTokenError
+from .tokens.encoding import Encoding, EncodingBatch
+from .tokens.models.bpe import BytePairModel
+from .tokens.pipeline import Tokenizer
+from .tokens.pre_tokenizers import SplitPattern
+from .tokens.presets import load, presets
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BytePairModel",
+    "Encoding",
+    "EncodingBatch",
+    "FormatError",
+    "SpecialTokenError",
+    "SplitPattern",
+    "Tokenizer",
+    "TokvecError",
+    "TokvecFileError",
+    "UnknownNameError",
+    "UnknownTokenError",
+    "load",
+    "presets",
+]

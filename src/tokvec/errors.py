@@ -1,0 +1,43 @@
+"""Errors raised by tokvec: each one says what went wrong, where, and how to fix it.
+
+Every error is a :class:`TokvecError` and also the builtin that fits, so
+``except ValueError`` keeps working for callers that do not know tokvec.
+
+>>> try:
+...     raise FormatError("merges.txt line 3: expected two tokens")
+... except ValueError as e:
+...     print(e)
+merges.txt line 3: expected two tokens
+"""
+
+from __future__ import annotations
+
+
+class TokvecError(Exception):
+    """Base class of every error tokvec raises on purpose."""
+
+
+class FormatError(TokvecError, ValueError):
+    """A file or string is not in the format it claims to be."""
+
+
+class SpecialTokenError(TokvecError, ValueError):
+    """Text contains a special token that the caller did not allow."""
+
+
+class UnknownNameError(TokvecError, KeyError):
+    """A name (preset, pattern, token) is not known; the message lists the valid ones."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownTokenError(TokvecError, KeyError):
+    """A token id or string is not in the vocabulary."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class TokvecFileError(TokvecError, OSError):
+    """A file cannot be read or written."""

@@ -1,0 +1,243 @@
+"""A numba scanner for the split patterns of GPT-2 (r50k), cl100k, o200k and Llama-3.
+
+The scanner returns, for a start position, where the regex match that starts there ends. It follows
+the regex semantics exactly (leftmost alternative first, greedy quantifiers with backtracking, the
+possessive forms of tiktoken's current patterns); :mod:`tokvec.reference.pretokenize` runs the regexes
+themselves and the tests check that both agree. Every position begins a match (each pattern covers
+letters, numbers, whitespace and "everything else"), so pieces tile the text.
+
+Character classes come from ``cls``: uint8[0x110000], one byte of bit flags per code point
+(:mod:`tokvec.tokens.unicode`). Performance notes: decoding UTF-8 on the fly is faster than a
+UTF-32 copy of the text (one pass, no 4x buffer); bytes 0x0A and 0x0D never occur inside a
+multi-byte sequence, so newline searches scan bytes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .utf8 import decode_at
+
+# class bits (tools/gen_unicode_classes.py)
+LETTER = 1  # \p{L}
+NUMBER = 2  # \p{N}
+SPACE = 4  # \s
+UPPERISH = 8  # [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]
+LOWERISH = 16  # [\p{Ll}\p{Lm}\p{Lo}\p{M}]
+
+# grammar ids
+R50K = 0
+CL100K = 1
+O200K = 2
+LLAMA3 = 3
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _class_at(b, i, cls):  # pragma: no cover - compiled
+    cp, w = decode_at(b, i)
+    return cls[cp], w
+
+
+@njit(cache=True, nogil=True)
+def _run(b, i, n, cls, bits):  # pragma: no cover - compiled
+    """End of the run of characters, from ``i``, whose class has any of ``bits``."""
+    while i < n:
+        c, w = _class_at(b, i, cls)
+        if (c & bits) == 0:
+            break
+        i += w
+    return i
+
+
+@njit(cache=True, nogil=True)
+def _punct_run(b, i, n, cls):  # pragma: no cover - compiled
+    """End of the run of ``[^\\s\\p{L}\\p{N}]`` characters from ``i``."""
+    while i < n:
+        c, w = _class_at(b, i, cls)
+        if (c & (LETTER | NUMBER | SPACE)) != 0:
+            break
+        i += w
+    return i
+
+
+@njit(cache=True, nogil=True)
+def _fold(x, insensitive):  # pragma: no cover - compiled
+    """Lower-case an ASCII byte when ``insensitive``."""
+    if insensitive and 65 <= x <= 90:
+        return x + 32
+    return x
+
+
+@njit(cache=True, nogil=True)
+def contraction_length(b, i, n, insensitive):  # pragma: no cover - compiled
+    """Length of ``'s|'t|'re|'ve|'m|'ll|'d`` at ``b[i]`` (0 if none).
+
+    subtle: with ``(?i:...)`` the Rust regex engine folds U+017F LATIN SMALL LETTER LONG S
+    (bytes C5 BF) to ``s``; tools/gen_unicode_classes.py checks that no other fold applies.
+    """
+    if b[i] != 39 or i + 1 >= n:
+        return 0
+    x = _fold(b[i + 1], insensitive)
+    if x == 115 or x == 116 or x == 100 or x == 109:  # s t d m
+        return 2
+    if insensitive and b[i + 1] == 0xC5 and i + 2 < n and b[i + 2] == 0xBF:
+        return 3
+    if i + 2 < n:
+        y = _fold(b[i + 2], insensitive)
+        if (x == 108 and y == 108) or (x == 118 and y == 101) or (x == 114 and y == 101):  # ll ve re
+            return 3
+    return 0
+
+
+@njit(cache=True, nogil=True)
+def _o200k_upper_lower(b, s, n, cls):  # pragma: no cover - compiled
+    """``[UPPERISH]*[LOWERISH]+`` from ``s`` with backtracking; its end or -1."""
+    last_lower_end = -1
+    j = s
+    while j < n:
+        c, w = _class_at(b, j, cls)
+        if (c & UPPERISH) == 0:
+            break
+        if (c & LOWERISH) != 0:
+            last_lower_end = j + w
+        j += w
+    if j < n:
+        c, w = _class_at(b, j, cls)
+        if (c & LOWERISH) != 0:
+            return _run(b, j, n, cls, LOWERISH)
+    # subtle: backtracking gives the rightmost LOWERISH character inside the UPPERISH run
+    return last_lower_end
+
+
+@njit(cache=True, nogil=True)
+def _o200k_upper_then_lower(b, s, n, cls):  # pragma: no cover - compiled
+    """``[UPPERISH]+[LOWERISH]*`` from ``s``; its end or -1."""
+    if s >= n:
+        return -1
+    c, w = _class_at(b, s, cls)
+    if (c & UPPERISH) == 0:
+        return -1
+    j = _run(b, s, n, cls, UPPERISH)
+    return _run(b, j, n, cls, LOWERISH)
+
+
+@njit(cache=True, nogil=True)
+def _o200k_word(b, i, n, cls):  # pragma: no cover - compiled
+    """The two word alternatives of o200k, prefix tried first; end or -1."""
+    cp, w = decode_at(b, i)
+    c = cls[cp]
+    prefix = (c & (LETTER | NUMBER)) == 0 and cp != 10 and cp != 13
+    e = -1
+    if prefix and i + w < n:
+        e = _o200k_upper_lower(b, i + w, n, cls)
+    if e < 0:
+        e = _o200k_upper_lower(b, i, n, cls)
+    if e < 0 and prefix:
+        e = _o200k_upper_then_lower(b, i + w, n, cls)
+    if e < 0:
+        e = _o200k_upper_then_lower(b, i, n, cls)
+    if e < 0:
+        return -1
+    if e < n and b[e] == 39:
+        e += contraction_length(b, e, n, True)
+    return e
+
+
+@njit(cache=True, nogil=True)
+def piece_end(b, i, n, cls, grammar):  # pragma: no cover - compiled
+    """Return the end of the pattern match that starts at byte ``i``.
+
+    b: uint8[>=n] UTF-8 text; i: start (a character boundary, < n); n: end of the text;
+    cls: uint8[0x110000] class bits; grammar: R50K, CL100K, O200K or LLAMA3.
+    """
+    cp, w = decode_at(b, i)
+    c = cls[cp]
+    if grammar == O200K:
+        e = _o200k_word(b, i, n, cls)
+        if e >= 0:
+            return e
+    elif cp == 39:
+        k = contraction_length(b, i, n, grammar != R50K)
+        if k > 0:
+            return i + k
+    if grammar == R50K:
+        j, cj = i, c
+        if cp == 32 and i + 1 < n:
+            cj, _ = _class_at(b, i + 1, cls)
+            j = i + 1
+        if (cj & LETTER) != 0:
+            return _run(b, j, n, cls, LETTER)
+        if (cj & NUMBER) != 0:
+            return _run(b, j, n, cls, NUMBER)
+        if (cj & SPACE) == 0:
+            return _punct_run(b, j, n, cls)
+    else:
+        if grammar != O200K:
+            if (c & LETTER) != 0:
+                return _run(b, i, n, cls, LETTER)
+            if (c & NUMBER) == 0 and cp != 10 and cp != 13 and i + w < n:
+                c2, _ = _class_at(b, i + w, cls)
+                if (c2 & LETTER) != 0:
+                    return _run(b, i + w, n, cls, LETTER)
+        if (c & NUMBER) != 0:
+            j = i
+            for _ in range(3):
+                if j >= n:
+                    break
+                cj, wj = _class_at(b, j, cls)
+                if (cj & NUMBER) == 0:
+                    break
+                j += wj
+            return j
+        j = i
+        if cp == 32 and i + 1 < n:
+            j = i + 1
+        cj, _ = _class_at(b, j, cls)
+        if (cj & (LETTER | NUMBER | SPACE)) == 0:
+            j = _punct_run(b, j, n, cls)
+            while j < n and (b[j] == 10 or b[j] == 13 or (grammar == O200K and b[j] == 47)):
+                j += 1
+            return j
+    return _space_end(b, i, n, cls, grammar)
+
+
+@njit(cache=True, nogil=True)
+def _space_end(b, i, n, cls, grammar):  # pragma: no cover - compiled
+    """The whitespace alternatives, from ``i`` (a whitespace character)."""
+    j = i
+    last = i
+    while j < n:
+        c, w = _class_at(b, j, cls)
+        if (c & SPACE) == 0:
+            break
+        last = j
+        j += w
+    if j == i:  # not whitespace: cannot happen for the four grammars; never loop forever
+        _, w = decode_at(b, i)
+        return i + w
+    if j == n and (grammar == R50K or grammar == CL100K):  # \s++$
+        return n
+    if grammar != R50K:  # \s*[\r\n]+ : up to the last newline of the run
+        p = j - 1
+        while p >= i:
+            if b[p] == 10 or b[p] == 13:
+                return p + 1
+            p -= 1
+    if j < n and last > i:  # \s+(?!\S) leaves the last character for the next word
+        return last
+    return j  # one character (\s), or the whole run at the end of the text
+
+
+@njit(cache=True, nogil=True)
+def split_bounds(b, lo, hi, cls, grammar):  # pragma: no cover - compiled
+    """Return int64[k+1], the boundaries of the k pieces of ``b[lo:hi]`` (absolute offsets)."""
+    out = np.empty(hi - lo + 1, dtype=np.int64)
+    k = 0
+    out[0] = lo
+    i = lo
+    while i < hi:
+        i = piece_end(b, i, hi, cls, grammar)
+        k += 1
+        out[k] = i
+    return out[: k + 1].copy()

@@ -1,0 +1,1 @@
+"""The tokenizer pipeline: pre-tokenizer, model, special tokens, decoder."""

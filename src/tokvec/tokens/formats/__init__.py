@@ -1,0 +1,1 @@
+"""Readers and writers of the tokenizer files people already have."""

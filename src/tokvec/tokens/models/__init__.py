@@ -1,0 +1,1 @@
+"""Tokenizer models: the step that turns one pre-tokenized piece into token ids."""

@@ -1,0 +1,220 @@
+"""Tokenizer: split pattern + byte-level BPE model + special tokens, immutable once built.
+
+>>> import tokvec
+>>> tok = tokvec.load("cl100k_base")
+>>> tok.encode("hello world").ids.tolist()
+[15339, 1917]
+>>> tok.decode([15339, 1917])
+'hello world'
+>>> tok.encode("<|endoftext|>", allowed_special="all").ids.tolist()
+[100257]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from ..errors import TokvecError, UnknownTokenError
+from ..kernels.bpe import encode_docs, gather_bytes
+from . import specials as sp
+from .byte_level import bytes_to_str
+from .encoding import Encoding, EncodingBatch
+from .models.bpe import BytePairModel
+from .pre_tokenizers import SplitPattern
+from .unicode import class_table
+
+
+def to_utf8(text: str) -> bytes:
+    """Encode ``text`` as UTF-8; lone surrogates become U+FFFD, as tiktoken does."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode("utf-8")
+    except AttributeError:
+        raise TokvecError(f"expected text (str), got {type(text).__name__}") from None
+
+
+@dataclass(frozen=True, eq=False)
+class Tokenizer:
+    """A byte-level BPE tokenizer with tiktoken semantics (build with :func:`tokvec.load`)."""
+
+    name: str
+    model: BytePairModel
+    pattern: SplitPattern
+    special_tokens: Mapping[str, int] = field(default_factory=dict)
+    _decode_tables: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "special_tokens", MappingProxyType(dict(self.special_tokens)))
+        extra = {t.encode("utf-8"): i for t, i in self.special_tokens.items()}
+        clash = [i for i in extra.values() if i < self.model.vocab_size and self.model.present[i]]
+        if clash:
+            raise TokvecError(f"special token id {clash[0]} is already an ordinary token of {self.name}")
+        object.__setattr__(self, "_decode_tables", self.model.with_extra_tokens(extra))
+
+    # ----------------------------------------------------------------- encoding
+    def encode(
+        self, text: str, *, allowed_special: sp.AllowedSpecial = frozenset(), disallowed_special: sp.AllowedSpecial = "all"
+    ) -> Encoding:
+        """Encode ``text``; special tokens follow tiktoken (disallowed ones raise :class:`SpecialTokenError`)."""
+        allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
+        sp.check_disallowed(text, deny)
+        return self._encode_with_specials(text, allow)
+
+    def encode_ordinary(self, text: str) -> Encoding:
+        """Encode ``text`` treating special-token text as ordinary text (fastest)."""
+        data = to_utf8(text)
+        ids, offsets, _ = self._run(np.frombuffer(data, dtype=np.uint8), np.array([0, len(data)], dtype=np.int64))
+        return Encoding(ids, offsets, self)
+
+    def encode_batch(
+        self,
+        texts: Iterable[str],
+        *,
+        num_threads: int | None = None,
+        allowed_special: sp.AllowedSpecial = frozenset(),
+        disallowed_special: sp.AllowedSpecial = "all",
+    ) -> EncodingBatch:
+        """Encode many texts on ``num_threads`` threads (default: all cores); the GIL is released."""
+        texts = list(texts)
+        allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
+        for t in texts:
+            sp.check_disallowed(t, deny)
+        allow_re = sp.special_regex(allow)
+        if allow_re is not None and any(allow_re.search(t) for t in texts):
+            encs = [self._encode_with_specials(t, allow) for t in texts]
+            return _batch_of(encs, self)
+        datas = [to_utf8(t) for t in texts]
+        lengths = np.fromiter((len(d) for d in datas), dtype=np.int64, count=len(datas))
+        doc_bounds = np.zeros(len(datas) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=doc_bounds[1:])
+        buf = np.frombuffer(b"".join(datas), dtype=np.uint8)
+        threads = max(1, min(num_threads or os.cpu_count() or 1, len(datas)))
+        if threads == 1:
+            ids, offsets, counts = self._run(buf, doc_bounds)
+        else:
+            ids, offsets, counts = self._run_threads(buf, doc_bounds, threads)
+        bounds = np.zeros(len(datas) + 1, dtype=np.int64)
+        np.cumsum(counts, out=bounds[1:])
+        return EncodingBatch(ids, offsets, bounds, self)
+
+    def _run(self, buf: np.ndarray, doc_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        m = self.model
+        if self.pattern.grammar >= 0:
+            pieces = doc_bounds[:1]
+        else:
+            pieces = _custom_bounds(self.pattern, buf, doc_bounds)
+        ids, offsets, counts = encode_docs(
+            buf, doc_bounds, class_table(), self.pattern.grammar, pieces,
+            m.byte_ids, m.tok_bytes, m.tok_off, m.slots, m.keys, m.prio, m.res, m.whole_first,
+        )  # fmt: skip
+        ids.flags.writeable = False
+        offsets.flags.writeable = False
+        return ids, offsets, counts
+
+    def _run_threads(self, buf: np.ndarray, doc_bounds: np.ndarray, threads: int):
+        # split documents into 4 chunks per thread of about equal bytes (balances long documents)
+        n_docs = len(doc_bounds) - 1
+        targets = np.linspace(0, doc_bounds[-1], 4 * threads + 1)[1:-1]
+        cuts = np.unique(np.concatenate([[0], np.searchsorted(doc_bounds, targets), [n_docs]]))
+        with ThreadPoolExecutor(threads) as pool:
+            parts = list(pool.map(lambda k: self._run(buf, doc_bounds[cuts[k] : cuts[k + 1] + 1]), range(len(cuts) - 1)))
+        ids = np.concatenate([p[0] for p in parts])
+        offsets = np.concatenate([p[1] for p in parts])
+        counts = np.concatenate([p[2] for p in parts])
+        ids.flags.writeable = False
+        offsets.flags.writeable = False
+        return ids, offsets, counts
+
+    def _encode_with_specials(self, text: str, allow: frozenset[str]) -> Encoding:
+        pattern = sp.special_regex(allow)
+        if pattern is None or pattern.search(text) is None:
+            return self.encode_ordinary(text)
+        id_parts: list[np.ndarray] = []
+        off_parts: list[np.ndarray] = []
+        pos_chars = 0
+        pos_bytes = 0
+        for m in pattern.finditer(text):
+            for segment, special in ((text[pos_chars : m.start()], None), (m.group(), m.group())):
+                data = to_utf8(segment)
+                if special is not None:
+                    id_parts.append(np.array([self.special_tokens[special]], dtype=np.int32))
+                    off_parts.append(np.array([[pos_bytes, pos_bytes + len(data)]], dtype=np.int64))
+                elif data:
+                    enc = self.encode_ordinary(segment)
+                    id_parts.append(enc.ids)
+                    off_parts.append(enc.offsets + pos_bytes)
+                pos_bytes += len(data)
+            pos_chars = m.end()
+        tail = self.encode_ordinary(text[pos_chars:])
+        ids = np.concatenate(id_parts + [tail.ids])
+        offsets = np.concatenate(off_parts + [tail.offsets + pos_bytes])
+        ids.flags.writeable = False
+        offsets.flags.writeable = False
+        return Encoding(ids, offsets, self)
+
+    # ----------------------------------------------------------------- decoding
+    def decode_bytes(self, ids: Sequence[int] | np.ndarray | Encoding) -> bytes:
+        """Return the bytes of ``ids`` joined (special tokens as their text)."""
+        arr = np.asarray(ids.ids if isinstance(ids, Encoding) else ids, dtype=np.int64).ravel()
+        tok_bytes, tok_off, present = self._decode_tables
+        if len(arr) and (arr.min() < 0 or arr.max() >= len(present) or not present[arr].all()):
+            bad = next(int(i) for i in arr if not 0 <= i < len(present) or not present[i])
+            raise UnknownTokenError(f"token id {bad} is not in {self.name} (ids run from 0 to {len(present) - 1})")
+        return gather_bytes(arr, tok_bytes, tok_off).tobytes()
+
+    def decode(self, ids: Sequence[int] | np.ndarray | Encoding, *, errors: str = "replace") -> str:
+        """Return the text of ``ids``; bytes that are not valid UTF-8 become U+FFFD (``errors='replace'``)."""
+        return self.decode_bytes(ids).decode("utf-8", errors)
+
+    # ----------------------------------------------------------------- vocabulary
+    @property
+    def vocab_size(self) -> int:
+        """Number of ids, special tokens included (one more than the largest id)."""
+        return len(self._decode_tables[2])
+
+    def id_to_token(self, token_id: int) -> str:
+        """Spell ``token_id`` as the vocabulary does (``'Ġworld'``; special tokens as their text)."""
+        return self.id_to_token_list([token_id])[0]
+
+    def id_to_token_list(self, ids: Iterable[int]) -> list[str]:
+        """Spell every id of ``ids``."""
+        specials = {i: t for t, i in self.special_tokens.items()}
+        out = []
+        for i in ids:
+            i = int(i)
+            if i in specials:
+                out.append(specials[i])
+            else:
+                out.append(bytes_to_str(self.model.token_bytes(i)))
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"Tokenizer({self.name!r}, {self.model.kind} BPE, {self.vocab_size} ids, pattern={self.pattern.name},"
+            f" {len(self.special_tokens)} special tokens)"
+        )
+
+
+def _custom_bounds(pattern: SplitPattern, buf: np.ndarray, doc_bounds: np.ndarray) -> np.ndarray:
+    """Piece boundaries of every document for a custom (regex) pattern."""
+    out = []
+    for d in range(len(doc_bounds) - 1):
+        lo, hi = int(doc_bounds[d]), int(doc_bounds[d + 1])
+        out.append(pattern.bounds(buf[lo:hi].tobytes())[:-1] + lo)
+    out.append(doc_bounds[-1:])
+    return np.concatenate(out)
+
+
+def _batch_of(encs: list[Encoding], tok: Tokenizer) -> EncodingBatch:
+    bounds = np.zeros(len(encs) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encs], out=bounds[1:])
+    ids = np.concatenate([e.ids for e in encs]) if encs else np.zeros(0, np.int32)
+    offsets = np.concatenate([e.offsets for e in encs]) if encs else np.zeros((0, 2), np.int64)
+    return EncodingBatch(ids, offsets, bounds, tok)

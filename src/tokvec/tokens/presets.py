@@ -1,0 +1,132 @@
+"""Find tokenizers by name (bundled presets) or by path (tiktoken rank files, vocab.json + merges.txt).
+
+>>> load("cl100k_base")
+Tokenizer('cl100k_base', ranks BPE, 100277 ids, pattern=cl100k, 5 special tokens)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from importlib import resources
+
+from ..errors import FormatError, TokvecFileError, UnknownNameError
+from .formats.tiktoken import load_ranks, read_ranks
+from .formats.vocab_merges import load_vocab_merges
+from .models.bpe import BytePairModel
+from .pipeline import Tokenizer
+from .pre_tokenizers import SplitPattern
+
+
+def _llama3_specials() -> dict[str, int]:
+    names = [
+        "<|begin_of_text|>", "<|end_of_text|>", "<|reserved_special_token_0|>", "<|reserved_special_token_1|>",
+        "<|finetune_right_pad_id|>", "<|reserved_special_token_2|>", "<|start_header_id|>", "<|end_header_id|>",
+        "<|eom_id|>", "<|eot_id|>", "<|python_tag|>",
+    ]  # fmt: skip
+    names += [f"<|reserved_special_token_{k}|>" for k in range(3, 256 - len(names) + 3)]
+    return {t: 128000 + k for k, t in enumerate(names)}
+
+
+@dataclass(frozen=True)
+class Known:
+    """A published encoding: its pattern and special tokens (rank files carry neither)."""
+
+    name: str
+    pattern: str
+    specials: dict[str, int]
+    bundled: str | None = None  # file name inside tokvec/data/tokenizers
+
+
+_EOT = "<|endoftext|>"
+KNOWN = {
+    "306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930": Known(
+        "r50k_base", "r50k", {_EOT: 50256}, "r50k_base.tiktoken"
+    ),
+    "94b5ca7dff4d00767bc256fdd1b27e5b17361d7b8a5f968547f9f23eb70d2069": Known("p50k_base", "r50k", {_EOT: 50256}),
+    "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7": Known(
+        "cl100k_base",
+        "cl100k",
+        {_EOT: 100257, "<|fim_prefix|>": 100258, "<|fim_middle|>": 100259, "<|fim_suffix|>": 100260, "<|endofprompt|>": 100276},
+        "cl100k_base.tiktoken",
+    ),
+    "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d": Known(
+        "o200k_base", "o200k", {_EOT: 199999, "<|endofprompt|>": 200018}, "o200k_base.tiktoken"
+    ),
+    "82e9d31979e92ab929cd544440f129d9ecd797b69e327f80f17e1c50d5551b55": Known("llama3", "llama3", _llama3_specials()),
+}
+PRESETS = {k.name: k for k in KNOWN.values() if k.bundled}
+ALIASES = {"gpt2": "r50k_base"}
+
+
+def presets() -> list[str]:
+    """Return the names that :func:`load` finds without a path."""
+    return sorted([*PRESETS, *ALIASES])
+
+
+def load(name_or_path: str | os.PathLike[str], *, pattern: str | None = None, special_tokens: dict[str, int] | None = None) -> Tokenizer:
+    """Load a bundled preset by name, or a tokenizer file by path.
+
+    Paths: a tiktoken rank file (``.tiktoken``, or Llama-3's ``tokenizer.model``), or a GPT-2
+    ``vocab.json`` (its ``merges.txt`` beside it) / a folder holding both. A rank file that is not a
+    published encoding needs ``pattern`` (r50k, cl100k, o200k, llama3, or a regex).
+    """
+    key = os.fspath(name_or_path)
+    if key in ALIASES or key in PRESETS:
+        known = PRESETS[ALIASES.get(key, key)]
+        with resources.files("tokvec.data.tokenizers").joinpath(known.bundled).open("rb") as f:
+            ranks = read_ranks(f, f"bundled {known.bundled}")
+        return _build(key, ranks, known.pattern, known.specials, pattern, special_tokens)
+    if not os.path.exists(key):
+        raise UnknownNameError(
+            f"no preset or file named {key!r}. Presets: {', '.join(presets())}; or give the path of a"
+            " .tiktoken rank file, a tokenizer.model (Llama-3), or vocab.json with merges.txt beside it"
+        )
+    if os.path.isdir(key):
+        return _load_vocab_merges(os.path.join(key, "vocab.json"), os.path.join(key, "merges.txt"), key, pattern)
+    if key.endswith(".json") or key.endswith(".vocab"):
+        merges = _merges_beside(key)
+        return _load_vocab_merges(key, merges, os.path.basename(key), pattern)
+    return _load_rank_file(key, pattern, special_tokens)
+
+
+def _merges_beside(vocab_path: str) -> str:
+    base = vocab_path.rsplit(".", 1)[0]
+    folder = os.path.dirname(vocab_path)
+    for cand in (base + ".merges.txt", base.replace("vocab", "merges") + ".txt", os.path.join(folder, "merges.txt")):
+        if os.path.exists(cand):
+            return cand
+    raise TokvecFileError(f"found no merges.txt beside {vocab_path}; put it in the same folder as merges.txt")
+
+
+def _load_vocab_merges(vocab: str, merges: str, name: str, pattern: str | None) -> Tokenizer:
+    v, m = load_vocab_merges(vocab, merges)
+    model = BytePairModel.from_merges(v, m, source=merges)
+    specials = {t.decode("utf-8"): i for t, i in v.items() if t.startswith(b"<|") and t.endswith(b"|>")}
+    ordinary = {t: i for t, i in v.items() if t.decode("utf-8", "replace") not in specials}
+    model = BytePairModel.from_merges(ordinary, m, source=merges) if specials else model
+    return Tokenizer(name, model, SplitPattern.named(pattern or "r50k"), specials)
+
+
+def _load_rank_file(path: str, pattern: str | None, special_tokens: dict[str, int] | None) -> Tokenizer:
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    if head[:1] in (b"\x0a", b"\x08") and b"\x00" in head:
+        raise FormatError(f"{path} looks like a SentencePiece protobuf model, not a tiktoken rank file")
+    digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
+    known = KNOWN.get(digest)
+    ranks = load_ranks(path)
+    if known is None and pattern is None:
+        raise FormatError(
+            f"{path} is not one of the published encodings, so its split pattern is unknown:"
+            " pass pattern='r50k', 'cl100k', 'o200k', 'llama3' or a regex"
+        )
+    name = known.name if known else os.path.basename(path)
+    return _build(name, ranks, known.pattern if known else "cl100k", known.specials if known else {}, pattern, special_tokens)
+
+
+def _build(name, ranks, default_pattern, default_specials, pattern, special_tokens) -> Tokenizer:
+    split = SplitPattern.named(pattern or default_pattern)
+    specials = default_specials if special_tokens is None else special_tokens
+    return Tokenizer(name, BytePairModel.from_ranks(ranks), split, specials)
