@@ -31,7 +31,7 @@ def open_binary(path: str | os.PathLike[str]) -> BinaryIO:
     """Open a plain or ``.gz`` file for reading bytes, with an error that names the file."""
     path = os.fspath(path)
     try:
-        f = open(path, "rb")
+        f = open(path, "rb")  # noqa: SIM115 - returned to the caller
     except OSError as e:
         raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
     if f.read(2) == b"\x1f\x8b":

@@ -164,8 +164,19 @@ def _grow2(a, need):  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def encode_docs(
-    b, doc_bounds, cls, grammar, piece_bounds,
-    byte_ids, tok_bytes, tok_off, slots, keys, prio, res, whole_first,
+    b,
+    doc_bounds,
+    cls,
+    grammar,
+    piece_bounds,
+    byte_ids,
+    tok_bytes,
+    tok_off,
+    slots,
+    keys,
+    prio,
+    res,
+    whole_first,
 ):  # pragma: no cover - compiled
     """Encode documents ``b[doc_bounds[d]:doc_bounds[d+1]]`` for every d.
 

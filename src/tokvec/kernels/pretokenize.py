@@ -115,7 +115,7 @@ def _o200k_upper_then_lower(b, s, n, cls):  # pragma: no cover - compiled
     """``[UPPERISH]+[LOWERISH]*`` from ``s``; its end or -1."""
     if s >= n:
         return -1
-    c, w = _class_at(b, s, cls)
+    c, _ = _class_at(b, s, cls)
     if (c & UPPERISH) == 0:
         return -1
     j = _run(b, s, n, cls, UPPERISH)

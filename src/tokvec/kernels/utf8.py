@@ -17,9 +17,7 @@ def decode_at(b, i):  # pragma: no cover - compiled
     if c0 < 0xE0:
         return ((np_int(c0) & 0x1F) << 6) | (np_int(b[i + 1]) & 0x3F), 2
     if c0 < 0xF0:
-        return (
-            ((np_int(c0) & 0x0F) << 12) | ((np_int(b[i + 1]) & 0x3F) << 6) | (np_int(b[i + 2]) & 0x3F)
-        ), 3
+        return (((np_int(c0) & 0x0F) << 12) | ((np_int(b[i + 1]) & 0x3F) << 6) | (np_int(b[i + 2]) & 0x3F)), 3
     return (
         ((np_int(c0) & 0x07) << 18)
         | ((np_int(b[i + 1]) & 0x3F) << 12)

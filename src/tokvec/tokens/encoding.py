@@ -23,7 +23,7 @@ class Encoding:
     ([15496, 995], ['Hello', 'Ġworld'], [[0, 5], [5, 11]])
     """
 
-    __slots__ = ("ids", "offsets", "_tokenizer")
+    __slots__ = ("_tokenizer", "ids", "offsets")
 
     def __init__(self, ids: np.ndarray, offsets: np.ndarray, tokenizer: Tokenizer) -> None:
         self.ids = ids
@@ -63,7 +63,7 @@ class EncodingBatch(Sequence[Encoding]):
     says where each text's tokens start, so a batch can go to numpy without a Python loop.
     """
 
-    __slots__ = ("ids", "offsets", "bounds", "_tokenizer")
+    __slots__ = ("_tokenizer", "bounds", "ids", "offsets")
 
     def __init__(self, ids: np.ndarray, offsets: np.ndarray, bounds: np.ndarray, tokenizer: Tokenizer) -> None:
         self.ids = ids

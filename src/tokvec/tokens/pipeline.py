@@ -60,7 +60,11 @@ class Tokenizer:
 
     # ----------------------------------------------------------------- encoding
     def encode(
-        self, text: str, *, allowed_special: sp.AllowedSpecial = frozenset(), disallowed_special: sp.AllowedSpecial = "all"
+        self,
+        text: str,
+        *,
+        allowed_special: sp.AllowedSpecial = frozenset(),
+        disallowed_special: sp.AllowedSpecial = "all",
     ) -> Encoding:
         """Encode ``text``; special tokens follow tiktoken (disallowed ones raise :class:`SpecialTokenError`)."""
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
@@ -124,7 +128,9 @@ class Tokenizer:
         targets = np.linspace(0, doc_bounds[-1], 4 * threads + 1)[1:-1]
         cuts = np.unique(np.concatenate([[0], np.searchsorted(doc_bounds, targets), [n_docs]]))
         with ThreadPoolExecutor(threads) as pool:
-            parts = list(pool.map(lambda k: self._run(buf, doc_bounds[cuts[k] : cuts[k + 1] + 1]), range(len(cuts) - 1)))
+            parts = list(
+                pool.map(lambda k: self._run(buf, doc_bounds[cuts[k] : cuts[k + 1] + 1]), range(len(cuts) - 1))
+            )
         ids = np.concatenate([p[0] for p in parts])
         offsets = np.concatenate([p[1] for p in parts])
         counts = np.concatenate([p[2] for p in parts])

@@ -48,7 +48,13 @@ KNOWN = {
     "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7": Known(
         "cl100k_base",
         "cl100k",
-        {_EOT: 100257, "<|fim_prefix|>": 100258, "<|fim_middle|>": 100259, "<|fim_suffix|>": 100260, "<|endofprompt|>": 100276},
+        {
+            _EOT: 100257,
+            "<|fim_prefix|>": 100258,
+            "<|fim_middle|>": 100259,
+            "<|fim_suffix|>": 100260,
+            "<|endofprompt|>": 100276,
+        },
         "cl100k_base.tiktoken",
     ),
     "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d": Known(
@@ -65,7 +71,9 @@ def presets() -> list[str]:
     return sorted([*PRESETS, *ALIASES])
 
 
-def load(name_or_path: str | os.PathLike[str], *, pattern: str | None = None, special_tokens: dict[str, int] | None = None) -> Tokenizer:
+def load(
+    name_or_path: str | os.PathLike[str], *, pattern: str | None = None, special_tokens: dict[str, int] | None = None
+) -> Tokenizer:
     """Load a bundled preset by name, or a tokenizer file by path.
 
     Paths: a tiktoken rank file (``.tiktoken``, or Llama-3's ``tokenizer.model``), or a GPT-2
@@ -111,10 +119,11 @@ def _load_vocab_merges(vocab: str, merges: str, name: str, pattern: str | None) 
 
 def _load_rank_file(path: str, pattern: str | None, special_tokens: dict[str, int] | None) -> Tokenizer:
     with open(path, "rb") as f:
-        head = f.read(4096)
+        whole = f.read()
+    head = whole[:4096]
     if head[:1] in (b"\x0a", b"\x08") and b"\x00" in head:
         raise FormatError(f"{path} looks like a SentencePiece protobuf model, not a tiktoken rank file")
-    digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
+    digest = hashlib.sha256(whole).hexdigest()
     known = KNOWN.get(digest)
     ranks = load_ranks(path)
     if known is None and pattern is None:
@@ -123,7 +132,9 @@ def _load_rank_file(path: str, pattern: str | None, special_tokens: dict[str, in
             " pass pattern='r50k', 'cl100k', 'o200k', 'llama3' or a regex"
         )
     name = known.name if known else os.path.basename(path)
-    return _build(name, ranks, known.pattern if known else "cl100k", known.specials if known else {}, pattern, special_tokens)
+    return _build(
+        name, ranks, known.pattern if known else "cl100k", known.specials if known else {}, pattern, special_tokens
+    )
 
 
 def _build(name, ranks, default_pattern, default_specials, pattern, special_tokens) -> Tokenizer:

@@ -13,8 +13,8 @@ import os
 from collections.abc import Mapping
 from typing import BinaryIO
 
-from ...errors import FormatError
 from ..._io import atomic_write
+from ...errors import FormatError
 
 
 def read_ranks(f: BinaryIO, name: str) -> dict[bytes, int]:

@@ -91,7 +91,9 @@ class BytePairModel:
         for line, (a, b) in enumerate(merges, 1):
             for part in (a, b, a + b):
                 if part not in vocab:
-                    raise FormatError(f"{source}: merge {line} ({a!r} {b!r}) uses {part!r}, which is not in the vocabulary")
+                    raise FormatError(
+                        f"{source}: merge {line} ({a!r} {b!r}) uses {part!r}, which is not in the vocabulary"
+                    )
             lefts.append(vocab[a])
             rights.append(vocab[b])
             merged.append(vocab[a + b])

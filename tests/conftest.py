@@ -1,0 +1,23 @@
+"""Shared fixtures: where the real data lives, and skipping (with the file named) when it is absent."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DATA = pathlib.Path(os.environ.get("TOKVEC_TEST_DATA", ROOT.parent / "shared" / "data"))
+
+
+def data_path(relative: str) -> pathlib.Path:
+    """Return ``$TOKVEC_TEST_DATA/relative``, or skip the test naming the missing file."""
+    path = DATA / relative
+    if not path.exists():
+        pytest.skip(f"test data file {path} is missing (set TOKVEC_TEST_DATA to the shared data folder)")
+    return path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "data: needs the real data in ../shared/data (slow with NUMBA_DISABLE_JIT)")
