@@ -15,29 +15,35 @@ import numpy as np
 from numba import njit
 
 from .pretokenize import piece_end
-from .tables import bytes_lookup, pair_lookup
+from .tables import bytes_lookup, mix, pair_lookup
 
 SHORT = 96
 NO_MERGE = np.int64(1) << np.int64(40)
+LOW32 = np.int64(0xFFFFFFFF)
+MEMO_BYTES = 16  # pieces up to this long are memoized within one call
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _priority(keys, prio, left, right):  # pragma: no cover - compiled
-    s = pair_lookup(keys, left, right)
+def _pair(pairs, left, right):  # pragma: no cover - compiled
+    """Return (priority, slot) of a pair; (NO_MERGE, -1) when the pair does not merge."""
+    s = pair_lookup(pairs, left, right)
     if s < 0:
-        return NO_MERGE
-    return np.int64(prio[s])
+        return NO_MERGE, s
+    return pairs[2 * s + 1] >> np.int64(32), s
 
 
 @njit(cache=True, nogil=True)
-def _merge_short(b, lo, hi, byte_ids, keys, prio, res, ids, pos, ranks):  # pragma: no cover
-    """Merge ``b[lo:hi]``; return the number of parts, written to ``ids`` and ``pos`` (starts)."""
+def _merge_short(b, lo, hi, byte_ids, pairs, ids, ranks, slots):  # pragma: no cover
+    """Merge ``b[lo:hi]``; return the number of tokens, written to ``ids``.
+
+    b: uint8[n]; byte_ids: int32[256]; pairs: pair table; ids: int32[>=m] (output);
+    ranks, slots: int64[>=m] (scratch).
+    """
     m = hi - lo
     for k in range(m):
         ids[k] = byte_ids[b[lo + k]]
-        pos[k] = lo + k
     for k in range(m - 1):
-        ranks[k] = _priority(keys, prio, ids[k], ids[k + 1])
+        ranks[k], slots[k] = _pair(pairs, ids[k], ids[k + 1])
     while m > 1:
         best = NO_MERGE
         at = -1
@@ -47,16 +53,16 @@ def _merge_short(b, lo, hi, byte_ids, keys, prio, res, ids, pos, ranks):  # prag
                 at = k
         if at < 0:
             break
-        ids[at] = res[pair_lookup(keys, ids[at], ids[at + 1])]
+        ids[at] = pairs[2 * slots[at] + 1] & LOW32
         for k in range(at + 1, m - 1):
             ids[k] = ids[k + 1]
-            pos[k] = pos[k + 1]
             ranks[k] = ranks[k + 1]
+            slots[k] = slots[k + 1]
         m -= 1
         if at > 0:
-            ranks[at - 1] = _priority(keys, prio, ids[at - 1], ids[at])
+            ranks[at - 1], slots[at - 1] = _pair(pairs, ids[at - 1], ids[at])
         if at < m - 1:
-            ranks[at] = _priority(keys, prio, ids[at], ids[at + 1])
+            ranks[at], slots[at] = _pair(pairs, ids[at], ids[at + 1])
     return m
 
 
@@ -94,7 +100,7 @@ def _heap_pop(heap, size):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _merge_long(b, lo, hi, byte_ids, keys, prio, res, ids, pos):  # pragma: no cover - compiled
+def _merge_long(b, lo, hi, byte_ids, pairs, ids):  # pragma: no cover - compiled
     """Heap version of :func:`_merge_short` (same result): key = priority << 32 | position."""
     m = hi - lo
     part = np.empty(m, dtype=np.int32)
@@ -108,7 +114,7 @@ def _merge_long(b, lo, hi, byte_ids, keys, prio, res, ids, pos):  # pragma: no c
         nxt[k] = k + 1 if k + 1 < m else -1
         prv[k] = k - 1
     for k in range(m - 1):
-        r = _priority(keys, prio, part[k], part[k + 1])
+        r, _ = _pair(pairs, part[k], part[k + 1])
         if r < NO_MERGE:
             size = _heap_push(heap, size, (r << np.int64(32)) | np.int64(k))
     while size > 0:
@@ -118,27 +124,26 @@ def _merge_long(b, lo, hi, byte_ids, keys, prio, res, ids, pos):  # pragma: no c
         if not alive[k] or nxt[k] < 0:
             continue
         j = nxt[k]
-        s = pair_lookup(keys, part[k], part[j])
-        if s < 0 or np.int64(prio[s]) != r:
+        r_now, s = _pair(pairs, part[k], part[j])
+        if r_now != r:
             continue  # stale entry: this pair changed since it was pushed
-        part[k] = res[s]
+        part[k] = pairs[2 * s + 1] & LOW32
         alive[j] = False
         nxt[k] = nxt[j]
         if nxt[j] >= 0:
             prv[nxt[j]] = k
-            r2 = _priority(keys, prio, part[k], part[nxt[k]])
+            r2, _ = _pair(pairs, part[k], part[nxt[k]])
             if r2 < NO_MERGE:
                 size = _heap_push(heap, size, (r2 << np.int64(32)) | np.int64(k))
         p = prv[k]
         if p >= 0:
-            r2 = _priority(keys, prio, part[p], part[k])
+            r2, _ = _pair(pairs, part[p], part[k])
             if r2 < NO_MERGE:
                 size = _heap_push(heap, size, (r2 << np.int64(32)) | np.int64(p))
     count = 0
     k = 0
     while k >= 0:
         ids[count] = part[k]
-        pos[count] = lo + k
         count += 1
         k = nxt[k]
     return count
@@ -153,49 +158,50 @@ def _grow(a, need):  # pragma: no cover - compiled
     return out
 
 
-@njit(cache=True, nogil=True)
-def _grow2(a, need):  # pragma: no cover - compiled
-    if need <= a.shape[0]:
-        return a
-    out = np.empty((max(need, 2 * a.shape[0]), 2), dtype=a.dtype)
-    out[: a.shape[0]] = a
-    return out
+@njit(cache=True, nogil=True, inline="always")
+def _memo_key(b, lo, hi):  # pragma: no cover - compiled
+    """Pack up to 16 bytes into two words."""
+    w0 = np.int64(0)
+    w1 = np.int64(0)
+    for k in range(hi - lo):
+        if k < 8:
+            w0 |= np.int64(b[lo + k]) << np.int64(8 * k)
+        else:
+            w1 |= np.int64(b[lo + k]) << np.int64(8 * (k - 8))
+    return w0, w1
 
 
 @njit(cache=True, nogil=True)
 def encode_docs(
-    b,
-    doc_bounds,
-    cls,
-    grammar,
-    piece_bounds,
-    byte_ids,
-    tok_bytes,
-    tok_off,
-    slots,
-    keys,
-    prio,
-    res,
-    whole_first,
-):  # pragma: no cover - compiled
+    b, doc_bounds, cls, grammar, piece_bounds, byte_ids, tok_bytes, tok_off, whole, pairs, whole_first
+):  # pragma: no cover
     """Encode documents ``b[doc_bounds[d]:doc_bounds[d+1]]`` for every d.
 
     b: uint8[n] UTF-8; doc_bounds: int64[D+1]; cls: uint8[0x110000]; grammar: a pretokenize
     grammar id, or -1 to use ``piece_bounds`` (int64[P+1], absolute piece boundaries that include
     every document boundary) instead of scanning; byte_ids: int32[256]; tok_bytes: uint8[total];
-    tok_off: int64[V+1]; slots: int32[2^k] (whole-token table); keys/prio/res: pair table;
+    tok_off: int64[V+1]; whole, pairs: the tables of :mod:`tokvec.kernels.tables`;
     whole_first: look a piece up whole before merging (tiktoken).
-    Returns ids int32[T], offsets int64[T, 2] (byte start and end, relative to each document)
-    and counts int64[D] (tokens per document).
+    Returns ids int32[T] and counts int64[D] (tokens per document). Byte-level tokens tile the
+    text, so offsets follow from the ids (:func:`token_offsets`) and are not stored.
+
+    Pieces of up to MEMO_BYTES bytes that need merging are remembered for the rest of this call
+    (a table local to the call, filled to half of its size at most): rare words repeat.
     """
     n_docs = len(doc_bounds) - 1
-    cap = (doc_bounds[n_docs] - doc_bounds[0]) // 3 + 16
-    out_ids = np.empty(cap, dtype=np.int32)
-    out_off = np.empty((cap, 2), dtype=np.int64)
+    n_bytes = doc_bounds[n_docs] - doc_bounds[0]
+    out = np.empty(n_bytes // 3 + 16, dtype=np.int32)
     counts = np.zeros(n_docs, dtype=np.int64)
     sid = np.empty(SHORT, dtype=np.int32)
-    spos = np.empty(SHORT, dtype=np.int64)
     srank = np.empty(SHORT, dtype=np.int64)
+    sslot = np.empty(SHORT, dtype=np.int64)
+    memo_size = 16
+    while memo_size < 65536 and memo_size * 32 < n_bytes:
+        memo_size *= 2
+    memo = np.full(4 * memo_size, -1, dtype=np.int64)  # w0, w1, length | count << 8, first id
+    memo_ids = np.empty(memo_size // 2 * MEMO_BYTES, dtype=np.int32)
+    memo_used = 0
+    mask = memo_size - 1
     t = 0
     pb = 0
     for d in range(n_docs):
@@ -213,39 +219,65 @@ def encode_docs(
             else:
                 e = piece_end(b, i, hi, cls, grammar)
             m = e - i
-            if t + m > len(out_ids):
-                out_ids = _grow(out_ids, t + m)
-                out_off = _grow2(out_off, t + m)
+            if t + m > len(out):
+                out = _grow(out, t + m)
             tok = -1
             if whole_first or m == 1:
-                tok = bytes_lookup(slots, tok_bytes, tok_off, b, i, e)
+                tok = bytes_lookup(whole, tok_bytes, tok_off, b, i, e)
             if tok >= 0:
-                out_ids[t] = tok
-                out_off[t, 0] = i - base
-                out_off[t, 1] = e - base
+                out[t] = tok
                 t += 1
-            else:
-                if m <= SHORT:
-                    c = _merge_short(b, i, e, byte_ids, keys, prio, res, sid, spos, srank)
-                    for k in range(c):
-                        out_ids[t + k] = sid[k]
-                        out_off[t + k, 0] = spos[k] - base
-                    for k in range(c - 1):
-                        out_off[t + k, 1] = spos[k + 1] - base
+            elif m <= MEMO_BYTES:
+                w0, w1 = _memo_key(b, i, e)
+                s = mix(w0 ^ mix(w1 ^ np.int64(m))) & mask
+                while memo[4 * s + 2] != -1:
+                    if memo[4 * s] == w0 and memo[4 * s + 1] == w1 and (memo[4 * s + 2] & 255) == m:
+                        break
+                    s = (s + 1) & mask
+                if memo[4 * s + 2] != -1:
+                    c = memo[4 * s + 2] >> 8
+                    f = memo[4 * s + 3]
+                    out[t : t + c] = memo_ids[f : f + c]
                 else:
-                    lid = np.empty(m, dtype=np.int32)
-                    lpos = np.empty(m, dtype=np.int64)
-                    c = _merge_long(b, i, e, byte_ids, keys, prio, res, lid, lpos)
-                    for k in range(c):
-                        out_ids[t + k] = lid[k]
-                        out_off[t + k, 0] = lpos[k] - base
-                    for k in range(c - 1):
-                        out_off[t + k, 1] = lpos[k + 1] - base
-                out_off[t + c - 1, 1] = e - base
+                    c = _merge_short(b, i, e, byte_ids, pairs, sid, srank, sslot)
+                    out[t : t + c] = sid[:c]
+                    if memo_used < memo_size // 2:
+                        f = memo_used * MEMO_BYTES
+                        memo_ids[f : f + c] = sid[:c]
+                        memo[4 * s] = w0
+                        memo[4 * s + 1] = w1
+                        memo[4 * s + 2] = np.int64(m) | (np.int64(c) << np.int64(8))
+                        memo[4 * s + 3] = f
+                        memo_used += 1
                 t += c
+            elif m <= SHORT:
+                c = _merge_short(b, i, e, byte_ids, pairs, sid, srank, sslot)
+                out[t : t + c] = sid[:c]
+                t += c
+            else:
+                t += _merge_long(b, i, e, byte_ids, pairs, out[t : t + m])
             i = e
         counts[d] = t - t0
-    return out_ids[:t].copy(), out_off[:t].copy(), counts
+    if t < len(out) * 3 // 4:
+        return out[:t].copy(), counts  # give back the unused capacity
+    return out[:t], counts
+
+
+@njit(cache=True, nogil=True)
+def token_offsets(ids, tok_off, bounds):  # pragma: no cover - compiled
+    """Return int64[T, 2] byte offsets of tokens that tile their texts.
+
+    ids: int32[T]; tok_off: int64[V+1] (token t has tok_off[t+1] - tok_off[t] bytes);
+    bounds: int64[D+1], where each text's tokens start (offsets restart at 0 for each text).
+    """
+    out = np.empty((len(ids), 2), dtype=np.int64)
+    for d in range(len(bounds) - 1):
+        pos = 0
+        for k in range(bounds[d], bounds[d + 1]):
+            out[k, 0] = pos
+            pos += tok_off[ids[k] + 1] - tok_off[ids[k]]
+            out[k, 1] = pos
+    return out
 
 
 @njit(cache=True, nogil=True)

@@ -43,6 +43,12 @@ def _class_at(b, i, cls):  # pragma: no cover - compiled
 def _run(b, i, n, cls, bits):  # pragma: no cover - compiled
     """End of the run of characters, from ``i``, whose class has any of ``bits``."""
     while i < n:
+        x = b[i]
+        if x < 128:  # ASCII fast path: no decoding
+            if (cls[x] & bits) == 0:
+                break
+            i += 1
+            continue
         c, w = _class_at(b, i, cls)
         if (c & bits) == 0:
             break
@@ -54,6 +60,12 @@ def _run(b, i, n, cls, bits):  # pragma: no cover - compiled
 def _punct_run(b, i, n, cls):  # pragma: no cover - compiled
     """End of the run of ``[^\\s\\p{L}\\p{N}]`` characters from ``i``."""
     while i < n:
+        x = b[i]
+        if x < 128:
+            if (cls[x] & (LETTER | NUMBER | SPACE)) != 0:
+                break
+            i += 1
+            continue
         c, w = _class_at(b, i, cls)
         if (c & (LETTER | NUMBER | SPACE)) != 0:
             break

@@ -15,7 +15,8 @@ class Encoding:
     """The tokens of one text: ``ids`` (int32[n]) and byte ``offsets`` (int64[n, 2]) into its UTF-8.
 
     Both arrays are read-only. ``tokens`` spells each id as the vocabulary does (``'Ġworld'``);
-    ``pieces`` gives the text each token stands for.
+    ``pieces`` gives the bytes each token stands for. Byte-level tokens tile the text, so the
+    offsets are computed from the ids when asked for (nothing is stored twice).
 
     >>> import tokvec
     >>> enc = tokvec.load("gpt2").encode("Hello world")
@@ -23,12 +24,16 @@ class Encoding:
     ([15496, 995], ['Hello', 'Ġworld'], [[0, 5], [5, 11]])
     """
 
-    __slots__ = ("_tokenizer", "ids", "offsets")
+    __slots__ = ("_tokenizer", "ids")
 
-    def __init__(self, ids: np.ndarray, offsets: np.ndarray, tokenizer: Tokenizer) -> None:
+    def __init__(self, ids: np.ndarray, tokenizer: Tokenizer) -> None:
         self.ids = ids
-        self.offsets = offsets
         self._tokenizer = tokenizer
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """int64[n, 2]: each token's start and end byte in the UTF-8 of the text."""
+        return self._tokenizer.offsets_of(self.ids, np.array([0, len(self.ids)], dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -41,7 +46,7 @@ class Encoding:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Encoding):
             return NotImplemented
-        return np.array_equal(self.ids, other.ids) and np.array_equal(self.offsets, other.offsets)
+        return self._tokenizer is other._tokenizer and np.array_equal(self.ids, other.ids)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -59,17 +64,21 @@ class Encoding:
 class EncodingBatch(Sequence[Encoding]):
     """The encodings of many texts, kept as flat arrays; ``batch[i]`` is the i-th :class:`Encoding`.
 
-    ``ids`` / ``offsets`` are the concatenation of all texts' tokens and ``bounds`` (int64[D+1])
+    ``ids`` is the concatenation of all texts' tokens and ``bounds`` (int64[D+1])
     says where each text's tokens start, so a batch can go to numpy without a Python loop.
     """
 
-    __slots__ = ("_tokenizer", "bounds", "ids", "offsets")
+    __slots__ = ("_tokenizer", "bounds", "ids")
 
-    def __init__(self, ids: np.ndarray, offsets: np.ndarray, bounds: np.ndarray, tokenizer: Tokenizer) -> None:
+    def __init__(self, ids: np.ndarray, bounds: np.ndarray, tokenizer: Tokenizer) -> None:
         self.ids = ids
-        self.offsets = offsets
         self.bounds = bounds
         self._tokenizer = tokenizer
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """int64[T, 2]: byte offsets of every token, relative to the start of its own text."""
+        return self._tokenizer.offsets_of(self.ids, self.bounds)
 
     def __len__(self) -> int:
         return len(self.bounds) - 1
@@ -86,12 +95,12 @@ class EncodingBatch(Sequence[Encoding]):
         if not 0 <= i < len(self):
             raise IndexError(f"batch index {i} out of range for {len(self)} texts")
         a, b = self.bounds[i], self.bounds[i + 1]
-        return Encoding(self.ids[a:b], self.offsets[a:b], self._tokenizer)
+        return Encoding(self.ids[a:b], self._tokenizer)
 
     def __iter__(self) -> Iterator[Encoding]:
-        ids, off, bounds, tok = self.ids, self.offsets, self.bounds.tolist(), self._tokenizer
+        ids, bounds, tok = self.ids, self.bounds.tolist(), self._tokenizer
         for k in range(len(bounds) - 1):
-            yield Encoding(ids[bounds[k] : bounds[k + 1]], off[bounds[k] : bounds[k + 1]], tok)
+            yield Encoding(ids[bounds[k] : bounds[k + 1]], tok)
 
     def __repr__(self) -> str:
         return f"EncodingBatch({len(self)} texts, {len(self.ids)} tokens)"

@@ -21,7 +21,7 @@ from types import MappingProxyType
 import numpy as np
 
 from ..errors import TokvecError, UnknownTokenError
-from ..kernels.bpe import encode_docs, gather_bytes
+from ..kernels.bpe import encode_docs, gather_bytes, token_offsets
 from . import specials as sp
 from .byte_level import bytes_to_str
 from .encoding import Encoding, EncodingBatch
@@ -74,8 +74,8 @@ class Tokenizer:
     def encode_ordinary(self, text: str) -> Encoding:
         """Encode ``text`` treating special-token text as ordinary text (fastest)."""
         data = to_utf8(text)
-        ids, offsets, _ = self._run(np.frombuffer(data, dtype=np.uint8), np.array([0, len(data)], dtype=np.int64))
-        return Encoding(ids, offsets, self)
+        ids, _ = self._run(np.frombuffer(data, dtype=np.uint8), np.array([0, len(data)], dtype=np.int64))
+        return Encoding(ids, self)
 
     def encode_batch(
         self,
@@ -101,26 +101,25 @@ class Tokenizer:
         buf = np.frombuffer(b"".join(datas), dtype=np.uint8)
         threads = max(1, min(num_threads or os.cpu_count() or 1, len(datas)))
         if threads == 1:
-            ids, offsets, counts = self._run(buf, doc_bounds)
+            ids, counts = self._run(buf, doc_bounds)
         else:
-            ids, offsets, counts = self._run_threads(buf, doc_bounds, threads)
+            ids, counts = self._run_threads(buf, doc_bounds, threads)
         bounds = np.zeros(len(datas) + 1, dtype=np.int64)
         np.cumsum(counts, out=bounds[1:])
-        return EncodingBatch(ids, offsets, bounds, self)
+        return EncodingBatch(ids, bounds, self)
 
-    def _run(self, buf: np.ndarray, doc_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _run(self, buf: np.ndarray, doc_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         m = self.model
         if self.pattern.grammar >= 0:
             pieces = doc_bounds[:1]
         else:
             pieces = _custom_bounds(self.pattern, buf, doc_bounds)
-        ids, offsets, counts = encode_docs(
+        ids, counts = encode_docs(
             buf, doc_bounds, class_table(), self.pattern.grammar, pieces,
-            m.byte_ids, m.tok_bytes, m.tok_off, m.slots, m.keys, m.prio, m.res, m.whole_first,
+            m.byte_ids, m.tok_bytes, m.tok_off, m.whole, m.pairs, m.whole_first,
         )  # fmt: skip
         ids.flags.writeable = False
-        offsets.flags.writeable = False
-        return ids, offsets, counts
+        return ids, counts
 
     def _run_threads(self, buf: np.ndarray, doc_bounds: np.ndarray, threads: int):
         # split documents into 4 chunks per thread of about equal bytes (balances long documents)
@@ -132,38 +131,24 @@ class Tokenizer:
                 pool.map(lambda k: self._run(buf, doc_bounds[cuts[k] : cuts[k + 1] + 1]), range(len(cuts) - 1))
             )
         ids = np.concatenate([p[0] for p in parts])
-        offsets = np.concatenate([p[1] for p in parts])
-        counts = np.concatenate([p[2] for p in parts])
+        counts = np.concatenate([p[1] for p in parts])
         ids.flags.writeable = False
-        offsets.flags.writeable = False
-        return ids, offsets, counts
+        return ids, counts
 
     def _encode_with_specials(self, text: str, allow: frozenset[str]) -> Encoding:
         pattern = sp.special_regex(allow)
         if pattern is None or pattern.search(text) is None:
             return self.encode_ordinary(text)
-        id_parts: list[np.ndarray] = []
-        off_parts: list[np.ndarray] = []
-        pos_chars = 0
-        pos_bytes = 0
+        parts: list[np.ndarray] = []
+        pos = 0
         for m in pattern.finditer(text):
-            for segment, special in ((text[pos_chars : m.start()], None), (m.group(), m.group())):
-                data = to_utf8(segment)
-                if special is not None:
-                    id_parts.append(np.array([self.special_tokens[special]], dtype=np.int32))
-                    off_parts.append(np.array([[pos_bytes, pos_bytes + len(data)]], dtype=np.int64))
-                elif data:
-                    enc = self.encode_ordinary(segment)
-                    id_parts.append(enc.ids)
-                    off_parts.append(enc.offsets + pos_bytes)
-                pos_bytes += len(data)
-            pos_chars = m.end()
-        tail = self.encode_ordinary(text[pos_chars:])
-        ids = np.concatenate(id_parts + [tail.ids])
-        offsets = np.concatenate(off_parts + [tail.offsets + pos_bytes])
+            parts.append(self.encode_ordinary(text[pos : m.start()]).ids)
+            parts.append(np.array([self.special_tokens[m.group()]], dtype=np.int32))
+            pos = m.end()
+        parts.append(self.encode_ordinary(text[pos:]).ids)
+        ids = np.concatenate(parts)
         ids.flags.writeable = False
-        offsets.flags.writeable = False
-        return Encoding(ids, offsets, self)
+        return Encoding(ids, self)
 
     # ----------------------------------------------------------------- decoding
     def decode_bytes(self, ids: Sequence[int] | np.ndarray | Encoding) -> bytes:
@@ -178,6 +163,12 @@ class Tokenizer:
     def decode(self, ids: Sequence[int] | np.ndarray | Encoding, *, errors: str = "replace") -> str:
         """Return the text of ``ids``; bytes that are not valid UTF-8 become U+FFFD (``errors='replace'``)."""
         return self.decode_bytes(ids).decode("utf-8", errors)
+
+    def offsets_of(self, ids: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+        """Return int64[T, 2] byte offsets of ``ids`` (texts start at ``bounds``), read-only."""
+        out = token_offsets(ids, self._decode_tables[1], bounds)
+        out.flags.writeable = False
+        return out
 
     # ----------------------------------------------------------------- vocabulary
     @property
@@ -222,5 +213,5 @@ def _batch_of(encs: list[Encoding], tok: Tokenizer) -> EncodingBatch:
     bounds = np.zeros(len(encs) + 1, dtype=np.int64)
     np.cumsum([len(e) for e in encs], out=bounds[1:])
     ids = np.concatenate([e.ids for e in encs]) if encs else np.zeros(0, np.int32)
-    offsets = np.concatenate([e.offsets for e in encs]) if encs else np.zeros((0, 2), np.int64)
-    return EncodingBatch(ids, offsets, bounds, tok)
+    ids.flags.writeable = False
+    return EncodingBatch(ids, bounds, tok)

@@ -30,17 +30,16 @@ class BytePairModel:
 
     tok_bytes/tok_off: the bytes of token ``t`` are ``tok_bytes[tok_off[t]:tok_off[t+1]]`` (an id
     with no token has no bytes and ``present[t]`` False); byte_ids: int32[256], the token of each
-    single byte; slots: the whole-token table; keys/prio/res: the pair table (priority, merged id).
+    single byte; whole: the whole-token table; pairs: the pair table (priority, merged id); see
+    :mod:`tokvec.kernels.tables`.
     """
 
     tok_bytes: np.ndarray
     tok_off: np.ndarray
     present: np.ndarray
     byte_ids: np.ndarray
-    slots: np.ndarray
-    keys: np.ndarray
-    prio: np.ndarray
-    res: np.ndarray
+    whole: np.ndarray
+    pairs: np.ndarray
     whole_first: bool
     kind: str  # "ranks" or "merges"
 
@@ -72,10 +71,10 @@ class BytePairModel:
                 " byte-level BPE needs all 256 bytes so that any text can be encoded"
             )
         byte_ids = np.array([ranks[bytes([i])] for i in range(256)], dtype=np.int32)
-        slots = tables.build_bytes_table(tok_bytes, tok_off, present)
-        lefts, rights, prios, merged = tables.rank_merges(tok_bytes, tok_off, slots, present)
-        keys, prio, res = tables.build_pair_table(lefts, rights, prios, merged)
-        return cls(tok_bytes, tok_off, present, byte_ids, slots, keys, prio, res, True, "ranks")
+        whole = tables.build_bytes_table(tok_bytes, tok_off, present)
+        lefts, rights, prios, merged = tables.rank_merges(tok_bytes, tok_off, whole, present)
+        pairs = tables.build_pair_table(lefts, rights, prios, merged)
+        return cls(tok_bytes, tok_off, present, byte_ids, whole, pairs, True, "ranks")
 
     @classmethod
     def from_merges(
@@ -98,9 +97,9 @@ class BytePairModel:
             rights.append(vocab[b])
             merged.append(vocab[a + b])
         arr = lambda x: np.array(x, dtype=np.int32)  # noqa: E731
-        keys, prio, res = tables.build_pair_table(arr(lefts), arr(rights), arr(range(len(lefts))), arr(merged))
-        slots = tables.build_bytes_table(tok_bytes, tok_off, present)
-        return cls(tok_bytes, tok_off, present, byte_ids, slots, keys, prio, res, False, "merges")
+        pairs = tables.build_pair_table(arr(lefts), arr(rights), arr(range(len(lefts))), arr(merged))
+        whole = tables.build_bytes_table(tok_bytes, tok_off, present)
+        return cls(tok_bytes, tok_off, present, byte_ids, whole, pairs, False, "merges")
 
     def with_extra_tokens(self, extra: Mapping[bytes, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return (tok_bytes, tok_off, present) with ``extra`` tokens (special tokens) added for decoding."""

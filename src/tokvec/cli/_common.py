@@ -1,0 +1,152 @@
+"""What every verb shares: the sub-parser with its ``example:`` epilog, options, tables, JSON and warnings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+from ..errors import TokvecError
+
+
+class CliError(TokvecError):
+    """A problem with what the user asked for, reported as ``tokvec: error: ...`` (exit status 1)."""
+
+
+def add_command(
+    subparsers: Any, name: str, *, summary: str, description: str, examples: Sequence[str]
+) -> argparse.ArgumentParser:
+    """Add the verb ``name`` whose ``--help`` ends with an ``example:`` section (the tests run every line)."""
+    parser = subparsers.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=epilog(examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback of an error"
+    )
+    parser.set_defaults(parser=parser)
+    return parser
+
+
+def epilog(examples: Sequence[str]) -> str:
+    """Format shell command lines as the ``example:`` section of a help text."""
+    return "example:\n" + "\n".join(f"  {line}" for line in examples)
+
+
+def add_tokenizer_option(parser: argparse.ArgumentParser, *, several: bool, default: str | None = None) -> None:
+    """Add ``-t/--tokenizer`` (repeatable and comma-separated when ``several``)."""
+    what = "a preset name (see `tokvec list`) or the path of a tokenizer file"
+    if several:
+        parser.add_argument(
+            "-t",
+            "--tokenizer",
+            action="append",
+            required=default is None,
+            metavar="NAME",
+            help=f"{what}; repeat it or separate names with commas to use several"
+            + (f" (default: {default})" if default else ""),
+        )
+    else:
+        parser.add_argument("-t", "--tokenizer", required=True, metavar="NAME", help=what)
+
+
+def add_format_option(parser: argparse.ArgumentParser, choices: Sequence[str], help_text: str) -> None:
+    """Add ``--format`` with ``choices`` (the first is the default)."""
+    parser.add_argument("--format", choices=choices, default=choices[0], help=f"{help_text} (default: {choices[0]})")
+
+
+def add_color_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--color auto|always|never``."""
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the tokens: auto (when stdout is a terminal and NO_COLOR is unset), always or never",
+    )
+
+
+def use_color(choice: str, stream: TextIO | None = None) -> bool:
+    """Decide ``--color``: ``auto`` colours a terminal unless ``NO_COLOR`` is set or ``TERM=dumb``."""
+    if choice != "auto":
+        return choice == "always"
+    stream = stream if stream is not None else sys.stdout
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def tokenizer_names(values: Iterable[str]) -> list[str]:
+    """Split comma-separated ``-t`` values, dropping blanks and repeats (order kept)."""
+    names: list[str] = []
+    for value in values:
+        for name in value.split(","):
+            name = name.strip()
+            if name and name not in names:
+                names.append(name)
+    if not names:
+        raise CliError("no tokenizer given: pass -t NAME (see `tokvec list` for the presets)")
+    return names
+
+
+def read_stdin_text() -> str:
+    """Read all of stdin as UTF-8 (bad bytes become U+FFFD, with a warning)."""
+    if _isatty(sys.stdin):
+        print("tokvec: reading text from stdin; end it with Ctrl-D (or give the text as an argument)", file=sys.stderr)
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        warn(f"stdin is not valid UTF-8 (first bad byte at offset {e.start}); bad bytes were read as U+FFFD")
+        return data.decode("utf-8", "replace")
+
+
+def warn(message: str) -> None:
+    """Print ``tokvec: warning: message`` on stderr."""
+    print(f"tokvec: warning: {message}", file=sys.stderr)
+
+
+def print_json(obj: Any) -> None:
+    """Print ``obj`` as JSON (non-ASCII kept readable) on stdout."""
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, numeric: Iterable[int] = ()) -> str:
+    """Lay out ``rows`` under ``headers`` in aligned columns; columns in ``numeric`` align right.
+
+    >>> print(format_table(["name", "n"], [["a", 1], ["bbb", 22]], numeric=[1]))
+    name   n
+    a      1
+    bbb   22
+    """
+    right = set(numeric)
+    cells = [[str(h) for h in headers]] + [[_cell(v) for v in row] for row in rows]
+    widths = [max(len(row[c]) for row in cells) for c in range(len(headers))]
+    lines = []
+    for row in cells:
+        parts = [v.rjust(w) if c in right else v.ljust(w) for c, (v, w) in enumerate(zip(row, widths, strict=True))]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

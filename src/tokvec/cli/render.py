@@ -1,0 +1,119 @@
+"""Show tokens for people: alternating background colours, visible whitespace, partial UTF-8 bytes as <0xF0>.
+
+A token's bytes are shown as text where they decode on their own; bytes that are only part of a
+multi-byte character (GPT-2 splits most emoji so) are shown as ``<0xF0>`` in red. Spaces become
+``·``, tabs ``→``, newlines ``↵`` (followed by a real line break), invisible characters such as the
+zero-width joiner ``<U+200D>``. Without colour, ``|`` separates the tokens.
+
+>>> import tokvec
+>>> tok = tokvec.load("gpt2")
+>>> print(render_tokens(tok, tok.encode("Hi 👋").ids, color=False))
+Hi|·<0xF0><0x9F><0x91>|<0x8B>
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..tokens.pipeline import Tokenizer
+
+# 256-colour backgrounds, light enough for black text; neighbouring tokens never share one.
+PALETTE = (153, 223, 157, 219, 229, 189)
+_INK = "38;5;16"  # black text
+_STYLE = {"text": _INK, "mark": "38;5;244", "byte": "1;38;5;160", "special": "1;38;5;90"}
+_RESET = "\x1b[0m"
+SEPARATOR = "|"
+
+_VISIBLE = {" ": "·", "\t": "→", "\n": "↵", "\r": "␍", "\u00a0": "⍽", "\x7f": "␡"}
+
+
+def token_segments(piece: bytes, *, special: bool = False) -> list[tuple[str, str]]:
+    """Split one token's bytes into ``(kind, text)`` segments; kind is text, mark, byte, newline or special.
+
+    >>> token_segments(b" \\xf0\\x9f\\x91")
+    [('mark', '·'), ('byte', '<0xF0>'), ('byte', '<0x9F>'), ('byte', '<0x91>')]
+    """
+    if special:
+        return [("special", piece.decode("utf-8", "replace"))]
+    out: list[tuple[str, str]] = []
+    # subtle: surrogateescape turns each byte that is not part of a whole character into U+DC80..U+DCFF
+    text = piece.decode("utf-8", "surrogateescape")
+    for k, ch in enumerate(text):
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(("byte", f"<0x{code - 0xDC00:02X}>"))
+        elif ch == "\n":
+            out.append(("newline", _VISIBLE[ch]))
+        elif ch in _VISIBLE:
+            out.append(("mark", _VISIBLE[ch]))
+        elif code < 0x20:
+            out.append(("mark", chr(0x2400 + code)))  # control pictures: ␀ ␁ ...
+        else:
+            category = unicodedata.category(ch)
+            if category in ("Cf", "Zl", "Zp", "Zs", "Cc", "Co", "Cn"):
+                out.append(("mark", f"<U+{code:04X}>"))
+            elif k == 0 and category in ("Mn", "Mc", "Me"):
+                out.append(("mark", "◌"))  # a mark opening a token would sit on the previous token's glyph
+                out.append(("text", ch))
+            else:
+                out.append(("text", ch))
+    return _merge(out)
+
+
+def render_tokens(tok: Tokenizer, ids: Sequence[int] | np.ndarray, *, color: bool) -> str:
+    """Render the tokens ``ids`` of ``tok`` on one line per line of text, coloured or ``|``-separated."""
+    specials = set(tok.special_tokens.values())
+    cache: dict[int, list[tuple[str, str]]] = {}
+    parts: list[str] = []
+    for k, i in enumerate(np.asarray(ids).tolist()):
+        if i not in cache:
+            cache[i] = token_segments(tok.decode_bytes([i]), special=i in specials)
+        if color:
+            parts.append(_paint(cache[i], PALETTE[k % len(PALETTE)]))
+        else:
+            if k:
+                parts.append(SEPARATOR)
+            parts.extend(text + "\n" if kind == "newline" else text for kind, text in cache[i])
+    return "".join(parts)
+
+
+def render_ids(ids: Sequence[int] | np.ndarray, *, color: bool) -> str:
+    """Render ``ids`` separated by spaces, each on the background colour of its token."""
+    values = np.asarray(ids).tolist()
+    if not color:
+        return " ".join(map(str, values))
+    return " ".join(f"\x1b[48;5;{PALETTE[k % len(PALETTE)]};{_INK}m{i}{_RESET}" for k, i in enumerate(values))
+
+
+def paint(text: str, style: str, *, color: bool) -> str:
+    """Wrap ``text`` in the ANSI style ``style`` (bold, dim, or a name of :data:`_STYLE`) when ``color``."""
+    if not color:
+        return text
+    code = {"bold": "1", "dim": "2", "title": "1;4"}.get(style) or _STYLE[style]
+    return f"\x1b[{code}m{text}{_RESET}"
+
+
+def _paint(segments: list[tuple[str, str]], background: int) -> str:
+    open_ = f"\x1b[48;5;{background}m"
+    out = []
+    for kind, text in segments:
+        style = _STYLE["mark" if kind == "newline" else kind]
+        out.append(f"{open_}\x1b[{style}m{text}")
+        if kind == "newline":
+            # subtle: reset before the line break, or many terminals paint the rest of the line
+            out.append(_RESET + "\n")
+    out.append(_RESET)
+    return "".join(out)
+
+
+def _merge(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    merged: list[tuple[str, str]] = []
+    for kind, text in segments:
+        if merged and merged[-1][0] == kind and kind not in ("byte", "newline"):
+            merged[-1] = (kind, merged[-1][1] + text)
+        else:
+            merged.append((kind, text))
+    return merged
