@@ -115,8 +115,27 @@ def warn(message: str) -> None:
 
 
 def print_json(obj: Any) -> None:
-    """Print ``obj`` as JSON (non-ASCII kept readable) on stdout."""
-    print(json.dumps(obj, ensure_ascii=False, indent=2))
+    """Print ``obj`` as JSON on stdout: objects one key a line, lists of numbers or strings on one line.
+
+    >>> print_json({"ids": [1, 2], "offsets": [[0, 1], [1, 3]], "name": "ö"})
+    {
+      "ids": [1, 2],
+      "offsets": [[0, 1], [1, 3]],
+      "name": "ö"
+    }
+    """
+    print(to_json(obj))
+
+
+def to_json(obj: Any, indent: str = "") -> str:
+    """Format ``obj`` as :func:`print_json` prints it (non-ASCII kept readable)."""
+    inner = indent + "  "
+    if isinstance(obj, dict) and obj:
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {to_json(v, inner)}" for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(obj, list) and any(isinstance(v, dict) for v in obj):
+        return "[\n" + ",\n".join(inner + to_json(v, inner) for v in obj) + "\n" + indent + "]"
+    return json.dumps(obj, ensure_ascii=False)
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, numeric: Iterable[int] = ()) -> str:

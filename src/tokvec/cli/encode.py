@@ -26,7 +26,7 @@ from .render import render_ids, render_tokens
 _ENCODE_EXAMPLES = (
     'tokvec encode -t cl100k_base "Hello world"',
     'tokvec encode -t gpt2 --color always "Hi 👋"',
-    'tokvec encode -t o200k_base --format json "def f(x):\\n    return x"',
+    "tokvec encode -t o200k_base --format json $'def f(x):\\n    return x'",
     'echo "Text from stdin" | tokvec encode -t gpt2 --format ids',
     'tokvec encode -t cl100k_base --allow-special "end<|endoftext|>"',
 )
@@ -46,7 +46,7 @@ def register(subparsers: Any) -> None:
         description=(
             "Encode TEXT (or stdin) and show its tokens on alternating colours, then their ids.\n"
             "Spaces show as '·', tabs as '→', newlines as '↵'; bytes that are only part of a character\n"
-            "(a multi-byte character split across tokens) show as <0xF0> in red. Without colour '|'\n"
+            "(a multi-byte character split across tokens) show as <0xF0> in red. Without colour '│'\n"
             "separates the tokens. --format json gives ids, tokens (spelled as in the vocabulary,\n"
             "byte-level: 'Ġ' is a space, like Encoding.tokens), byte offsets and the count."
         ),
@@ -60,9 +60,7 @@ def register(subparsers: Any) -> None:
     special.add_argument(
         "--allow-special", action="store_true", help="encode special-token text such as <|endoftext|> as its id"
     )
-    special.add_argument(
-        "--special-as-text", action="store_true", help="encode special-token text as ordinary text"
-    )
+    special.add_argument("--special-as-text", action="store_true", help="encode special-token text as ordinary text")
     p.set_defaults(func=run_encode)
 
     p = add_command(

@@ -3,12 +3,12 @@
 A token's bytes are shown as text where they decode on their own; bytes that are only part of a
 multi-byte character (GPT-2 splits most emoji so) are shown as ``<0xF0>`` in red. Spaces become
 ``·``, tabs ``→``, newlines ``↵`` (followed by a real line break), invisible characters such as the
-zero-width joiner ``<U+200D>``. Without colour, ``|`` separates the tokens.
+zero-width joiner ``<U+200D>``. Without colour, ``│`` (U+2502) separates the tokens.
 
 >>> import tokvec
 >>> tok = tokvec.load("gpt2")
 >>> print(render_tokens(tok, tok.encode("Hi 👋").ids, color=False))
-Hi|·<0xF0><0x9F><0x91>|<0x8B>
+Hi│·<0xF0><0x9F><0x91>│<0x8B>
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ PALETTE = (153, 223, 157, 219, 229, 189)
 _INK = "38;5;16"  # black text
 _STYLE = {"text": _INK, "mark": "38;5;244", "byte": "1;38;5;160", "special": "1;38;5;90"}
 _RESET = "\x1b[0m"
-SEPARATOR = "|"
+SEPARATOR = "│"  # U+2502, not "|": special tokens such as <|endoftext|> contain "|"
 
 _VISIBLE = {" ": "·", "\t": "→", "\n": "↵", "\r": "␍", "\u00a0": "⍽", "\x7f": "␡"}
 
@@ -64,7 +64,7 @@ def token_segments(piece: bytes, *, special: bool = False) -> list[tuple[str, st
 
 
 def render_tokens(tok: Tokenizer, ids: Sequence[int] | np.ndarray, *, color: bool) -> str:
-    """Render the tokens ``ids`` of ``tok`` on one line per line of text, coloured or ``|``-separated."""
+    """Render the tokens ``ids`` of ``tok`` on one line per line of text, coloured or ``│``-separated."""
     specials = set(tok.special_tokens.values())
     cache: dict[int, list[tuple[str, str]]] = {}
     parts: list[str] = []
@@ -97,15 +97,15 @@ def paint(text: str, style: str, *, color: bool) -> str:
 
 
 def _paint(segments: list[tuple[str, str]], background: int) -> str:
-    open_ = f"\x1b[48;5;{background}m"
     out = []
     for kind, text in segments:
         style = _STYLE["mark" if kind == "newline" else kind]
-        out.append(f"{open_}\x1b[{style}m{text}")
+        out.append(f"\x1b[0;48;5;{background};{style}m{text}")  # 0: drop the bold of the last segment
         if kind == "newline":
             # subtle: reset before the line break, or many terminals paint the rest of the line
             out.append(_RESET + "\n")
-    out.append(_RESET)
+    if segments and segments[-1][0] != "newline":
+        out.append(_RESET)
     return "".join(out)
 
 

@@ -15,12 +15,13 @@ import numpy as np
 from numba import njit
 
 from .pretokenize import piece_end
-from .tables import bytes_lookup, mix, pair_lookup
+from .tables import bytes_lookup, mix, pack8, pair_lookup
 
 SHORT = 96
 NO_MERGE = np.int64(1) << np.int64(40)
 LOW32 = np.int64(0xFFFFFFFF)
 MEMO_BYTES = 16  # pieces up to this long are memoized within one call
+MEMO_SLOTS = 1 << 18  # at most half of them filled: 128k pieces, 16 MB
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -161,14 +162,10 @@ def _grow(a, need):  # pragma: no cover - compiled
 @njit(cache=True, nogil=True, inline="always")
 def _memo_key(b, lo, hi):  # pragma: no cover - compiled
     """Pack up to 16 bytes into two words."""
-    w0 = np.int64(0)
-    w1 = np.int64(0)
-    for k in range(hi - lo):
-        if k < 8:
-            w0 |= np.int64(b[lo + k]) << np.int64(8 * k)
-        else:
-            w1 |= np.int64(b[lo + k]) << np.int64(8 * (k - 8))
-    return w0, w1
+    n = hi - lo
+    if n <= 8:
+        return pack8(b, lo, n), np.int64(0)
+    return pack8(b, lo, 8), pack8(b, lo + 8, n - 8)
 
 
 @njit(cache=True, nogil=True)
@@ -196,7 +193,7 @@ def encode_docs(
     srank = np.empty(SHORT, dtype=np.int64)
     sslot = np.empty(SHORT, dtype=np.int64)
     memo_size = 16
-    while memo_size < 65536 and memo_size * 32 < n_bytes:
+    while memo_size < MEMO_SLOTS and memo_size * 32 < n_bytes:
         memo_size *= 2
     memo = np.full(4 * memo_size, -1, dtype=np.int64)  # w0, w1, length | count << 8, first id
     memo_ids = np.empty(memo_size // 2 * MEMO_BYTES, dtype=np.int32)

@@ -156,13 +156,23 @@ def _o200k_word(b, i, n, cls):  # pragma: no cover - compiled
     return e
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def piece_end(b, i, n, cls, grammar):  # pragma: no cover - compiled
     """Return the end of the pattern match that starts at byte ``i``.
 
     b: uint8[>=n] UTF-8 text; i: start (a character boundary, < n); n: end of the text;
     cls: uint8[0x110000] class bits; grammar: R50K, CL100K, O200K or LLAMA3.
     """
+    x = b[i]
+    if x < 128 and x != 39 and (grammar == CL100K or grammar == LLAMA3):
+        # ASCII fast path for the two commonest cases: a word, or one character and a word
+        c = cls[x]
+        if (c & LETTER) != 0:
+            return _run(b, i + 1, n, cls, LETTER)
+        if (c & NUMBER) == 0 and x != 10 and x != 13 and i + 1 < n:
+            y = b[i + 1]
+            if y < 128 and (cls[y] & LETTER) != 0:
+                return _run(b, i + 2, n, cls, LETTER)
     cp, w = decode_at(b, i)
     c = cls[cp]
     if grammar == O200K:
