@@ -20,6 +20,7 @@ from .pre_tokenizers import SplitPattern
 
 
 def _llama3_specials() -> dict[str, int]:
+    """The 256 special tokens of Llama 3.1 (ids 128000-128255); 3.2 renames two reserved ones."""
     names = [
         "<|begin_of_text|>", "<|end_of_text|>", "<|reserved_special_token_0|>", "<|reserved_special_token_1|>",
         "<|finetune_right_pad_id|>", "<|reserved_special_token_2|>", "<|start_header_id|>", "<|end_header_id|>",
