@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean clean-cache
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,5 +32,8 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/encode.py
 	$(PY) bench/pathological.py
 
-clean:
+clean-cache:  # numba's cache does not see edits to kernels in other files
+	find src -name '*.nbi' -o -name '*.nbc' | xargs rm -f
+
+clean: clean-cache
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache

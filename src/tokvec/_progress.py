@@ -8,7 +8,7 @@ so logs stay short. ``enabled=False`` (``--quiet``) prints nothing at all.
 >>> with Progress(2_000_000, label="count", stream=out, clock=iter([0.0, 2.0]).__next__) as bar:
 ...     bar.update(1_000_000)
 >>> print(out.getvalue().strip())
-count 50% 1.0/2.0 MB in 2.0 s (0.5 MB/s)
+count 50% 1.0/2.0 MB in 2.0 s (500.0 kB/s)
 """
 
 from __future__ import annotations
@@ -71,19 +71,21 @@ class Progress:
         """Return the status line at time ``now`` (the final line says the time taken, not the ETA)."""
         elapsed = max(now - self._start, 1e-9)
         rate = self.done / elapsed
+        scale, unit = _unit(max(self.total or 0, self.done))
         parts = [self.label] if self.label else []
         if self.total is not None:
             frac = min(self.done / self.total, 1.0)
             parts.append(f"{frac:.0%}" if final else f"{frac:4.0%}")
             if not final:
                 parts.append(_bar(frac))
-            parts.append(f"{_mb(self.done)}/{_mb(self.total)} MB")
+            parts.append(f"{self.done / scale:.1f}/{self.total / scale:.1f} {unit}")
         else:
-            parts.append(f"{_mb(self.done)} MB")
+            parts.append(f"{self.done / scale:.1f} {unit}")
+        rate_scale, rate_unit = _unit(rate)
         if final:
-            parts.append(f"in {elapsed:.1f} s ({_mb(rate)} MB/s)")
+            parts.append(f"in {elapsed:.1f} s ({rate / rate_scale:.1f} {rate_unit}/s)")
         else:
-            parts.append(f"{_mb(rate)} MB/s")
+            parts.append(f"{rate / rate_scale:.1f} {rate_unit}/s")
             if self.total is not None and rate > 0:
                 parts.append(f"ETA {_clock_time((self.total - self.done) / rate)}")
         return " ".join(parts)
@@ -133,8 +135,12 @@ def _bar(frac: float) -> str:
     return "|" + cells.ljust(_BAR_WIDTH) + "|"
 
 
-def _mb(n: float) -> str:
-    return f"{n / 1e6:.1f}"
+def _unit(n: float) -> tuple[float, str]:
+    """Return the scale and name of the decimal unit that suits ``n`` bytes."""
+    for scale, name in ((1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
+        if n >= scale:
+            return scale, name
+    return 1.0, "B"
 
 
 def _clock_time(seconds: float) -> str:

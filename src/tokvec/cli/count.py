@@ -85,9 +85,13 @@ def run_count(args: argparse.Namespace) -> int:
     """Count every file with every tokenizer and print the table."""
     if args.threads is not None and args.threads < 1:
         args.parser.error(f"--threads must be at least 1, got {args.threads}")
-    toks = [tokvec.load(name) for name in tokenizer_names(args.tokenizer)]
-    sizes = [_size(path) for path in args.files]
+    sizes = [_size(path) for path in args.files]  # a missing file fails before the slow part
     total = None if None in sizes else sum(s or 0 for s in sizes)
+    given = tokenizer_names(args.tokenizer)
+    loaded = [tokvec.load(name) for name in given]
+    # a tokenizer's own name, unless two share one (two vocab.json files): then the name given
+    short = [t.name for t in loaded]
+    toks = {(t.name if short.count(t.name) == 1 else g): t for g, t in zip(given, loaded, strict=True)}
     results: list[FileCount] = []
     with Progress(total, label="count", enabled=not args.quiet) as bar:
         done = 0
@@ -96,17 +100,19 @@ def run_count(args: argparse.Namespace) -> int:
             done += size or results[-1].stats.bytes
     for r in results:
         if r.stats.invalid_lines:
+            n = r.stats.invalid_lines
             warn(
-                f"{r.path}: {r.stats.invalid_lines} line(s) are not valid UTF-8 (the first is line"
-                f" {r.stats.first_invalid_line}); their bad bytes were read as U+FFFD"
+                f"{r.path}: {n} line{' is' if n == 1 else 's are'} not valid UTF-8 (the first is line"
+                f" {r.stats.first_invalid_line}); the bad bytes were read as U+FFFD"
             )
-    names = [t.name for t in toks]
-    _print(results, names, args.format)
+    _print(results, list(toks), args.format)
     return 0
 
 
-def _count_file(path: str, toks: list[tokvec.Tokenizer], threads: int | None, bar: Progress, done: int) -> FileCount:
-    result = FileCount(path, TextStats(), {t.name: 0 for t in toks})
+def _count_file(
+    path: str, toks: dict[str, tokvec.Tokenizer], threads: int | None, bar: Progress, done: int
+) -> FileCount:
+    result = FileCount(path, TextStats(), dict.fromkeys(toks, 0))
     f = open_stdin(sys.stdin.buffer) if path == "-" else open_binary(path)
 
     def moved() -> None:
@@ -115,9 +121,9 @@ def _count_file(path: str, toks: list[tokvec.Tokenizer], threads: int | None, ba
 
     try:
         for docs in read_documents(f, result.stats, on_chunk=moved):
-            for tok in toks:
+            for label, tok in toks.items():
                 batch = tok.encode_batch(docs, num_threads=threads, disallowed_special=())
-                result.tokens[tok.name] += len(batch.ids)
+                result.tokens[label] += len(batch.ids)
     except (OSError, EOFError) as e:  # a truncated or corrupt .gz file
         raise TokvecFileError(f"cannot read {path}: {e}") from None
     finally:

@@ -28,8 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
     """Build the parser of every verb."""
     parser = argparse.ArgumentParser(
         prog="tokvec",
-        description="Tokens and embeddings: see how tokenizers split text, encode, decode and count tokens.",
-        epilog=epilog(_EXAMPLES) + "\n\nrun 'tokvec COMMAND --help' for the options and examples of a command",
+        description=(
+            "Tokens and embeddings: see how tokenizers split text, encode, decode and count tokens.\n"
+            "Run 'tokvec COMMAND --help' for the options and examples of a command."
+        ),
+        epilog=epilog(_EXAMPLES),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tokvec {tokvec.__version__}")

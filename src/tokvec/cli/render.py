@@ -89,10 +89,10 @@ def render_ids(ids: Sequence[int] | np.ndarray, *, color: bool) -> str:
 
 
 def paint(text: str, style: str, *, color: bool) -> str:
-    """Wrap ``text`` in the ANSI style ``style`` (bold, dim, or a name of :data:`_STYLE`) when ``color``."""
+    """Wrap ``text`` in the ANSI style ``style`` ("bold", or a segment kind such as "byte") when ``color``."""
     if not color:
         return text
-    code = {"bold": "1", "dim": "2", "title": "1;4"}.get(style) or _STYLE[style]
+    code = "1" if style == "bold" else _STYLE[style]
     return f"\x1b[{code}m{text}{_RESET}"
 
 

@@ -29,6 +29,7 @@ class Section:
     title: str
     text: str
     note: str
+    show_bytes: bool = False  # explain the first tokens that decode to text only together
 
 
 SECTIONS = (
@@ -70,6 +71,7 @@ SECTIONS = (
         "An emoji is four bytes, and 👨‍👩‍👧 is three emoji glued by invisible zero-width joiners"
         " (U+200D, three bytes each). Tokens may end inside a character: such a token is only bytes,"
         " not text, and decodes to text only together with its neighbours:",
+        show_bytes=True,
     ),
 )
 
@@ -98,7 +100,8 @@ def run_tour(args: argparse.Namespace) -> int:
     color = use_color(args.color)
     width = max(len(t.name) for t in toks)
     names = ", ".join(t.name for t in toks)
-    print(paint(f"tokvec tour: how {names} split text into tokens", "bold", color=color))
+    verb = "splits" if len(toks) == 1 else "split"
+    print(paint(f"tokvec tour: how {names} {verb} text into tokens", "bold", color=color))
     print(textwrap.fill(_LEGEND, 100))
     totals = {t.name: 0 for t in toks}
     for section in SECTIONS:
@@ -115,7 +118,7 @@ def run_tour(args: argparse.Namespace) -> int:
                 print(textwrap.indent(shown.rstrip("\n"), "      "))
             else:
                 print(f"{head}   {shown}")
-        if section.title == "Emoji":
+        if section.show_bytes:
             for tok in toks:
                 print(f"  {tok.name:<{width}}  {explain_partial(tok, section.text)}")
     print()

@@ -157,6 +157,44 @@ def _o200k_word(b, i, n, cls):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _is_ascii_letter(x):  # pragma: no cover - compiled
+    return (65 <= x <= 90) or (97 <= x <= 122)
+
+
+@njit(cache=True, nogil=True)
+def _o200k_ascii(b, i, n, cls):  # pragma: no cover - compiled
+    """The o200k word alternatives when the text around ``i`` is ASCII: end, -1 (no word), or
+    -2 (a non-ASCII character decides: use :func:`_o200k_word`).
+
+    In ASCII, UPPERISH is A-Z and LOWERISH a-z, so the backtracking reduces to: upper-case run,
+    then lower-case run; a word of capitals alone matches the second alternative.
+    """
+    x = b[i]
+    if x >= 128:
+        return -2
+    s = i
+    if not _is_ascii_letter(x):
+        if x == 10 or x == 13 or 48 <= x <= 57 or i + 1 >= n:
+            return -1 if (i + 1 >= n or b[i + 1] < 128) else -2
+        y = b[i + 1]
+        if y >= 128:
+            return -2
+        if not _is_ascii_letter(y):
+            return -1  # neither a prefix + word nor a word
+        s = i + 1
+    j = s
+    while j < n and 65 <= b[j] <= 90:
+        j += 1
+    while j < n and 97 <= b[j] <= 122:
+        j += 1
+    if j < n and b[j] >= 128:
+        return -2  # a non-ASCII letter or mark may continue the word
+    if j < n and b[j] == 39:
+        j += contraction_length(b, j, n, True)
+    return j
+
+
+@njit(cache=True, nogil=True, inline="always")
 def piece_end(b, i, n, cls, grammar):  # pragma: no cover - compiled
     """Return the end of the pattern match that starts at byte ``i``.
 
@@ -176,7 +214,9 @@ def piece_end(b, i, n, cls, grammar):  # pragma: no cover - compiled
     cp, w = decode_at(b, i)
     c = cls[cp]
     if grammar == O200K:
-        e = _o200k_word(b, i, n, cls)
+        e = _o200k_ascii(b, i, n, cls)
+        if e == -2:
+            e = _o200k_word(b, i, n, cls)
         if e >= 0:
             return e
     elif cp == 39:
