@@ -58,7 +58,7 @@ class Encoding:
     @property
     def pieces(self) -> list[bytes]:
         """The bytes that each token stands for (a multi-byte character may span tokens)."""
-        return [self._tokenizer.decode_bytes(self.ids[k : k + 1]) for k in range(len(self.ids))]
+        return self._tokenizer.token_bytes_list(self.ids)
 
 
 class EncodingBatch(Sequence[Encoding]):

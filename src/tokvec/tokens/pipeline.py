@@ -176,6 +176,17 @@ class Tokenizer:
         """Number of ids, special tokens included (one more than the largest id)."""
         return len(self._decode_tables[2])
 
+    def token_bytes_list(self, ids: Iterable[int]) -> list[bytes]:
+        """Return the bytes of every id (special tokens as their UTF-8 text)."""
+        tok_bytes, tok_off, present = self._decode_tables
+        out = []
+        for i in ids:
+            i = int(i)
+            if not 0 <= i < len(present) or not present[i]:
+                raise UnknownTokenError(f"token id {i} is not in {self.name} (ids run from 0 to {len(present) - 1})")
+            out.append(tok_bytes[tok_off[i] : tok_off[i + 1]].tobytes())
+        return out
+
     def id_to_token(self, token_id: int) -> str:
         """Spell ``token_id`` as the vocabulary does (``'Ġworld'``; special tokens as their text)."""
         return self.id_to_token_list([token_id])[0]
