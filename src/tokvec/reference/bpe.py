@@ -6,6 +6,8 @@ can merge, merge the pair of lowest priority (the leftmost one on ties).
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from . import pretokenize
@@ -15,7 +17,7 @@ def merge_piece(piece: bytes, ranks: dict[bytes, int], pairs: dict[tuple[int, in
     """Merge one piece: ``ranks`` maps single bytes to ids, ``pairs`` maps id pairs to (priority, merged)."""
     parts = [ranks[bytes([x])] for x in piece]
     while len(parts) > 1:
-        candidates = [(pairs[p][0], k) for k, p in enumerate(zip(parts, parts[1:], strict=False)) if p in pairs]
+        candidates = [(pairs[p][0], k) for k, p in enumerate(itertools.pairwise(parts)) if p in pairs]
         if not candidates:
             break
         _, k = min(candidates)
