@@ -129,3 +129,12 @@ def test_tokens_spell_bytes_like_vocab_json() -> None:
 def test_text_must_be_str() -> None:
     with pytest.raises(tokvec.TokvecError, match="expected text"):
         tokvec.load("gpt2").encode_ordinary(b"bytes")  # type: ignore[arg-type]
+
+
+def test_batch_mixes_allowed_and_ordinary_specials() -> None:
+    tok = tokvec.load("cl100k_base")
+    docs = ["a<|endoftext|>b", "c<|fim_prefix|>d", "plain"]
+    kwargs = {"allowed_special": {"<|endoftext|>"}, "disallowed_special": ()}
+    batch = tok.encode_batch(docs, num_threads=2, **kwargs)
+    assert batch.tolist() == [tok.encode(d, **kwargs).ids.tolist() for d in docs]
+    assert 100257 in batch.tolist()[0] and 100258 not in batch.tolist()[1]

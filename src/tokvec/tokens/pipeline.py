@@ -91,8 +91,12 @@ class Tokenizer:
         for t in texts:
             sp.check_disallowed(t, deny)
         allow_re = sp.special_regex(allow)
-        if allow_re is not None and any(allow_re.search(t) for t in texts):
-            encs = [self._encode_with_specials(t, allow) for t in texts]
+        with_specials = [k for k, t in enumerate(texts) if allow_re is not None and allow_re.search(t)]
+        if with_specials:  # those texts alone take the slower path that splits at special tokens
+            slow = set(with_specials)
+            rest = [t for k, t in enumerate(texts) if k not in slow]
+            fast = iter(self.encode_batch(rest, num_threads=num_threads, disallowed_special=()))
+            encs = [self._encode_with_specials(t, allow) if k in slow else next(fast) for k, t in enumerate(texts)]
             return _batch_of(encs, self)
         datas = [to_utf8(t) for t in texts]
         lengths = np.fromiter((len(d) for d in datas), dtype=np.int64, count=len(datas))
