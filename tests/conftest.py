@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import pathlib
 
 import pytest
+
+import tokvec
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = pathlib.Path(os.environ.get("TOKVEC_TEST_DATA", ROOT.parent / "shared" / "data"))
@@ -21,3 +24,9 @@ def data_path(relative: str) -> pathlib.Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "data: needs the real data in ../shared/data (slow with NUMBA_DISABLE_JIT)")
+
+
+@functools.cache
+def preset(name: str) -> tokvec.Tokenizer:
+    """Load a bundled preset once per test session (tokenizers are immutable, so sharing is safe)."""
+    return tokvec.load(name)

@@ -9,7 +9,7 @@ import pathlib
 import pytest
 
 import tokvec
-from tests.conftest import data_path
+from tests.conftest import data_path, preset
 from tokvec.tokens.formats.tiktoken import load_ranks, save_ranks
 
 FLORES_SAMPLE = ["eng_Latn", "deu_Latn", "fra_Latn", "rus_Cyrl", "zho_Hans", "jpn_Jpan", "arb_Arab", "hin_Deva",
@@ -19,9 +19,9 @@ FLORES_SAMPLE = ["eng_Latn", "deu_Latn", "fra_Latn", "rus_Cyrl", "zho_Hans", "jp
 
 def test_presets_and_aliases() -> None:
     assert {"gpt2", "r50k_base", "cl100k_base", "o200k_base"} <= set(tokvec.presets())
-    assert tokvec.load("gpt2").encode("Hello world").ids.tolist() == [15496, 995]
-    assert tokvec.load("cl100k_base").special_tokens["<|endoftext|>"] == 100257
-    assert tokvec.load("o200k_base").special_tokens["<|endoftext|>"] == 199999
+    assert preset("gpt2").encode("Hello world").ids.tolist() == [15496, 995]
+    assert preset("cl100k_base").special_tokens["<|endoftext|>"] == 100257
+    assert preset("o200k_base").special_tokens["<|endoftext|>"] == 199999
 
 
 def test_unknown_name_lists_presets() -> None:
@@ -62,7 +62,7 @@ def test_rank_file_needs_a_pattern_and_all_bytes(tmp_path: pathlib.Path) -> None
 
 
 def test_save_ranks_round_trip_is_atomic(tmp_path: pathlib.Path) -> None:
-    ranks = tokvec.load("gpt2").model.ranks()
+    ranks = preset("gpt2").model.ranks()
     out = tmp_path / "copy.tiktoken"
     save_ranks(ranks, out)
     assert load_ranks(out) == ranks
@@ -107,7 +107,7 @@ def test_merge_of_unknown_token(tmp_path: pathlib.Path) -> None:
 def test_gpt2_vocab_merges_equals_r50k() -> None:
     merges_model = tokvec.load(data_path("tokenizers/ortx/gpt2.vocab"))
     assert merges_model.model.kind == "merges"
-    r50k = tokvec.load("r50k_base")
+    r50k = preset("r50k_base")
     lines = []
     for lang in FLORES_SAMPLE:
         lines += data_path(f"flores200/devtest/{lang}.devtest").read_text(encoding="utf-8").splitlines()

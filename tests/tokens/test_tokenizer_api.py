@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tokvec
+from tests.conftest import preset
 from tests.strategies import SETTINGS, texts
 from tests.tokens.reference_libs import pair
 
@@ -16,7 +17,7 @@ PRESETS = ["gpt2", "cl100k_base", "o200k_base"]
 
 @pytest.fixture(scope="module", params=PRESETS)
 def tok(request: pytest.FixtureRequest) -> tokvec.Tokenizer:
-    return tokvec.load(request.param)
+    return preset(request.param)
 
 
 @SETTINGS
@@ -121,18 +122,18 @@ def test_results_are_immutable(tok: tokvec.Tokenizer) -> None:
 
 
 def test_tokens_spell_bytes_like_vocab_json() -> None:
-    tok = tokvec.load("gpt2")
+    tok = preset("gpt2")
     assert tok.encode("Hello world").tokens == ["Hello", "Ġworld"]
     assert tok.id_to_token(50256) == "<|endoftext|>"
 
 
 def test_text_must_be_str() -> None:
     with pytest.raises(tokvec.TokvecError, match="expected text"):
-        tokvec.load("gpt2").encode_ordinary(b"bytes")  # type: ignore[arg-type]
+        preset("gpt2").encode_ordinary(b"bytes")  # type: ignore[arg-type]
 
 
 def test_batch_mixes_allowed_and_ordinary_specials() -> None:
-    tok = tokvec.load("cl100k_base")
+    tok = preset("cl100k_base")
     docs = ["a<|endoftext|>b", "c<|fim_prefix|>d", "plain"]
     kwargs = {"allowed_special": {"<|endoftext|>"}, "disallowed_special": ()}
     batch = tok.encode_batch(docs, num_threads=2, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import tokvec
+from tests.conftest import preset
 from tokvec import BytePairModel, SplitPattern, Tokenizer
 
 
@@ -65,7 +65,7 @@ def test_pieces_never_merge_across_the_split() -> None:
 
 
 def test_offsets_tile_the_utf8_text() -> None:
-    tok = tokvec.load("gpt2")
+    tok = preset("gpt2")
     text = "naïve 👋 café"
     enc = tok.encode(text)
     data = text.encode()
