@@ -36,3 +36,24 @@ def test_readme_python_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
                 got = got.tolist()
                 expected = re.sub(r"^array\((.*?)(, dtype=\w+)?\)$", r"\1", expected)
             assert got == eval(expected), f"README: {line!r} gives {got!r}"
+
+
+def test_readme_command_lines_run(tmp_path) -> None:
+    """Each line of the README's command-line block runs and exits 0 (book.txt.gz made here)."""
+    import gzip
+    import os
+    import subprocess
+    import sys
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Command line\n\n```sh\n(.*?)```", text, flags=re.S)
+    assert block, "the README has no command-line block"
+    with gzip.open(tmp_path / "book.txt.gz", "wt", encoding="utf-8") as f:
+        f.write("It was the best of times, it was the worst of times.\n" * 100)
+    env = dict(os.environ, PATH=f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}")
+    lines = [line.split("  #")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+    assert len(lines) >= 5
+    for line in lines:
+        done = subprocess.run(line, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"README line {line!r} failed: {done.stderr}"
+        assert done.stdout.strip(), f"README line {line!r} printed nothing"
