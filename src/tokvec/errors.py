@@ -22,7 +22,15 @@ class FormatError(TokvecError, ValueError):
 
 
 class SpecialTokenError(TokvecError, ValueError):
-    """Text contains a special token that the caller did not allow."""
+    """Text contains a special token that the caller did not allow.
+
+    ``token`` and ``position`` (a character index) say which and where, when the error is about text.
+    """
+
+    def __init__(self, message: str, *, token: str | None = None, position: int | None = None) -> None:
+        super().__init__(message)
+        self.token = token
+        self.position = position
 
 
 class UnknownNameError(TokvecError, KeyError):

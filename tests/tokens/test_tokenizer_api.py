@@ -51,6 +51,7 @@ def test_disallowed_special_raises_and_names_the_fix(tok: tokvec.Tokenizer) -> N
     message = str(e.value)
     assert "'<|endoftext|>'" in message and "allowed_special" in message and "encode_ordinary" in message
     assert isinstance(e.value, ValueError)
+    assert (e.value.token, e.value.position) == ("<|endoftext|>", 6)
 
 
 def test_special_token_modes(tok: tokvec.Tokenizer) -> None:

@@ -47,5 +47,7 @@ def check_disallowed(text: str, disallowed: frozenset[str]) -> None:
     raise SpecialTokenError(
         f"the text contains the special token {tok!r} at character {m.start()}, which is not allowed."
         f" To encode it as the special token, pass allowed_special={{{tok!r}}} (or 'all');"
-        " to encode it as ordinary text, pass disallowed_special=() or use encode_ordinary()."
+        " to encode it as ordinary text, pass disallowed_special=() or use encode_ordinary().",
+        token=tok,
+        position=m.start(),
     )
