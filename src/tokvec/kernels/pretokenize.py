@@ -161,7 +161,7 @@ def _is_ascii_letter(x):  # pragma: no cover - compiled
     return (65 <= x <= 90) or (97 <= x <= 122)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _o200k_ascii(b, i, n, cls):  # pragma: no cover - compiled
     """The o200k word alternatives when the text around ``i`` is ASCII: end, -1 (no word), or
     -2 (a non-ASCII character decides: use :func:`_o200k_word`).
@@ -211,15 +211,15 @@ def piece_end(b, i, n, cls, grammar):  # pragma: no cover - compiled
             y = b[i + 1]
             if y < 128 and (cls[y] & LETTER) != 0:
                 return _run(b, i + 2, n, cls, LETTER)
-    cp, w = decode_at(b, i)
-    c = cls[cp]
     if grammar == O200K:
         e = _o200k_ascii(b, i, n, cls)
         if e == -2:
             e = _o200k_word(b, i, n, cls)
         if e >= 0:
             return e
-    elif cp == 39:
+    cp, w = decode_at(b, i)
+    c = cls[cp]
+    if grammar != O200K and cp == 39:
         k = contraction_length(b, i, n, grammar != R50K)
         if k > 0:
             return i + k
