@@ -5,5 +5,12 @@
 
 from .bpe_merges import CharPairModel
 from .unigram import UnigramModel
+from .wordlevel import WordLevel
+from .wordpiece import WordPiece
 
-MODELS: dict[str, type] = {"BPE": CharPairModel, "Unigram": UnigramModel}
+MODELS: dict[str, type] = {
+    "BPE": CharPairModel,
+    "Unigram": UnigramModel,
+    "WordPiece": WordPiece,
+    "WordLevel": WordLevel,
+}
