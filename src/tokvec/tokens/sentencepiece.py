@@ -109,28 +109,37 @@ class SentencePieceTokenizer:
         return np.split(ids, cut)
 
     def encode_as_pieces(self, text: str) -> list[str]:
-        """Return the pieces of ``text``."""
-        tok = self.model.id_to_token
-        return [tok(int(i)) or "" for i in self.encode(text)]
+        """Return the pieces of ``text`` (an unknown piece shows the normalized text it covers, as sentencepiece)."""
+        cps, _, _ = self._normalize(text)
+        ids, starts, ends = self.model.encode_pieces(cps, np.array([0, len(cps)], dtype=np.int64))
+        norm = cps.tobytes().decode("utf-32-le")
+        unk, pieces = self.spec.unk_id, self.spec.pieces
+        spans = zip(ids.tolist(), starts.tolist(), ends.tolist(), strict=True)
+        return [norm[a:z] if i == unk else pieces[i] for i, a, z in spans]
 
     def id_to_piece(self, i: int) -> str:
         """Return piece ``i``."""
         return self.spec.pieces[i]
 
     def decode(self, ids: Sequence[int] | np.ndarray) -> str:
-        """Return the text of ``ids``: byte pieces joined as UTF-8, "▁" as spaces, control pieces dropped."""
+        """Return the text of ``ids`` as sentencepiece decodes it.
+
+        Byte pieces join as UTF-8, "▁" becomes a space (the dummy prefix's one dropped from the first
+        piece), control pieces vanish and the unknown piece reads " ⁇ ".
+        """
         out = bytearray()
         types = self.spec.types
-        for i in np.asarray(ids, dtype=np.int64).tolist():
+        for k, i in enumerate(np.asarray(ids, dtype=np.int64).tolist()):
             kind = types[i]
+            piece = self.spec.pieces[i]
             if kind == CONTROL:
                 continue
-            piece = self.spec.pieces[i]
             if kind == BYTE:
                 out.append(int(piece[3:5], 16))
+            elif i == self.spec.unk_id:
+                out += " \u2047 ".encode()
             else:
+                if k == 0 and self.spec.add_dummy_prefix:
+                    piece = piece.removeprefix("▁")
                 out += piece.replace("▁", " ").encode()
-        text = out.decode("utf-8", "replace")
-        if self.spec.add_dummy_prefix and text.startswith(" "):
-            text = text[1:]
-        return text
+        return out.decode("utf-8", "replace")
