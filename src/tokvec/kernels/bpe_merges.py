@@ -12,7 +12,9 @@ over a linked list: O(n log n) for long words).
 Exact shortcuts (same ids, less work):
 
 - ``bigrams`` (a pair table of code points, used when ``split`` is true): a word is cut between two
-  characters that appear side by side in no token, since no merge can ever join across that place.
+  known characters that appear side by side in no token, since no merge can ever join across that
+  place (not beside an unknown one: unknowns fuse, and without an unk token they vanish, so that
+  their neighbours meet).
   SentencePiece BPE sees a whole line as one word; the cuts turn it into words that repeat, so
 - chunks of up to MEMO_CPS code points are memoized for the rest of the call.
 
@@ -192,8 +194,7 @@ def encode_words(
     of continuing_subword_prefix / end_of_word_suffix (empty when absent); unk_id: int (-1: none);
     fuse_unk: bool; ignore_merges: a word that is a token in ``whole`` (code-point string table
     over tok_cps uint32[...], tok_off int64[V+1]) becomes that token; bigrams: pair table of code
-    points; split: cut words between characters that are no bigram (never between two characters
-    without an id when fuse_unk, so that they still fuse).
+    points; split: cut words between two known characters that are no bigram.
     """
     n = len(cps)
     widen = 4 + len(prefix) + len(suffix)
@@ -242,10 +243,12 @@ def encode_words(
             if split:
                 while e < hi:
                     x, y = cps[e - 1], cps[e]
-                    if pair_lookup(bigrams, x, y) < 0 and (
-                        not fuse_unk or pair_lookup(chars, 0, x) >= 0 or pair_lookup(chars, 0, y) >= 0
+                    if (
+                        pair_lookup(bigrams, x, y) < 0
+                        and pair_lookup(chars, 0, x) >= 0
+                        and pair_lookup(chars, 0, y) >= 0
                     ):
-                        break
+                        break  # subtle: never beside an unknown character, which may fuse or vanish
                     e += 1
             else:
                 e = hi

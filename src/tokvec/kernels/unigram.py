@@ -5,7 +5,8 @@ offers the best path to its end a new score: best(start) + score(piece); a candi
 best path at its end only if strictly better, so on ties the path whose last piece starts first
 wins. A start with no one-character piece offers the unknown piece (score ``unk_score``) over one
 character. Backtracking gives the pieces; consecutive unknowns fuse into one with ``fuse_unk``, and
-with byte fallback (``byte_ids[0] != -2``) an unknown becomes the ``<0xXX>`` tokens of its bytes.
+with byte fallback (``byte_ids[0] != -2``) an unknown becomes the ``<0xXX>`` tokens of its bytes if
+every one of them has a token (Hugging Face's rule; sentencepiece's byte-fallback models have all 256).
 
 ``f32`` follows sentencepiece's arithmetic: every sum is rounded to float32, which decides ties such as
 "lll" -> "l" "ll" (tried on FLORES: summing in float64 gave 6 lines in 206k that differ; Hugging
@@ -85,7 +86,6 @@ def viterbi(cps, bounds, trie, node_ids, scores, unk_id, unk_score, fuse_unk, by
                     back[s + 1] = s
                     bid[s + 1] = unk_id
         # backtrack
-        t0 = t
         m = 0
         e = hi
         while e > lo:
@@ -100,27 +100,42 @@ def viterbi(cps, bounds, trie, node_ids, scores, unk_id, unk_score, fuse_unk, by
             a3 = np.empty(size, dtype=np.int64)
             a1[:t], a2[:t], a3[:t] = out_id[:t], out_st[:t], out_en[:t]
             out_id, out_st, out_en = a1, a2, a3
-        for q in range(m - 1, -1, -1):
-            e = path[q]
-            s = back[e]
-            pid = bid[e]
-            if pid == unk_id and byte_ids[0] != -2:
-                for c in range(s, e):
-                    k = _utf8(np.int64(cps[c]), buf)
-                    ok = True
-                    for r in range(k):
-                        if byte_ids[buf[r]] < 0:
-                            ok = False
-                    if ok:
+        run_lo = -1  # a run of unknown characters waiting to be written
+        run_hi = -1
+        for q in range(m, -1, -1):
+            if q > 0:
+                e = path[q - 1]
+                s = back[e]
+                pid = bid[e]
+                if pid == unk_id:
+                    if run_lo >= 0 and fuse_unk:
+                        run_hi = e
+                        continue
+                    if run_lo < 0:
+                        run_lo, run_hi = s, e
+                        continue
+            if run_lo >= 0:  # write the pending run: its bytes if all have tokens, else one unknown
+                ok = byte_ids[0] != -2
+                if ok:
+                    for c in range(run_lo, run_hi):
+                        k = _utf8(np.int64(cps[c]), buf)
+                        for r in range(k):
+                            if byte_ids[buf[r]] < 0:
+                                ok = False
+                if ok:
+                    for c in range(run_lo, run_hi):
+                        k = _utf8(np.int64(cps[c]), buf)
                         for r in range(k):
                             out_id[t], out_st[t], out_en[t] = byte_ids[buf[r]], c, c + 1
                             t += 1
-                    else:
-                        out_id[t], out_st[t], out_en[t] = unk_id, c, c + 1
-                        t += 1
-            elif pid == unk_id and fuse_unk and t > t0 and out_id[t - 1] == unk_id and out_en[t - 1] == s:
-                out_en[t - 1] = e
-            else:
+                else:
+                    out_id[t], out_st[t], out_en[t] = unk_id, run_lo, run_hi
+                    t += 1
+                run_lo = -1
+                if q > 0 and pid == unk_id:  # an unknown that does not fuse starts a new run
+                    run_lo, run_hi = s, e
+                    continue
+            if q > 0:
                 out_id[t], out_st[t], out_en[t] = pid, s, e
                 t += 1
     return out_id[:t].copy(), out_st[:t].copy(), out_en[:t].copy()
