@@ -136,3 +136,69 @@ def normalize(cps, units, blob_cps, blob_at, add_dummy_prefix, remove_extra, esc
         out[m], lo[m], hi[m] = sp, n, n
         m += 1
     return out[:m].copy(), lo[:m].copy(), hi[:m].copy()
+
+
+@njit(cache=True, nogil=True)
+def first_match_each(cps, units, blob_cps, blob_at):  # pragma: no cover - compiled
+    """Replace each character by the value of the first (shortest) key its UTF-8 starts with, if any.
+
+    Hugging Face's Precompiled rule for text whose grapheme clusters are single characters.
+    cps: uint32[N]; units, blob_cps, blob_at: the character map. Returns (out uint32[M],
+    src int64[M]): character k of the result replaces (or is) ``cps[src[k]]``.
+    """
+    n = len(cps)
+    out = np.empty(n + 16, dtype=np.uint32)
+    src = np.empty(n + 16, dtype=np.int64)
+    buf = np.empty(4, dtype=np.uint8)
+    m = 0
+    root = np.int64(0)
+    if len(units) > 0:
+        u0 = np.int64(units[0])
+        root = (u0 >> np.int64(10)) << ((u0 & np.int64(512)) >> np.int64(6))
+    for i in range(n):
+        a = -1
+        if len(units) > 0:
+            k = _utf8(np.int64(cps[i]), buf)
+            node = root
+            for q in range(k):
+                c = np.int64(buf[q])
+                if c == 0:
+                    break
+                node ^= c
+                if node >= len(units):
+                    break
+                u = np.int64(units[node])
+                if (u & np.int64(0x800000FF)) != c:
+                    break
+                node ^= (u >> np.int64(10)) << ((u & np.int64(512)) >> np.int64(6))
+                if (u >> np.int64(8)) & np.int64(1):
+                    if node < len(units):
+                        v = np.int64(units[node]) & np.int64(0x7FFFFFFF)
+                        if v < len(blob_at):
+                            a = blob_at[v]
+                    break
+        if a < 0:
+            if m + 1 > len(out):
+                out, src = _grow2(out, src, m + 1)
+            out[m], src[m] = cps[i], i
+            m += 1
+            continue
+        z = a
+        while blob_cps[z] != 0:
+            z += 1
+        if m + (z - a) > len(out):
+            out, src = _grow2(out, src, m + (z - a))
+        for q in range(a, z):
+            out[m], src[m] = blob_cps[q], i
+            m += 1
+    return out[:m].copy(), src[:m].copy()
+
+
+@njit(cache=True, nogil=True)
+def _grow2(out, src, need):  # pragma: no cover - compiled
+    size = max(need, 2 * len(out))
+    o2 = np.empty(size, dtype=out.dtype)
+    s2 = np.empty(size, dtype=src.dtype)
+    o2[: len(out)] = out
+    s2[: len(src)] = src
+    return o2, s2
