@@ -21,7 +21,7 @@ import numpy as np
 from . import hf_unicode as hu
 from .alignment import mapped, transform
 from .normalized import NormalizedText
-from .normalizers import Normalizer, lowercase_pieces
+from .normalizer_base import Normalizer, lowercase_pieces
 from .unicode_forms import is_unchanged, nfx_changes
 
 

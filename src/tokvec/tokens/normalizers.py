@@ -23,30 +23,11 @@ import numpy as np
 from ..errors import FormatError
 from . import hf_unicode as hu
 from .alignment import keep, mapped, transform
+from .bert_normalizer import BertNormalizer
 from .normalized import NormalizedText
+from .normalizer_base import Normalizer, lowercase_pieces
 from .patterns import Pattern
 from .unicode_forms import is_unchanged, nfx_changes
-
-
-class Normalizer:
-    """Base of every normalizer: ``normalize`` (NormalizedText -> NormalizedText) and JSON."""
-
-    type: ClassVar[str] = ""
-
-    def normalize(self, nt: NormalizedText) -> NormalizedText:
-        """Return the normalized text with its alignment to the original."""
-        raise NotImplementedError
-
-    def normalize_str(self, text: str) -> str:
-        """Return the normalized text only."""
-        return self.normalize(NormalizedText.identity(text)).text
-
-    @classmethod
-    def from_json(cls, obj: dict[str, Any]):
-        return cls()
-
-    def to_json(self) -> dict[str, Any]:
-        return {"type": self.type}
 
 
 def _unicode_form(form: str) -> type[Normalizer]:
@@ -64,19 +45,6 @@ NFD = _unicode_form("NFD")
 NFKD = _unicode_form("NFKD")
 NFC = _unicode_form("NFC")
 NFKC = _unicode_form("NFKC")
-
-
-def lowercase_pieces(text: str) -> list[str] | None:
-    """Return each character lower-cased on its own (Rust ``char::to_lowercase``), or None if unchanged.
-
-    subtle: ``str.lower`` applies the final-sigma rule (a word-final "Σ" becomes "ς"); ``tokenizers``
-    lower-cases character by character, so "Σ" is always "σ".
-    """
-    low = text.lower()
-    over = hu.overrides("lower")
-    if len(low) == len(text) and "Σ" not in text and over.keys().isdisjoint(text):
-        return None if low == text else list(low)
-    return [hu.single("lower", ch) for ch in text]
 
 
 @dataclass(frozen=True)
@@ -192,9 +160,6 @@ class Prepend(Normalizer):
 
     def to_json(self) -> dict[str, Any]:
         return {"type": self.type, "prepend": self.prepend}
-
-
-from .bert_normalizer import BertNormalizer  # noqa: E402 (it builds on the classes above)
 
 
 @dataclass(frozen=True)
