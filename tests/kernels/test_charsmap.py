@@ -58,3 +58,13 @@ def test_empty_map_copies_characters() -> None:
     out, lo, hi = kernel.normalize(cps, cm.units, cm.blob_cps, cm.blob_at, True, True, True, False)
     assert out.tobytes().decode("utf-32-le") == "▁a▁b"
     assert lo.tolist() == [1, 1, 2, 4] and hi.tolist() == [1, 2, 3, 5]
+
+
+@SETTINGS
+@given(name=st.sampled_from(["spm_test", "t5"]), text=texts)
+def test_first_match_each_equals_twin(name: str, text: str) -> None:
+    cm = charsmap(name)
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    got = kernel.first_match_each(cps, cm.units, cm.blob_cps, cm.blob_at)
+    want = twin.first_match_each(cps, cm.units, cm.blob_cps, cm.blob_at)
+    assert [g.tolist() for g in got] == [w.tolist() for w in want]

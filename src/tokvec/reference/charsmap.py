@@ -104,3 +104,22 @@ def normalize(cps, units, blob_cps, blob_at, add_dummy_prefix, remove_extra, esc
 def _arrays(out):
     cps = np.frombuffer("".join(c for c, _, _ in out).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
     return cps, np.array([a for _, a, _ in out], dtype=np.int64), np.array([z for _, _, z in out], dtype=np.int64)
+
+
+def first_match_each(cps, units, blob_cps, blob_at):
+    """Same signature and result as the kernel: each character by the shortest key among its UTF-8 prefixes."""
+    out: list[tuple[str, int]] = []
+    for i, cp in enumerate(cps.tolist()):
+        data = chr(cp).encode("utf-8", "surrogatepass")
+        rep = None
+        for length in range(1, len(data) + 1):
+            if 0 in data[:length]:
+                break
+            value = exact(units, data[:length])
+            if value is not None:
+                rep = replacement(blob_cps, blob_at, value)
+                break
+        out.extend((c, i) for c in (chr(cp) if rep is None else rep))
+    text = "".join(c for c, _ in out)
+    arr = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    return arr, np.array([i for _, i in out], dtype=np.int64)
