@@ -181,3 +181,46 @@ def test_model_fields_match_sentencepiece() -> None:
         k = np.arange(0, len(s.pieces), 97).tolist()
         assert [s.pieces[i] for i in k] == [ref.id_to_piece(i) for i in k]
         assert np.allclose([s.scores[i] for i in k], [ref.get_score(i) for i in k])
+
+
+# -- tokvec.load(".model"): the same ids through the general pipeline --------------------------------
+
+
+@pytest.mark.parametrize("name", ["llama2", "spm_test_en"])
+def test_load_model_file_as_tokenizer(name: str) -> None:
+    import tokvec
+
+    tok = tokvec.load(data_path(MODELS[name]))
+    _, ref = pair(name)
+    for text in EDGE_TEXTS:
+        enc = tok.encode(text)
+        assert enc.ids.tolist() == ref.encode(text), text
+        offsets = np.asarray(enc.offsets).reshape(-1, 2)
+        assert ((offsets[:, 0] <= offsets[:, 1]) & (offsets[:, 1] <= len(text))).all(), text
+    text = "Hello  wörld 👋"
+    enc = tok.encode(text)
+    assert [text[a:b] for a, b in np.asarray(enc.offsets).tolist()][:3] == (
+        ["Hello", " ", " w"] if name == "llama2" else ["He", "ll", "o"]
+    )
+    if name == "llama2":
+        assert tok.decode(enc.ids) == text
+
+
+def test_bos_eos_template() -> None:
+    ours, ref = pair("llama2")
+    tok = ours.to_tokenizer(add_bos=True, add_eos=True)
+    assert tok.encode("Hi there").ids.tolist() == ref.encode("Hi there", add_bos=True, add_eos=True)
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("name", ["llama2", "mistral_v3", "spm_test_ja"])
+def test_load_model_file_flores(name: str) -> None:
+    import tokvec
+
+    tok = tokvec.load(data_path(MODELS[name]))
+    _, ref = pair(name)
+    lines = flores_lines()[::7]
+    got = tok.encode_batch(lines, add_special_tokens=False, num_threads=2)
+    want = ref.encode(lines)
+    bad = [k for k in range(len(lines)) if got[k].ids.tolist() != want[k]]
+    assert not bad, f"{name}: {len(bad)} of {len(lines)} lines differ; first {lines[bad[0]][:80]!r}"

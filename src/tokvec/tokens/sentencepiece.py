@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from ..kernels import charsmap as normalizer_kernel
 from .formats.sentencepiece import BYTE, CONTROL, NORMAL, UNUSED, USER_DEFINED, ModelFile, read_model
 from .models.bpe_merges import CharPairModel
 from .models.unigram import UnigramModel
+from .normalized import NormalizedText
 from .precompiled import CharsMap
 
 
@@ -59,6 +61,40 @@ class SentencePieceTokenizer:
                 spec.pieces, spec.scores, spec.types, unk_id=spec.unk_id, byte_fallback=spec.byte_fallback
             )
         return cls(spec, charsmap, model)
+
+    def to_tokenizer(self, *, name: str = "sentencepiece", add_bos: bool = False, add_eos: bool = False):
+        """Return a pipeline :class:`~tokvec.Tokenizer` that encodes as this model (and sentencepiece) does.
+
+        Its normalizer is :class:`SentencePieceNormalizer` (sentencepiece's rules, with offsets), no
+        pre-tokenizer, this BPE or Unigram model; control pieces are not matched in the text (as in
+        sentencepiece); ``add_bos``/``add_eos`` add a template post-processor; the decoder is Hugging
+        Face's Llama layout (Replace "▁", ByteFallback, Fuse, Strip one leading space).
+        """
+        from .added import AddedVocabulary
+        from .decoders import decoder_from_json
+        from .general import Pipeline
+        from .pipeline import Tokenizer
+
+        spec = self.spec
+        decoder = decoder_from_json({"type": "Sequence", "decoders": [
+            {"type": "Replace", "pattern": {"String": "▁"}, "content": " "}, {"type": "ByteFallback"},
+            {"type": "Fuse"}, {"type": "Strip", "content": " ", "start": 1 if spec.add_dummy_prefix else 0, "stop": 0},
+        ]})  # fmt: skip
+        processor = None
+        if add_bos or add_eos:
+            from .processors import processor_from_json
+
+            bos, eos = spec.pieces[spec.bos_id], spec.pieces[spec.eos_id]
+            single = ([{"SpecialToken": {"id": bos, "type_id": 0}}] if add_bos else []) + [
+                {"Sequence": {"id": "A", "type_id": 0}}
+            ] + ([{"SpecialToken": {"id": eos, "type_id": 0}}] if add_eos else [])  # fmt: skip
+            specials = {p: {"id": p, "ids": [spec.pieces.index(p)], "tokens": [p]} for p in (bos, eos)}
+            processor = processor_from_json({"type": "TemplateProcessing", "single": single, "pair": single + [
+                {"Sequence": {"id": "B", "type_id": 1}}], "special_tokens": specials})  # fmt: skip
+        pipeline = Pipeline(
+            self.model, AddedVocabulary([]), SentencePieceNormalizer(spec, self.charsmap), None, processor, decoder
+        )
+        return Tokenizer(name, self.model, pipeline=pipeline)
 
     @property
     def vocab_size(self) -> int:
@@ -143,3 +179,47 @@ class SentencePieceTokenizer:
                     piece = piece.removeprefix("▁")
                 out += piece.replace("▁", " ").encode()
         return out.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True, eq=False)
+class SentencePieceNormalizer:
+    """sentencepiece's normalizer as a pipeline normalizer: ``normalize(nt) -> nt`` with alignments.
+
+    ``to_json`` writes the nearest Hugging Face layout (Precompiled, then the space rules as Replace,
+    Strip, Prepend); Hugging Face's Precompiled applies the map by grapheme cluster, so a saved file
+    can differ from sentencepiece on rare sequences (see :mod:`tokvec.tokens.precompiled`).
+    """
+
+    spec: ModelFile
+    charsmap: CharsMap
+
+    def normalize(self, nt: NormalizedText) -> NormalizedText:
+        """Normalize ``nt``; an added "▁" gets the empty span where it was added."""
+        s, cm = self.spec, self.charsmap
+        out, lo, hi = normalizer_kernel.normalize(
+            nt.code_points(), cm.units, cm.blob_cps, cm.blob_at, s.add_dummy_prefix, s.remove_extra_whitespaces,
+            s.escape_whitespaces, s.treat_whitespace_as_suffix,
+        )  # fmt: skip
+        n = len(nt.text)
+        ends = np.append(nt.align[:, 1], nt.align[-1, 1] if n else 0)
+        starts = np.append(nt.align[:, 0], ends[-1])
+        empty = hi <= lo
+        align = np.stack([starts[lo], np.where(empty, starts[lo], ends[np.maximum(hi - 1, 0)])], axis=1)
+        return NormalizedText(out.tobytes().decode("utf-32-le", "surrogatepass"), align.astype(np.int64))
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the nearest tokenizer.json normalizer (see the class docstring)."""
+        from .precompiled import Precompiled
+
+        s = self.spec
+        parts: list[dict[str, Any]] = []
+        if self.charsmap.raw:
+            parts.append(Precompiled(self.charsmap).to_json())
+        if s.remove_extra_whitespaces:
+            parts += [{"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
+                      {"type": "Strip", "strip_left": True, "strip_right": True}]  # fmt: skip
+        if s.add_dummy_prefix:
+            parts.append({"type": "Prepend", "prepend": "▁" if s.escape_whitespaces else " "})
+        if s.escape_whitespaces:
+            parts.append({"type": "Replace", "pattern": {"String": " "}, "content": "▁"})
+        return {"type": "Sequence", "normalizers": parts}
