@@ -24,7 +24,6 @@ character take the component-by-component path.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,7 +53,7 @@ def char_map(strip: bool, lower: bool) -> tuple[np.ndarray, np.ndarray, np.ndarr
         out = ch
         if strip:
             out = "".join(x for x in hu.single("NFD", ch) if x not in marks)
-            slow[c] = any(unicodedata.combining(x) for x in out)
+            slow[c] = any(hu.combining(x) for x in out)
         if lower:
             out = "".join(hu.single("lower", x) for x in out)
         if out != ch:
