@@ -7,10 +7,11 @@ trailing and repeated spaces removed when ``remove_extra_whitespaces``, a "▁" 
 ``add_dummy_prefix``, spaces written "▁"), then split by the BPE or Unigram model; unknown
 characters become ``<0xXX>`` byte pieces with byte fallback, else one ``<unk>`` per run.
 
->>> from tests.conftest import DATA
->>> tok = SentencePieceTokenizer.from_file(DATA / "tokenizers/llama2_spm/tokenizer.model")
->>> tok.encode("Hello world").tolist(), tok.encode_as_pieces("Hello world")
-([15043, 3186], ['▁Hello', '▁world'])
+>>> pieces = ("<unk>", "<s>", "</s>", "▁", "a", "b", "ab", "▁ab")
+>>> spec = ModelFile(pieces, (0, 0, 0, -1, -2, -3, -4, -5), (2, 3, 3, 1, 1, 1, 1, 1), model_type="bpe")
+>>> tok = SentencePieceTokenizer.from_model_file(spec)
+>>> tok.encode("ab  ab").tolist(), tok.encode_as_pieces("ab  ab"), tok.encode("b!").tolist()  # 2 spaces -> 1
+([7, 7], ['▁ab', '▁ab'], [3, 5, 0])
 """
 
 from __future__ import annotations
