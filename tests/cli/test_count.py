@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import tokvec
-from tokvec.cli import _stream
+from tokvec.analysis import stream as _stream
 
 TEXT = (
     "Hello world!\nHallo Welt!\n\n\n  indented line  \n\tdef f(x):\r\n        return x\n"

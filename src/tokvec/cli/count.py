@@ -1,7 +1,7 @@
 """``tokvec count``: stream text files (plain or .gz) and count their tokens with one or more tokenizers.
 
 The counts equal encoding each whole file as one text with special tokens read as ordinary text
-(see :mod:`tokvec.cli._stream` for how files are cut into documents without changing the count).
+(see :mod:`tokvec.analysis.stream` for how files are cut into documents without changing the count).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import tokvec
 
 from .._io import open_binary
 from .._progress import Progress
+from ..analysis.stream import TextStats, open_stdin, raw_position, read_documents
 from ..errors import TokvecFileError
 from ._common import (
     add_command,
@@ -26,7 +27,6 @@ from ._common import (
     tokenizer_names,
     warn,
 )
-from ._stream import TextStats, open_stdin, raw_position, read_documents
 
 _EXAMPLES = (
     "printf 'Hello world!\\nHallo Welt!\\n' > hello.txt",

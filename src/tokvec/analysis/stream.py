@@ -12,7 +12,7 @@ pre-token can cross it, for every built-in pattern (r50k, cl100k, o200k, llama3)
 
 Python's ``\\s`` counts more characters as space than Unicode's White_Space, so it errs on the side
 of not cutting. A custom (regex) pattern may join more; its counts can then differ slightly.
-``tests/cli/test_stream.py`` checks the rule against whole-text encoding on generated text.
+``tests/analysis/test_stream.py`` checks the rule against whole-text encoding on generated text.
 
 >>> cut_documents("One.\\nTwo  \\nthree\\n", 3)
 (['One.\\n', 'Two  \\nthree'], '\\n')

@@ -1,0 +1,48 @@
+"""``tokvec compare``: how several tokenizers split the same text, side by side."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import tokvec
+
+from ..analysis.compare import compare
+from ._common import add_command, add_format_option, add_tokenizer_option, read_stdin_text, tokenizer_names
+
+_EXAMPLES = (
+    'tokvec compare -t gpt2,cl100k_base,o200k_base "CAPITALIZATION and other stuff"',
+    'tokvec compare -t gpt2 -t o200k_base --format json "Grüße 👋"',
+    'echo "from stdin" | tokvec compare -t gpt2,cl100k_base',
+)
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``compare`` verb."""
+    p = add_command(
+        subparsers,
+        "compare",
+        summary="compare how several tokenizers split the same text",
+        description=(
+            "Encode TEXT (or stdin) with every tokenizer, as its model sees it: special tokens that\n"
+            "the tokenizer adds ([CLS] ... [SEP], </s>) included, special-token text in the input read\n"
+            "as ordinary text. Prints each tokenizer's token count, the change against the first one,\n"
+            "characters per token and the tokens as decoded strings (each token decoded on its own:\n"
+            "a token that holds only part of a character decodes to U+FFFD). --format json adds the\n"
+            "ids, the vocabulary spellings and each token's kind (text, special, unknown, byte, partial)."
+        ),
+        examples=_EXAMPLES,
+    )
+    p.add_argument("text", nargs="?", help="the text (default: read stdin, exactly, trailing newline included)")
+    add_tokenizer_option(p, several=True)
+    add_format_option(p, ("table", "json"), "table or json")
+    p.set_defaults(func=run_compare)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """Compare the tokenizers on the text and print the result."""
+    toks = [tokvec.load(name) for name in tokenizer_names(args.tokenizer)]
+    text = args.text if args.text is not None else read_stdin_text()
+    result = compare(toks, text)
+    print(result.to_json() if args.format == "json" else result.to_table())
+    return 0
