@@ -125,3 +125,20 @@ def test_cli_json_csv_and_usage_errors(cli, tmp_path):
     assert "parity 100%" in err
     rc, _, err = cli("parity", "-t", "gpt2", "--splits", "test")
     assert rc == 2 and "--splits" in err
+
+
+@pytest.mark.data
+def test_pipeline_presets_count_as_the_reference(flores):
+    """bert-base-uncased and t5-small presets: each language's count equals Hugging Face's (no specials added)."""
+    names = [n for n in ("bert-base-uncased", "t5-small") if n in tokvec.presets()]
+    if not names:
+        pytest.skip("presets bert-base-uncased and t5-small come with the tokenizer.json loader (branch load-hf)")
+    codes = ["eng_Latn", "deu_Latn", "hin_Deva", "zho_Hans", "amh_Ethi"]
+    corpus = FloresCorpus({c: flores.sentences[c][:300] for c in codes})
+    result = parity([preset(n) for n in names], corpus, progress=False)
+    for t, name in enumerate(names):
+        want = [
+            sum(len(e) for e in hf(name).encode_batch(corpus.sentences[c], add_special_tokens=False))
+            for c in result.codes
+        ]
+        assert result.counts[:, t].tolist() == want, name

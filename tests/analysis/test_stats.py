@@ -118,3 +118,16 @@ def test_cli_table_json_and_errors(cli, tmp_path):
     assert out.splitlines()[0].split()[:3] == ["tokenizer", "tokens", "words"]
     rc, _, err = cli("stats", "-t", "gpt2", str(tmp_path / "missing.txt"))
     assert rc == 1 and "missing.txt" in err
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("name", ["bert-base-uncased", "t5-small", "phi-3-mini", "roberta-base"])
+def test_tokvec_presets_equal_the_reference(name):
+    """tokvec's own pipeline presets give the reference library's statistics."""
+    import tokvec
+
+    if name not in tokvec.presets():
+        pytest.skip(f"preset {name} is not in this build (it comes with the tokenizer.json loader, branch load-hf)")
+    text = _flores_sample()
+    ours, ref = text_stats(preset(name), text), text_stats(hf(name), text)
+    assert ours.as_json() == ref.as_json()

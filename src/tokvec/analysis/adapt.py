@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from ..tokens.byte_level import char_to_byte
+
 _BYTE_PIECE = re.compile(r"<0x[0-9A-Fa-f]{2}>")
 
 
@@ -45,8 +47,8 @@ class TokenView:
 
 def is_byte_level(tok: Any) -> bool:
     """Tell whether ``tok`` has tiktoken semantics (byte offsets, ``decode_bytes``, ``encode_ordinary``)."""
-    # subtle: pipeline tokenizers give character offsets; only the tiktoken-style class has encode_ordinary
-    return hasattr(tok, "encode_ordinary") and hasattr(tok, "decode_bytes")
+    # subtle: one Tokenizer class serves both kinds; a pipeline tokenizer (character offsets) has a pipeline
+    return hasattr(tok, "encode_ordinary") and hasattr(tok, "decode_bytes") and getattr(tok, "pipeline", None) is None
 
 
 def name_of(tok: Any) -> str:
@@ -183,7 +185,16 @@ def _view(tok: Any, i: int, token: str, specials: frozenset[int], unk: int | Non
             return TokenView(i, token, data.decode("utf-8", "replace"), "partial", data)
     if _BYTE_PIECE.fullmatch(token):
         return TokenView(i, token, decode_one(tok, i), "byte", bytes([int(token[3:5], 16)]))
-    return TokenView(i, token, decode_one(tok, i), "text")
+    text = decode_one(tok, i)
+    if "\ufffd" in text:
+        table = char_to_byte()
+        if all(ch in table for ch in token):  # a byte-level BPE behind a pipeline (roberta): Ġ-spelled bytes
+            data = bytes(table[ch] for ch in token)
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                return TokenView(i, token, text, "partial", data)
+    return TokenView(i, token, text, "text")
 
 
 def _spell(tok: Any, ids: list[int]) -> list[str]:

@@ -128,8 +128,12 @@ class _Accumulator:
             # subtle: a token may end inside a character; its span then takes in that whole character
             ends = np.where(offsets[:, 1] > offsets[:, 0], words.char_of_byte[offsets[:, 1] - 1] + 1, starts)
             return starts, ends
-        parts = [np.asarray(e.offsets, dtype=np.int64).reshape(-1, 2) for e in batch]
-        offsets = np.concatenate(parts) if parts else np.zeros((0, 2), np.int64)
+        flat = getattr(batch, "offsets", None)  # tokvec's EncodingBatch: every text's offsets, stacked
+        if flat is not None:
+            offsets = np.asarray(flat, dtype=np.int64).reshape(-1, 2)
+        else:
+            parts = [np.asarray(e.offsets, dtype=np.int64).reshape(-1, 2) for e in batch]
+            offsets = np.concatenate(parts) if parts else np.zeros((0, 2), np.int64)
         offsets = offsets + words.doc_char_starts[doc_of_token][:, None]
         return offsets[:, 0], offsets[:, 1]
 
