@@ -6,6 +6,7 @@
 [15496, 995]
 """
 
+from .analysis import compare
 from .errors import FormatError, SpecialTokenError, TokvecError, TokvecFileError, UnknownNameError, UnknownTokenError
 from .tokens.encoding import Encoding, EncodingBatch
 from .tokens.models.bpe import BytePairModel
@@ -27,6 +28,7 @@ __all__ = [
     "TokvecFileError",
     "UnknownNameError",
     "UnknownTokenError",
+    "compare",
     "load",
     "presets",
 ]

@@ -8,7 +8,7 @@ import pytest
 
 import tokvec
 from tokvec._progress import Progress
-from tokvec.cli.render import render_ids, render_tokens, token_segments
+from tokvec.analysis.render import render_ids, render_tokens, token_segments
 
 
 @pytest.mark.parametrize(

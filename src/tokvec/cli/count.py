@@ -1,7 +1,7 @@
-"""``tokvec count``: stream text files (plain or .gz) and count their tokens with one or more tokenizers.
+"""``tokvec count``: count the tokens of text files with several tokenizers; cost, context fit, rules of thumb.
 
-The counts equal encoding each whole file as one text with special tokens read as ordinary text
-(see :mod:`tokvec.cli._stream` for how files are cut into documents without changing the count).
+The counting itself lives in :mod:`tokvec.analysis.counting`, prices and windows in
+:mod:`tokvec.analysis.cost`; this module parses options and prints.
 """
 
 from __future__ import annotations
@@ -9,53 +9,28 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass, field
 from typing import Any
 
 import tokvec
 
 from .._io import open_binary
 from .._progress import Progress
+from ..analysis.cost import WINDOWS, PriceTable, RuleOfThumb, fit_message, load_prices, window_label
+from ..analysis.counting import FileCount, count_streams, ratio, total_of
+from ..analysis.stream import open_stdin
 from ..errors import TokvecFileError
-from ._common import (
-    add_command,
-    add_format_option,
-    add_tokenizer_option,
-    format_table,
-    print_json,
-    tokenizer_names,
-    warn,
-)
-from ._stream import TextStats, open_stdin, raw_position, read_documents
+from ._common import add_command, add_format_option, add_tokenizer_option, format_table, print_json, tokenizer_names
+from ._common import warn as _warn
 
 _EXAMPLES = (
     "printf 'Hello world!\\nHallo Welt!\\n' > hello.txt",
     "tokvec count -t gpt2 hello.txt",
     "gzip -kf hello.txt && tokvec count -t gpt2,cl100k_base -t o200k_base hello.txt hello.txt.gz",
     "cat hello.txt | tokvec count -t cl100k_base --format json --quiet -",
+    'printf \'[[models]]\\nmodel = "mine"\\ntokenizer = "o200k_base"\\ninput = 1.0\\noutput = 4.0\\n'
+    "context_window = 32768\\n' > prices.toml",
+    "tokvec count -t o200k_base --prices prices.toml --windows 8k,32k hello.txt",
 )
-
-
-@dataclass
-class FileCount:
-    """The counts of one file: what was read, and the tokens of each tokenizer (by name)."""
-
-    path: str
-    stats: TextStats
-    tokens: dict[str, int] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        """Return the counts as a JSON object."""
-        s = self.stats
-        return {
-            "path": self.path,
-            "bytes": s.bytes,
-            "characters": s.characters,
-            "lines": s.lines,
-            "invalid_utf8_lines": s.invalid_lines,
-            "tokens": dict(self.tokens),
-            "bytes_per_token": {k: _ratio(s.bytes, n) for k, n in self.tokens.items()},
-        }
 
 
 def register(subparsers: Any) -> None:
@@ -63,12 +38,16 @@ def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "count",
-        summary="count the tokens of text files (plain or .gz) with one or more tokenizers",
+        summary="count tokens of text files with several tokenizers: cost, context-window fit, rules of thumb",
         description=(
             "Count the tokens of each FILE ('-' for stdin) as if the whole file were encoded as one text,\n"
-            "special-token text read as ordinary text. Files are streamed in chunks of about 8 MB and\n"
-            "encoded on all cores. Prints tokens, bytes, characters and bytes per token per file and\n"
-            "tokenizer (and totals when there are several files); a progress bar goes to stderr.\n"
+            "special-token text read as ordinary text and no special tokens added. Files are streamed in\n"
+            "chunks of about 8 MB and encoded on all cores; a progress bar goes to stderr. Prints tokens,\n"
+            "bytes, characters and bytes per token per file and tokenizer (and totals), then for the total:\n"
+            "which context windows it fits in, the rules of thumb (about 4 characters or 3/4 of a word per\n"
+            "English token) beside the measured ratios, and the cost with each model of the price table\n"
+            "that uses the tokenizer (USD per million input and output tokens). The bundled table is an\n"
+            "EXAMPLE of 2024 list prices: give yours with --prices FILE (JSON or TOML, see the example).\n"
             "Lines that are not valid UTF-8 are read with U+FFFD for the bad bytes, with a warning."
         ),
         examples=_EXAMPLES,
@@ -76,16 +55,22 @@ def register(subparsers: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="text files, plain or gzip-compressed; '-' is stdin")
     add_tokenizer_option(p, several=True)
     add_format_option(p, ("table", "json"), "table or json")
+    p.add_argument("--prices", metavar="FILE", help="a price table, .json or .toml (default: the bundled example)")
+    p.add_argument(
+        "--windows", metavar="SIZES", help="context windows for the fit, e.g. 8k,32k,128000 (default: 4k to 1M)"
+    )
     p.add_argument("--threads", type=int, default=None, metavar="N", help="encoding threads (default: all cores)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_count)
 
 
 def run_count(args: argparse.Namespace) -> int:
-    """Count every file with every tokenizer and print the table."""
+    """Count every file with every tokenizer and print the tables."""
     if args.threads is not None and args.threads < 1:
         args.parser.error(f"--threads must be at least 1, got {args.threads}")
-    sizes = [_size(path) for path in args.files]  # a missing file fails before the slow part
+    windows = _parse_windows(args.windows, args.parser) if args.windows else WINDOWS
+    prices = load_prices(args.prices)  # a bad table fails before the slow part
+    sizes = [_size(path) for path in args.files]  # and so does a missing file
     total = None if None in sizes else sum(s or 0 for s in sizes)
     given = tokenizer_names(args.tokenizer)
     loaded = [tokvec.load(name) for name in given]
@@ -96,63 +81,113 @@ def run_count(args: argparse.Namespace) -> int:
     with Progress(total, label="count", enabled=not args.quiet) as bar:
         done = 0
         for path, size in zip(args.files, sizes, strict=True):
-            results.append(_count_file(path, toks, args.threads, bar, done))
+            f = open_stdin(sys.stdin.buffer) if path == "-" else open_binary(path)
+            try:
+                results += count_streams(
+                    toks, [(path, f)], num_threads=args.threads, on_position=lambda pos, d=done: bar.set(d + pos)
+                )
+            finally:
+                if path != "-":
+                    f.close()
             done += size or results[-1].stats.bytes
     for r in results:
         if r.stats.invalid_lines:
             n = r.stats.invalid_lines
-            warn(
+            _warn(
                 f"{r.path}: {n} line{' is' if n == 1 else 's are'} not valid UTF-8 (the first is line"
                 f" {r.stats.first_invalid_line}); the bad bytes were read as U+FFFD"
             )
-    _print(results, list(toks), args.format)
+    _print(results, list(toks), args.format, prices, windows)
     return 0
 
 
-def _count_file(
-    path: str, toks: dict[str, tokvec.Tokenizer], threads: int | None, bar: Progress, done: int
-) -> FileCount:
-    result = FileCount(path, TextStats(), dict.fromkeys(toks, 0))
-    f = open_stdin(sys.stdin.buffer) if path == "-" else open_binary(path)
-
-    def moved() -> None:
-        pos = raw_position(f) if path != "-" else None
-        bar.set(done + (pos if pos is not None else result.stats.bytes))
-
-    try:
-        for docs in read_documents(f, result.stats, on_chunk=moved):
-            for label, tok in toks.items():
-                batch = tok.encode_batch(docs, num_threads=threads, disallowed_special=())
-                result.tokens[label] += len(batch.ids)
-    except (OSError, EOFError) as e:  # a truncated or corrupt .gz file
-        raise TokvecFileError(f"cannot read {path}: {e}") from None
-    finally:
-        if path != "-":
-            f.close()
-    return result
-
-
-def _print(results: list[FileCount], names: list[str], fmt: str) -> None:
-    total = FileCount("total", TextStats(), {n: 0 for n in names})
-    for r in results:
-        for attr in ("bytes", "characters", "lines", "invalid_lines"):
-            setattr(total.stats, attr, getattr(total.stats, attr) + getattr(r.stats, attr))
-        for n in names:
-            total.tokens[n] += r.tokens[n]
+def _print(results: list[FileCount], names: list[str], fmt: str, prices: PriceTable, windows: tuple[int, ...]) -> None:
+    total = total_of(results, names)
+    s = total.stats
+    rules = {n: RuleOfThumb(total.tokens[n], s.characters, s.words) for n in names}
+    costs = [(n, m) for n in names for m in prices.for_tokenizer(n)]
     if fmt == "json":
         whole = total.as_json()
         del whole["path"]
-        print_json({"files": [r.as_json() for r in results], "total": whole})
+        whole["context"] = {n: fit_message(total.tokens[n], windows) for n in names}
+        whole["rules_of_thumb"] = {
+            n: {
+                "characters_per_token": round(r.characters_per_token, 3),
+                "words_per_token": round(r.words_per_token, 3),
+                "estimate_from_characters": r.estimate_from_characters,
+                "estimate_from_words": r.estimate_from_words,
+            }
+            for n, r in rules.items()
+        }
+        whole["cost"] = [_cost_json(n, m, total.tokens[n]) for n, m in costs]
+        print_json({"files": [r.as_json() for r in results], "total": whole, "prices": prices.source})
         return
     shown = results + [total] if len(results) > 1 else results
     rows = [
-        [r.path, n, r.tokens[n], r.stats.bytes, r.stats.characters, _ratio(r.stats.bytes, r.tokens[n])]
+        [r.path, n, r.tokens[n], r.stats.bytes, r.stats.characters, ratio(r.stats.bytes, r.tokens[n])]
         for r in shown
         for n in names
     ]
-    print(
-        format_table(["file", "tokenizer", "tokens", "bytes", "characters", "bytes/token"], rows, numeric=[2, 3, 4, 5])
-    )
+    headers = ["file", "tokenizer", "tokens", "bytes", "characters", "bytes/token"]
+    print(format_table(headers, rows, numeric=[2, 3, 4, 5]))
+    print(f"\nContext windows ({'/'.join(window_label(w) for w in windows)}):")
+    width = max(map(len, names))
+    for n in names:
+        print(f"  {n:<{width}}  {fit_message(total.tokens[n], windows)}")
+    print("\nRules of thumb for English (4 characters, or 3/4 of a word, per token) beside this text:")
+    rows = [
+        [n, r.tokens, r.characters_per_token, r.estimate_from_characters, r.words_per_token, r.estimate_from_words]
+        for n, r in rules.items()
+    ]
+    headers = ["tokenizer", "tokens", "chars/token", "by 4 chars", "words/token", "by 3/4 word"]
+    print(format_table(headers, rows, numeric=range(1, 6)))
+    print(f"\nCost (USD; prices per million tokens from {prices.source}):")
+    if costs:
+        rows = [_cost_row(n, m, total.tokens[n]) for n, m in costs]
+        headers = ["model", "tokenizer", "tokens", "input $/M", "as input", "output $/M", "as output", "context"]
+        print(format_table(headers, rows, numeric=range(2, 8)))
+    missing = [n for n in names if not prices.for_tokenizer(n)]
+    if missing:
+        print(f"  no model in the price table uses {', '.join(missing)} (--prices FILE adds your own)")
+
+
+def _cost_row(name: str, m: Any, tokens: int) -> list[Any]:
+    fits = "fits" if m.fits(tokens) else "too long"
+    return [
+        m.model, name, tokens, f"{m.input:.2f}", _usd(m.input_cost(tokens)), f"{m.output:.2f}",
+        _usd(m.output_cost(tokens)), f"{window_label(m.context_window)}: {fits}",
+    ]  # fmt: skip
+
+
+def _cost_json(name: str, m: Any, tokens: int) -> dict[str, Any]:
+    return {
+        "model": m.model,
+        "tokenizer": name,
+        "tokens": tokens,
+        "input_usd": round(m.input_cost(tokens), 6),
+        "output_usd": round(m.output_cost(tokens), 6),
+        "context_window": m.context_window,
+        "fits": m.fits(tokens),
+    }
+
+
+def _usd(value: float) -> str:
+    return f"${value:,.2f}" if value >= 1 else f"${value:.4f}" if value >= 0.01 else f"${value:.6f}"
+
+
+def _parse_windows(text: str, parser: argparse.ArgumentParser) -> tuple[int, ...]:
+    sizes = []
+    for word in (w.strip().lower() for w in text.split(",") if w.strip()):
+        scale = {"k": 1024, "m": 1_000_000}.get(word[-1:], 1)
+        try:
+            value = int(word[:-1] if scale > 1 else word)
+        except ValueError:
+            parser.error(f"--windows takes sizes such as 8k,32k,128000, got {word!r}")
+        # subtle: 128k is sold as 128,000 tokens, 8k and 32k as 8,192 and 32,768
+        sizes.append(value * 1000 if scale == 1024 and value >= 100 else value * scale)
+    if not sizes:
+        parser.error("--windows needs at least one size")
+    return tuple(sorted(set(sizes)))
 
 
 def _size(path: str) -> int | None:
@@ -162,7 +197,3 @@ def _size(path: str) -> int | None:
         return os.path.getsize(path)
     except OSError as e:
         raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
-
-
-def _ratio(a: int, b: int) -> float:
-    return round(a / b, 3) if b else 0.0

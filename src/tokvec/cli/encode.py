@@ -9,6 +9,7 @@ from typing import Any
 
 import tokvec
 
+from ..analysis.render import render_ids, render_tokens
 from ..errors import SpecialTokenError
 from ._common import (
     CliError,
@@ -21,7 +22,6 @@ from ._common import (
     use_color,
     warn,
 )
-from .render import render_ids, render_tokens
 
 _ENCODE_EXAMPLES = (
     'tokvec encode -t cl100k_base "Hello world"',

@@ -11,8 +11,8 @@ import numpy as np
 
 import tokvec
 
+from ..analysis.render import paint, render_tokens
 from ._common import add_color_option, add_command, add_tokenizer_option, format_table, tokenizer_names, use_color
-from .render import paint, render_tokens
 
 DEFAULT_TOKENIZERS = "gpt2,cl100k_base,o200k_base"
 _EXAMPLES = ("tokvec tour", "tokvec tour --color never -t gpt2,o200k_base")

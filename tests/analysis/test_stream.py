@@ -1,4 +1,4 @@
-"""The cut rule of tokvec.cli._stream: documents' token counts add up to the whole text's, for every pattern."""
+"""The cut rule of tokvec.analysis.stream: documents' token counts add up to the whole text's, for every pattern."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import tokvec
 from tests.conftest import data_path
-from tokvec.cli._stream import TextStats, cut_documents, read_documents
+from tokvec.analysis.stream import TextStats, cut_documents, read_documents
 
 # characters and runs that the split patterns treat specially: spaces of several kinds, line ends,
 # punctuation (o200k's [\r\n/]*), contractions, digits, marks, letters of several cases and scripts

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from ..tokens.pipeline import Tokenizer
+from .adapt import TokenView, token_views
 
 # 256-colour backgrounds, light enough for black text; neighbouring tokens never share one.
 PALETTE = (153, 223, 157, 219, 229, 189)
@@ -63,20 +64,45 @@ def token_segments(piece: bytes, *, special: bool = False) -> list[tuple[str, st
     return _merge(out)
 
 
-def render_tokens(tok: Tokenizer, ids: Sequence[int] | np.ndarray, *, color: bool) -> str:
+def view_segments(view: TokenView) -> list[tuple[str, str]]:
+    """Split one token's view into ``(kind, text)`` segments for display (see :func:`token_segments`).
+
+    Byte-fallback pieces show as ``<0xE4>`` and unknown tokens as their spelling, both marked;
+    a SentencePiece ``▁`` shows as the space it stands for.
+
+    >>> from tokvec.analysis.adapt import TokenView
+    >>> view_segments(TokenView(29871, "▁CA", "CA", "text"))
+    [('mark', '·'), ('text', 'CA')]
+    """
+    if view.kind == "special":
+        return [("special", view.token)]
+    if view.kind in ("byte", "unknown"):
+        return [("byte", view.token)]
+    if view.kind == "partial":
+        return token_segments(view.data)
+    shown = view.token.replace("▁", " ") if "▁" in view.token else view.text
+    return token_segments(shown.encode("utf-8", "surrogatepass"))
+
+
+def render_tokens(tok: Any, ids: Sequence[int] | np.ndarray, *, color: bool) -> str:
     """Render the tokens ``ids`` of ``tok`` on one line per line of text, coloured or ``│``-separated."""
-    specials = set(tok.special_tokens.values())
-    cache: dict[int, list[tuple[str, str]]] = {}
+    return render_views(token_views(tok, ids), color=color)
+
+
+def render_views(views: Sequence[TokenView], *, color: bool) -> str:
+    """Render token views on alternating background colours (or ``│``-separated without colour)."""
+    cache: dict[tuple[int, str], list[tuple[str, str]]] = {}
     parts: list[str] = []
-    for k, i in enumerate(np.asarray(ids).tolist()):
-        if i not in cache:
-            cache[i] = token_segments(tok.decode_bytes([i]), special=i in specials)
+    for k, view in enumerate(views):
+        key = (view.id, view.token)
+        if key not in cache:
+            cache[key] = view_segments(view)
         if color:
-            parts.append(_paint(cache[i], PALETTE[k % len(PALETTE)]))
+            parts.append(_paint(cache[key], PALETTE[k % len(PALETTE)]))
         else:
             if k:
                 parts.append(SEPARATOR)
-            parts.extend(text + "\n" if kind == "newline" else text for kind, text in cache[i])
+            parts.extend(text + "\n" if kind == "newline" else text for kind, text in cache[key])
     return "".join(parts)
 
 

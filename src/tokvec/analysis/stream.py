@@ -12,7 +12,7 @@ pre-token can cross it, for every built-in pattern (r50k, cl100k, o200k, llama3)
 
 Python's ``\\s`` counts more characters as space than Unicode's White_Space, so it errs on the side
 of not cutting. A custom (regex) pattern may join more; its counts can then differ slightly.
-``tests/cli/test_stream.py`` checks the rule against whole-text encoding on generated text.
+``tests/analysis/test_stream.py`` checks the rule against whole-text encoding on generated text.
 
 >>> cut_documents("One.\\nTwo  \\nthree\\n", 3)
 (['One.\\n', 'Two  \\nthree'], '\\n')
@@ -33,10 +33,11 @@ _CUT = re.compile(r"(?<=\S\n)(?=[^\s/])|(?<=[^\W_])(?=[\r\n])")
 
 @dataclass
 class TextStats:
-    """What was read: UTF-8 bytes, characters (after U+FFFD replacement), lines and invalid lines."""
+    """What was read: UTF-8 bytes, characters (after U+FFFD replacement), words, lines and invalid lines."""
 
     bytes: int = 0
     characters: int = 0
+    words: int = 0  # runs of non-space characters (str.split); a chunk ends at a line break, so none is cut
     lines: int = 0
     invalid_lines: int = 0
     first_invalid_line: int = 0
@@ -136,4 +137,5 @@ def _decode(data: bytes, stats: TextStats) -> str:
         stats.invalid_lines += len(bad)
         text = data.decode("utf-8", "replace")  # newlines are ASCII: the same as replacing line by line
     stats.characters += len(text)
+    stats.words += len(text.split())
     return text
