@@ -19,10 +19,10 @@ PLAYLISTS = 5_000
 
 
 def main(source: str, target: str) -> None:
-    lines = open(os.path.join(source, "train.txt"), encoding="utf-8").read().split("\n")
+    lines = _read(os.path.join(source, "train.txt")).split("\n")
     external = lines[0].split()
     playlists = [[int(w) for w in line.split()] for line in lines[2:] if line.strip()]
-    tags = open(os.path.join(source, "tags.txt"), encoding="utf-8").read().split("\n")
+    tags = _read(os.path.join(source, "tags.txt")).split("\n")
     rock = {i for i, line in enumerate(tags) if str(ROCK) in line.split()}
     fit = [p for p in playlists if len(p) >= 2 and sum(s in rock for s in p) * 2 >= len(p)]
     rng = np.random.default_rng(1)
@@ -30,7 +30,7 @@ def main(source: str, target: str) -> None:
     used = sorted({s for p in chosen for s in p})
     new_id = {s: i for i, s in enumerate(used)}
     counts = np.bincount([new_id[s] for p in chosen for s in p], minlength=len(used))
-    songs = open(os.path.join(source, "song_hash.txt"), encoding="utf-8").read().split("\n")
+    songs = _read(os.path.join(source, "song_hash.txt")).split("\n")
     os.makedirs(target, exist_ok=True)
     with open(os.path.join(target, "train.txt"), "w", encoding="utf-8") as f:
         f.write(" ".join(external[s] for s in used) + "\n")
@@ -42,6 +42,11 @@ def main(source: str, target: str) -> None:
             _, title, artist = songs[s].split("\t")
             f.write(f"{new_id[s]}\t{title}\t{artist}\n")
     print(f"{len(chosen)} playlists of {len(fit)} mostly-rock ones, {len(used)} songs", file=sys.stderr)
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
 
 
 if __name__ == "__main__":

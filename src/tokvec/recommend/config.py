@@ -2,9 +2,9 @@
 
 A recommender scores every song for a playlist as a blend of three distributions over the catalogue:
 
-- ``vector_weight`` x softmax(cosine(song, playlist vector) / ``temperature``), where the playlist
-  vector is the sum of its songs' unit vectors, the song ``k`` places before the last weighted
-  ``recency ** k``;
+- ``vector_weight`` x softmax(z / ``temperature``), z the cosine of song and playlist vector as a
+  z-score over the catalogue (per playlist), where the playlist vector is the sum of its songs' unit
+  vectors, the song ``k`` places before the last weighted ``recency ** k``;
 - ``transition_weight`` x the next-song distribution of a Markov chain (transition counts, each row
   divided by its sum), mixed over the playlist's songs with the same recency weights;
 - ``cooccurrence_weight`` x the same mix of co-occurrence rows (songs sharing a playlist);
@@ -55,7 +55,7 @@ class RecommenderConfig:
     vector_weight: float = 1.0
     transition_weight: float = 0.0
     cooccurrence_weight: float = 0.0
-    temperature: float = 0.1
+    temperature: float = 1.0
 
     def __post_init__(self) -> None:
         if self.architecture not in ARCHITECTURES:

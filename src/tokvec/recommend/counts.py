@@ -45,9 +45,8 @@ class SparseCounts:
 
     def row_sums(self) -> np.ndarray:
         """Return the sum of every row (float64[V])."""
-        sums = np.zeros(self.size, dtype=np.float64)
-        np.add.at(sums, np.repeat(np.arange(self.size), np.diff(self.indptr)), self.data)
-        return sums
+        rows = np.repeat(np.arange(self.size), np.diff(self.indptr))
+        return np.bincount(rows, weights=self.data, minlength=self.size)
 
     def normalized(self) -> SparseCounts:
         """Return the matrix with every row divided by its sum (rows of a Markov chain)."""

@@ -73,7 +73,7 @@ def split_playlists(playlists: Playlists, *, test_fraction: float = 0.1, seed: i
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
     eligible = np.flatnonzero(playlists.lengths() >= 2)
     rng = np.random.default_rng(seed)
-    n_test = int(round(test_fraction * len(eligible)))
+    n_test = round(test_fraction * len(eligible))
     test = np.sort(rng.choice(eligible, size=n_test, replace=False))
     is_test = np.zeros(len(playlists), dtype=bool)
     is_test[test] = True

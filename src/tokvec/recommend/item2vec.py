@@ -96,19 +96,18 @@ class Recommender:
         rows = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
         back = bounds[1:][rows] - 1 - np.arange(len(items))  # 0 for the last song of its query
         weights = (cfg.recency**back).astype(np.float32) * self.known[items]
-        totals = np.zeros(len(bounds) - 1, dtype=np.float32)
-        np.add.at(totals, rows, weights)
+        totals = _segment_sums(weights, bounds)
         scale = (1.0 / np.maximum(totals, 1e-30)).astype(np.float32)
         scores = np.broadcast_to(self._prior, (len(bounds) - 1, len(self._prior))).copy()
         if cfg.vector_weight > 0:
-            query = np.zeros((len(bounds) - 1, self._unit.shape[1]), dtype=np.float32)
-            np.add.at(query, rows, self._unit[items] * weights[:, None])
+            query = _segment_sums(self._unit[items] * weights[:, None], bounds)
             query /= np.maximum(np.linalg.norm(query, axis=1, keepdims=True), 1e-12)
             cosine = query @ self._unit.T
             if cfg.transition_weight == 0 and cfg.cooccurrence_weight == 0:
                 scores += cosine * (totals > 0)[:, None]  # plain item2vec: the cosine itself
             else:
-                scores += cfg.vector_weight * _softmax(cosine / cfg.temperature, self.known) * (totals > 0)[:, None]
+                z = _standardize(cosine, self.known)
+                scores += cfg.vector_weight * _softmax(z / cfg.temperature, self.known) * (totals > 0)[:, None]
         for weight, matrix in ((cfg.transition_weight, self._next), (cfg.cooccurrence_weight, self._together)):
             if weight > 0:
                 scores += matrix.score(items, bounds, weights * (weight * scale[rows]))
@@ -135,16 +134,16 @@ class Recommender:
         """Return the ``top_k`` songs whose vectors are closest (cosine) to ``song``'s."""
         i = self.lookup(song)
         if not self.known[i]:
-            raise UnknownTokenError(f"{self.catalogue.describe(i)!r} was not in the training playlists: it has no vector")
+            raise UnknownTokenError(
+                f"{self.catalogue.describe(i)!r} was not in the training playlists: it has no vector"
+            )
         cosine = (self._unit @ self._unit[i]).astype(np.float32)
         cosine[~self.known] = np.nan
         cosine[i] = np.nan
         top = kr.top_k_rows(cosine[None, :], top_k)[0]
         return [self._result(int(j), float(cosine[j])) for j in top if j >= 0]
 
-    def recommend(
-        self, playlist: Sequence[str], *, top_k: int = 10, exclude_seen: bool = True
-    ) -> list[Recommendation]:
+    def recommend(self, playlist: Sequence[str], *, top_k: int = 10, exclude_seen: bool = True) -> list[Recommendation]:
         """Return the ``top_k`` songs to play after ``playlist`` (keys or title/artist text, in play order).
 
         Songs never seen in training are ignored; a playlist of only such songs gets the most popular ones.
@@ -159,6 +158,25 @@ class Recommender:
     def _result(self, i: int, score: float) -> Recommendation:
         c = self.catalogue
         return Recommendation(c.keys[i], c.titles[i], c.artists[i], score)
+
+
+def _segment_sums(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Return float32[Q, ...]: the sum of ``values[bounds[q]:bounds[q + 1]]`` for each q (0 when empty)."""
+    prefix = np.zeros((len(values) + 1, *values.shape[1:]), dtype=np.float64)
+    np.cumsum(values, axis=0, out=prefix[1:])
+    return (prefix[bounds[1:]] - prefix[bounds[:-1]]).astype(np.float32)
+
+
+def _standardize(cosine: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Return each row's cosines as z-scores over the ``allowed`` columns.
+
+    subtle: item2vec vectors trained with many negatives share one dominant direction, so cosines
+    crowd near 1 (0.95-1.0 on the yes data); z-scores make one temperature fit every model.
+    """
+    known = cosine[:, allowed]
+    mean = known.mean(axis=1, keepdims=True)
+    std = known.std(axis=1, keepdims=True)
+    return (cosine - mean) / np.maximum(std, 1e-12)
 
 
 def _softmax(logits: np.ndarray, allowed: np.ndarray) -> np.ndarray:

@@ -150,16 +150,29 @@ def read_yes(path: str | os.PathLike[str]) -> Playlists:
     integer song ids per line. ``song_hash.txt`` (``id<TAB>title<TAB>artist``) beside it names the songs.
     """
     path = os.fspath(path)
-    folder, playlist_file = (path, os.path.join(path, "train.txt")) if os.path.isdir(path) else (os.path.dirname(path), path)
+    folder, playlist_file = (
+        (path, os.path.join(path, "train.txt")) if os.path.isdir(path) else (os.path.dirname(path), path)
+    )
     lines = _read_lines(playlist_file)
     if len(lines) < 2:
-        raise FormatError(f"{playlist_file}: expected two header lines (song ids, counts); is this a yes playlist file?")
+        raise FormatError(
+            f"{playlist_file}: expected two header lines (song ids, counts); is this a yes playlist file?"
+        )
     n_songs = len(lines[0].split())
+    if len(lines[1].split()) != n_songs:
+        raise FormatError(
+            f"{playlist_file} line 2: expected {n_songs} appearance counts (one per id on line 1), "
+            f"got {len(lines[1].split())}; is this a yes playlist file?"
+        )
     for number, line in enumerate(lines[2:], start=3):
         _check_ints(line, playlist_file, number)
     sequences = [[int(w) for w in line.split()] for line in lines[2:] if line.strip()]
     hash_file = os.path.join(folder, "song_hash.txt")
-    catalogue = _read_song_hash(hash_file) if os.path.exists(hash_file) else Catalogue.from_keys([str(i) for i in range(n_songs)])
+    catalogue = (
+        _read_song_hash(hash_file)
+        if os.path.exists(hash_file)
+        else Catalogue.from_keys([str(i) for i in range(n_songs)])
+    )
     for number, line in enumerate(lines[2:], start=3):  # subtle: ids index the catalogue; check before building
         for w in line.split():
             if int(w) >= len(catalogue):

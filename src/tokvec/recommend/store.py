@@ -68,7 +68,9 @@ def load_recommender(path: str | os.PathLike[str]) -> Recommender:
             if header.get("format") != FORMAT:
                 raise FormatError(f"{path}: not a tokvec recommender (format {header.get('format')!r})")
             if header.get("version") != VERSION:
-                raise FormatError(f"{path}: recommender file version {header.get('version')}; this tokvec reads {VERSION}")
+                raise FormatError(
+                    f"{path}: recommender file version {header.get('version')}; this tokvec reads {VERSION}"
+                )
             config = RecommenderConfig(**header["config"])
             catalogue = Catalogue(
                 tuple(archive["keys"].tolist()), tuple(archive["titles"].tolist()), tuple(archive["artists"].tolist())
