@@ -12,6 +12,8 @@ from .tokens.models.bpe import BytePairModel
 from .tokens.pipeline import Tokenizer
 from .tokens.pre_tokenizers import SplitPattern
 from .tokens.presets import load, presets
+from .vectors.keyed import KeyedVectors, Neighbor
+from .vectors.word2vec import Word2VecConfig, train_word2vec
 
 __version__ = "0.1.0"
 
@@ -20,6 +22,8 @@ __all__ = [
     "Encoding",
     "EncodingBatch",
     "FormatError",
+    "KeyedVectors",
+    "Neighbor",
     "SpecialTokenError",
     "SplitPattern",
     "Tokenizer",
@@ -27,6 +31,8 @@ __all__ = [
     "TokvecFileError",
     "UnknownNameError",
     "UnknownTokenError",
+    "Word2VecConfig",
     "load",
     "presets",
+    "train_word2vec",
 ]
