@@ -2,7 +2,7 @@
 
 For each data set: the same seeded train/test split as ``tokvec recommend evaluate`` (seed 1); the
 training playlists are split again into fit and validation (seed 101). item2vec is trained on the
-fit playlists for each word2vec option set; then every blend (weights, recency, temperature) is
+fit playlists for each word2vec option set; then every blend (weights, recency) is
 scored on the validation queries of both protocols. The score of a candidate is its HitRate@10
 divided by the best baseline's, averaged over data sets and protocols. Prints the best candidates.
 
@@ -22,10 +22,12 @@ from tokvec.recommend import BASELINES, PROTOCOLS, evaluate, make_queries, prese
 from tokvec.recommend.evaluate import exclude_seen, target_ranks
 from tokvec.recommend.item2vec import train_recommender
 
-WORD2VEC = [{"epochs": 5}, {"epochs": 30}, {"epochs": 30, "ns_exponent": -0.5}]
-RECENCY = [0.5, 0.75, 1.0]
-TEMPERATURE = [0.5, 1.0]
-WEIGHTS = [0.0, 0.5, 1.0, 2.0]
+# a first, wider run (epochs 5/30, ns_exponent 0.75/-0.5, recency 0.5-1, weights 0-2 each) ranked the
+# blends the same whatever the word2vec options; this run refines the weights around its best
+WORD2VEC = [{"epochs": 5}]
+RECENCY = [0.75, 1.0]
+VECTOR_WEIGHTS = [0.0, 0.05, 0.1, 0.25, 0.5]
+TRANSITION_WEIGHTS = [0.0, 0.25, 0.5, 1.0]
 
 
 def main() -> None:
@@ -48,30 +50,32 @@ def main() -> None:
             for protocol, q in queries.items():
                 book = evaluate(rec, q).hit_rate
                 results.setdefault((str(options), "book"), []).append(book / best[protocol])
-                for recency, temperature in itertools.product(RECENCY, TEMPERATURE):
+                for recency in RECENCY:
                     parts = [
-                        _scores(rec, q, recency, temperature, weights)
+                        _scores(rec, q, recency, weights)
                         for weights in ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
                     ]
-                    for v, t, c in itertools.product(WEIGHTS, WEIGHTS, WEIGHTS):
-                        if v + t + c == 0 or (max(v, t, c) != 2.0 and (v, t, c) != (1.0, 1.0, 1.0)):
-                            continue  # only the ratios matter: keep candidates whose largest weight is 2
+                    for v, t in itertools.product(VECTOR_WEIGHTS, TRANSITION_WEIGHTS):
+                        c = 2.0  # only the ratios matter
                         scores = v * parts[0] + t * parts[1] + c * parts[2]
                         exclude_seen(scores, q.items, q.bounds)
                         hit = float((target_ranks(scores, q.targets) <= 10).mean())
-                        key = (str(options), f"v={v} t={t} c={c} recency={recency} temperature={temperature}")
+                        key = (str(options), f"v={v} t={t} c={c} recency={recency}")
                         results.setdefault(key, []).append(hit / best[protocol])
     n = 2 * len(args.data)
     ranked = sorted(((np.mean(r), min(r), k) for k, r in results.items() if len(r) == n), reverse=True)
     print("mean HitRate@10 / best baseline (validation), worst cell, candidate:")
     for mean, worst, key in ranked[: args.top]:
         print(f"  {mean:.3f}  {worst:.3f}  {key[0]}  {key[1]}")
+    print("the best candidate for each vector weight:")
+    for v in VECTOR_WEIGHTS:
+        mean, worst, key = next(r for r in ranked if r[2][1].startswith(f"v={v} "))
+        print(f"  {mean:.3f}  {worst:.3f}  {key[0]}  {key[1]}")
 
 
-def _scores(rec, queries, recency, temperature, weights) -> np.ndarray:
+def _scores(rec, queries, recency, weights) -> np.ndarray:
     config = rec.config.replace(
         recency=recency,
-        temperature=temperature,
         vector_weight=weights[0],
         transition_weight=weights[1],
         cooccurrence_weight=weights[2],

@@ -103,11 +103,7 @@ class Recommender:
             query = _segment_sums(self._unit[items] * weights[:, None], bounds)
             query /= np.maximum(np.linalg.norm(query, axis=1, keepdims=True), 1e-12)
             cosine = query @ self._unit.T
-            if cfg.transition_weight == 0 and cfg.cooccurrence_weight == 0:
-                scores += cosine * (totals > 0)[:, None]  # plain item2vec: the cosine itself
-            else:
-                z = _standardize(cosine, self.known)
-                scores += cfg.vector_weight * _softmax(z / cfg.temperature, self.known) * (totals > 0)[:, None]
+            scores += cfg.vector_weight * cosine * (totals > 0)[:, None]
         for weight, matrix in ((cfg.transition_weight, self._next), (cfg.cooccurrence_weight, self._together)):
             if weight > 0:
                 scores += matrix.score(items, bounds, weights * (weight * scale[rows]))
@@ -165,27 +161,6 @@ def _segment_sums(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     prefix = np.zeros((len(values) + 1, *values.shape[1:]), dtype=np.float64)
     np.cumsum(values, axis=0, out=prefix[1:])
     return (prefix[bounds[1:]] - prefix[bounds[:-1]]).astype(np.float32)
-
-
-def _standardize(cosine: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """Return each row's cosines as z-scores over the ``allowed`` columns.
-
-    subtle: item2vec vectors trained with many negatives share one dominant direction, so cosines
-    crowd near 1 (0.95-1.0 on the yes data); z-scores make one temperature fit every model.
-    """
-    known = cosine[:, allowed]
-    mean = known.mean(axis=1, keepdims=True)
-    std = known.std(axis=1, keepdims=True)
-    return (cosine - mean) / np.maximum(std, 1e-12)
-
-
-def _softmax(logits: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """Row-wise softmax over the ``allowed`` columns (others get 0)."""
-    logits = np.where(allowed[None, :], logits, -np.inf)
-    logits -= logits.max(axis=1, keepdims=True)
-    out = np.exp(logits, dtype=np.float32)
-    out /= out.sum(axis=1, keepdims=True)
-    return out
 
 
 def train_recommender(
