@@ -10,7 +10,7 @@ with the k-th score) are sorted.
 >>> m = np.array([[1, 0], [0, 1], [0.6, 0.8]], dtype=np.float32)
 >>> idx, scores = top_k(m, np.array([[1, 0]], dtype=np.float32), 2)
 >>> idx.tolist(), [round(float(s), 2) for s in scores[0]]
-([[0, 2]], [[1.0, 0.6]])
+([[0, 2]], [1.0, 0.6])
 """
 
 from __future__ import annotations
