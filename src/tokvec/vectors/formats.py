@@ -19,6 +19,7 @@ JSON, and loads with ``allow_pickle=False``. Saves are atomic.
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
@@ -78,7 +79,10 @@ def save(kv: KeyedVectors, path: str | os.PathLike[str], *, format: str | None =
     else:
         for key, row in zip(kv.keys, vectors.tolist(), strict=True):
             parts.append((key + " " + " ".join(f"{v:.9g}" for v in row) + "\n").encode("utf-8"))
-    atomic_write(path, b"".join(parts))
+    data = b"".join(parts)
+    if os.fspath(path).endswith(".gz"):
+        data = gzip.compress(data, mtime=0)
+    atomic_write(path, data)
 
 
 def load(path: str | os.PathLike[str], *, format: str | None = None) -> KeyedVectors:
