@@ -53,6 +53,12 @@ class KeyList(list):  # type: ignore[type-arg]
     append = extend = insert = pop = remove = clear = sort = reverse = _refuse  # type: ignore[assignment]
 
 
+def _array(values: Any, copy: bool) -> np.ndarray:
+    if copy:
+        return np.array(values, dtype=np.float32, copy=True, order="C")
+    return np.ascontiguousarray(values, dtype=np.float32)
+
+
 def _readonly(array: np.ndarray) -> np.ndarray:
     array.flags.writeable = False
     return array
@@ -75,8 +81,10 @@ class KeyedVectors:
         *,
         output_vectors: np.ndarray | None = None,
         config: Any = None,
+        copy: bool = True,
     ) -> None:
-        vectors = np.array(vectors, dtype=np.float32, copy=True, order="C")
+        # copy=False takes over float32 C-ordered arrays that the caller will not touch again (training)
+        vectors = _array(vectors, copy)
         if vectors.ndim != 2 or vectors.shape[0] != len(keys):
             raise TokvecError(
                 f"KeyedVectors: {len(keys)} keys need vectors of shape ({len(keys)}, D), got {vectors.shape}"
@@ -89,7 +97,7 @@ class KeyedVectors:
         if counts.shape != (len(keys),):
             raise TokvecError(f"KeyedVectors: counts must have one entry per key, got shape {counts.shape}")
         if output_vectors is not None:
-            output_vectors = _readonly(np.array(output_vectors, dtype=np.float32, copy=True, order="C"))
+            output_vectors = _readonly(_array(output_vectors, copy))
             if output_vectors.shape != vectors.shape:
                 raise TokvecError("KeyedVectors: output_vectors must have the shape of vectors")
         self._keys = KeyList(keys)

@@ -124,7 +124,9 @@ def train_word2vec(
     syn0, syn1neg = _initial_weights(len(corpus.keys), config, initial)
     _train(syn0, syn1neg, corpus, counts, config, progress=progress)
     out_counts = np.asarray(initial.counts) if initial is not None else corpus.counts
-    return KeyedVectors(corpus.keys, syn0, out_counts, output_vectors=syn1neg, config=config)
+    keys = corpus.keys
+    del corpus  # free the corpus array before the vectors are wrapped
+    return KeyedVectors(keys, syn0, out_counts, output_vectors=syn1neg, config=config, copy=False)
 
 
 def _initial_weights(n: int, config: Word2VecConfig, initial: KeyedVectors | None) -> tuple[np.ndarray, np.ndarray]:
