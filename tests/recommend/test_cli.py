@@ -44,8 +44,8 @@ def test_next_and_find(cli) -> None:
 
 def test_train_then_query_the_saved_model(cli, tmp_path) -> None:
     model = tmp_path / "m.npz"
-    rc, _, err = cli("recommend", "train", "sample", "-o", str(model), "--preset", "book", "--epochs", "1", "-q")
-    assert rc == 0 and err == ""
+    rc, out, err = cli("recommend", "train", "sample", "-o", str(model), "--preset", "book", "--epochs", "1", "-q")
+    assert rc == 0 and err == "" and out.startswith(f"saved {model}: 2,132 songs")
     rc, out, _ = cli("recommend", "similar", "-m", str(model), "Metallica - One", "-k", "2", "--format", "json")
     assert rc == 0 and len(json.loads(out)) == 2
 

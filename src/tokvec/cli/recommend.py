@@ -94,8 +94,8 @@ def run_train(args: argparse.Namespace) -> int:
     playlists = _read(args.data)
     recommender = train_recommender(playlists, config, progress=not args.quiet)
     save_recommender(recommender, args.output)
-    if not args.quiet:
-        print(f"tokvec: saved a recommender of {len(playlists.catalogue):,} songs to {args.output}", file=sys.stderr)
+    known = int(recommender.known.sum())
+    print(f"saved {args.output}: {known:,} songs with vectors of {len(playlists)} playlists, preset {args.preset}")
     return 0
 
 
