@@ -132,7 +132,7 @@ def song_tour(*, top_k: int = 5) -> list[str]:
         'the same playlists close vectors. Found by title and artist: tokvec recommend similar "fade to black"',
         f"  songs like {song.describe()}:",
     ]
-    lines += [f"    {r.score:5.2f}  {r.describe()}" for r in rec.similar_items(song.key, top_k=top_k)]
+    lines += [f"          {r.describe()}" for r in rec.similar_items(song.key, top_k=top_k)]
     playlist = [song.key, rec.find("Iron Maiden Run To The Hills")[0].key]
     lines.append("  after Metallica - Fade To Black, Iron Maiden - Run To The Hills, play:")
     lines += [f"          {r.describe()}" for r in rec.recommend(playlist, top_k=top_k)]
@@ -144,7 +144,7 @@ def _print(title: str, found: list[Recommendation], fmt: str) -> None:
         print_json([{"key": r.key, "title": r.title, "artist": r.artist, "score": round(r.score, 6)} for r in found])
         return
     print(title)
-    rows = [[r.key, r.artist, r.title, f"{r.score:.3f}"] for r in found]
+    rows = [[r.key, r.artist, r.title, f"{r.score:.4f}"] for r in found]
     print(format_table(["id", "artist", "title", "score"], rows, numeric=[3]))
 
 
