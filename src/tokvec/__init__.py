@@ -13,6 +13,8 @@ from .tokens.models.bpe import BytePairModel
 from .tokens.pipeline import Tokenizer
 from .tokens.pre_tokenizers import SplitPattern
 from .tokens.presets import load, presets
+from .vectors.keyed import KeyedVectors, Neighbor
+from .vectors.word2vec import Word2VecConfig, train_word2vec
 
 __version__ = "0.1.0"
 
@@ -21,6 +23,8 @@ __all__ = [
     "Encoding",
     "EncodingBatch",
     "FormatError",
+    "KeyedVectors",
+    "Neighbor",
     "SpecialTokenError",
     "SplitPattern",
     "Tokenizer",
@@ -28,7 +32,9 @@ __all__ = [
     "TokvecFileError",
     "UnknownNameError",
     "UnknownTokenError",
+    "Word2VecConfig",
     "compare",
     "load",
     "presets",
+    "train_word2vec",
 ]

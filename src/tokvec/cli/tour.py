@@ -13,6 +13,7 @@ import tokvec
 
 from ..analysis.render import paint, render_tokens
 from ._common import add_color_option, add_command, add_tokenizer_option, format_table, tokenizer_names, use_color
+from .recommend import song_tour
 
 DEFAULT_TOKENIZERS = "gpt2,cl100k_base,o200k_base"
 _EXAMPLES = ("tokvec tour", "tokvec tour --color never -t gpt2,o200k_base")
@@ -127,6 +128,7 @@ def run_tour(args: argparse.Namespace) -> int:
     rows = [[n, c, _change(c, totals[first]) if n != first else ""] for n, c in totals.items()]
     print(format_table(["tokenizer", "tokens", f"vs {first}"], rows, numeric=[1, 2]))
     print("\nFewer tokens for the same text means more text fits in a model's context, and it costs less.")
+    print("\n" + paint(_rule("Songs like Metallica - Fade To Black"), "bold", color=color), *song_tour(), sep="\n")
     return 0
 
 

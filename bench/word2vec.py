@@ -1,0 +1,148 @@
+"""word2vec: tokvec against gensim in the same run, on ELTeC in text8 form (eltec8.gz, 11.7 M words).
+
+Each (library, architecture, threads) trains in a fresh process (so peak memory is that library's
+alone, read with getrusage right after training): corpus file to vectors, end to end, with vector 100,
+window 5, negative 5, sample 1e-3, min_count 5 and 5 epochs. Words per second = corpus words x epochs /
+seconds (wall clock), and per CPU-second (user + system time of the process: on a machine whose
+cores other users keep busy, wall-clock rates say more about the neighbours than about the code).
+Both libraries' vectors are scored by tokvec's evaluation, which equals gensim's
+(tests/vectors/test_formats_evaluate.py): Google analogies among the 30,000 most frequent words and
+WS-353 Spearman. Read the ratios of one run: this machine is shared and noisy.
+
+    .venv/bin/python bench/word2vec.py                      # the full run (long on a shared 2-core machine)
+    .venv/bin/python bench/word2vec.py --words 2000000      # the first 2 M words only: a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DATA = pathlib.Path(os.environ.get("TOKVEC_TEST_DATA", ROOT.parent / "shared" / "data"))
+CORPUS = DATA / "text/eltec-eng/eltec8.gz"
+
+
+def worker(lib: str, arch: str, threads: int, corpus: str, epochs: int, seed: int) -> dict:
+    """Train in this process; return timing, peak memory and quality."""
+    import numpy as np
+
+    from tokvec import KeyedVectors, Word2VecConfig, train_word2vec
+    from tokvec.vectors import evaluate as ev
+
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = before.ru_utime + before.ru_stime
+    start = time.perf_counter()
+    if lib == "tokvec":
+        cfg = Word2VecConfig(architecture=arch, epochs=epochs, threads=threads, seed=seed)
+        kv = train_word2vec(corpus, cfg)
+        keys, vectors = kv.keys, kv.vectors
+    else:
+        from gensim.models import Word2Vec
+        from gensim.models.word2vec import Text8Corpus
+
+        model = Word2Vec(
+            Text8Corpus(corpus), sg=1 if arch == "skipgram" else 0, vector_size=100, window=5, negative=5,
+            sample=1e-3, min_count=5, epochs=epochs, workers=threads, seed=seed,
+        )  # fmt: skip
+        keys, vectors = list(model.wv.index_to_key), model.wv.vectors
+    seconds = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    kv = KeyedVectors(keys, np.asarray(vectors))
+    analogies = ev.evaluate_analogies(kv, DATA / ev.ANALOGY_SET, restrict=30_000)
+    ws = ev.evaluate_similarity(kv, DATA / ev.SIMILARITY_SETS["WS-353"])
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "peak_mib": peak,
+        "analogy": analogies.accuracy,
+        "ws353": ws.spearman,
+        "keys": len(keys),
+    }
+
+
+def count_words(path: str) -> int:
+    from tokvec.vectors.corpus import read_corpus
+
+    return read_corpus(path, min_count=1).raw_words
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--words", type=int, help="use only the first N words of the corpus")
+    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--architectures", nargs="+", default=["skipgram", "cbow"])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--worker", nargs=4, metavar=("LIB", "ARCH", "THREADS", "CORPUS"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        lib, arch, threads, corpus = args.worker
+        print(json.dumps(worker(lib, arch, int(threads), corpus, args.epochs, args.seed)))
+        return 0
+    if not CORPUS.exists():
+        print(f"bench: {CORPUS} is missing (set TOKVEC_TEST_DATA to the shared data folder)", file=sys.stderr)
+        return 2
+    corpus = str(CORPUS)
+    tmp = None
+    if args.words:
+        import gzip
+
+        tmp = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)  # noqa: SIM115
+        with gzip.open(CORPUS, "rt") as f:
+            words = f.read(args.words * 12).split()[: args.words]
+        tmp.write(" ".join(words))
+        tmp.close()
+        corpus = tmp.name
+    n_words = args.words or count_words(corpus)
+    warm = [sys.executable, __file__, "--epochs", "1", "--worker", "tokvec", "cbow", "1", corpus]
+    subprocess.run(warm, check=True, capture_output=True) if args.words else None  # compile the kernels once
+    rows = []
+    for arch in args.architectures:
+        for threads in args.threads:
+            result = {}
+            for lib in ("tokvec", "gensim"):
+                cmd = [sys.executable, __file__, "--epochs", str(args.epochs), "--seed", str(args.seed),
+                       "--worker", lib, arch, str(threads), corpus]  # fmt: skip
+                print(f"bench: {lib} {arch} threads={threads} ...", file=sys.stderr, flush=True)
+                done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+                result[lib] = json.loads(done.stdout.strip().splitlines()[-1])
+                result[lib]["words_per_s"] = n_words * args.epochs / result[lib]["seconds"]
+                result[lib]["words_per_cpu_s"] = n_words * args.epochs / result[lib]["cpu_seconds"]
+            rows.append((arch, threads, result))
+    if tmp:
+        os.unlink(tmp.name)
+    print(f"word2vec on {n_words:,} words of eltec8, {args.epochs} epochs, vector 100, window 5, negative 5")
+    head = ("arch", "thr", "tokvec w/s", "gensim w/s", "ratio", "w/cpu-s ratio", "tokvec MiB", "gensim MiB",
+            "analogy t/g", "WS-353 t/g")  # fmt: skip
+    print("  ".join(f"{h:>12}" for h in head))
+    for arch, threads, r in rows:
+        t, g = r["tokvec"], r["gensim"]
+        cells = (arch, threads, f"{t['words_per_s']:,.0f}", f"{g['words_per_s']:,.0f}",
+                 f"{t['words_per_s'] / g['words_per_s']:.2f}x", f"{t['words_per_cpu_s'] / g['words_per_cpu_s']:.2f}x",
+                 f"{t['peak_mib']:.0f}", f"{g['peak_mib']:.0f}",
+                 f"{t['analogy']:.3f}/{g['analogy']:.3f}", f"{t['ws353']:.3f}/{g['ws353']:.3f}")  # fmt: skip
+        print("  ".join(f"{c!s:>12}" for c in cells))
+    by = {(a, th): r for a, th, r in rows}
+    for arch in args.architectures:
+        if (arch, 2) in by:
+            r2 = by[(arch, 2)]
+            print(f"{arch}: tokvec 2 threads / gensim 2 workers = "
+                  f"{r2['tokvec']['words_per_s'] / r2['gensim']['words_per_s']:.2f}x (goal >= 1.5x)")  # fmt: skip
+    if args.json:
+        pathlib.Path(args.json).write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

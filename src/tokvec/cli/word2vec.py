@@ -1,0 +1,181 @@
+"""word2vec on the command line: ``tokvec train word2vec``, ``tokvec similar`` and ``tokvec evaluate``."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import time
+from typing import Any
+
+from ..vectors import evaluate as ev
+from ..vectors.formats import FORMATS, load, save
+from ..vectors.word2vec import Word2VecConfig, train_word2vec
+from ._common import CliError, add_command, add_format_option, format_table, print_json
+
+_CORPUS = "printf 'the cat sat on the mat\\nthe dog sat on the rug\\n%.0s' {1..50} > corpus.txt"
+_TRAIN = "tokvec train word2vec corpus.txt -o vectors.bin --min-count 1 --epochs 1 --quiet"
+_TRAIN_EXAMPLES = (
+    _CORPUS,
+    _TRAIN,
+    "tokvec train word2vec corpus.txt -o vectors.txt --architecture skipgram --vector-size 50 --window 2 "
+    "--min-count 1 --threads 2 --format json --quiet",
+)
+_SIMILAR_EXAMPLES = (
+    _CORPUS,
+    _TRAIN,
+    "tokvec similar vectors.bin cat --top-k 3",
+    "tokvec similar vectors.bin cat mat --negative dog",
+)
+_EVALUATE_EXAMPLES = (
+    _CORPUS,
+    _TRAIN,
+    "printf 'cat\\tdog\\t8\\ncat\\tmat\\t2\\nsat\\ton\\t1\\n' > pairs.tsv",
+    "tokvec evaluate vectors.bin --similarity pairs.tsv",
+)
+
+
+def register_train(models: Any) -> None:
+    """Add ``word2vec`` to the ``tokvec train`` group; its options are the fields of Word2VecConfig."""
+    p = add_command(
+        models,
+        "word2vec",
+        summary="train word vectors (skip-gram or CBOW with negative sampling)",
+        description=(
+            "Train word2vec on text files (one sentence per line, or one long text8-style line; .gz is fine)\n"
+            "and save the vectors (.bin / .txt word2vec, .npz; --vectors-format glove for GloVe text)."
+        ),
+        examples=_TRAIN_EXAMPLES,
+    )
+    p.add_argument("corpus", nargs="+", metavar="CORPUS", help="text files to train on")
+    p.add_argument("-o", "--output", required=True, help="where to save the vectors")
+    p.add_argument("--vectors-format", choices=FORMATS, help="format of the output (default: from its name)")
+    p.add_argument("-t", "--tokenizer", help="cut raw text into tokens with this tokvec tokenizer (default: spaces)")
+    defaults = Word2VecConfig()
+    for field in dataclasses.fields(Word2VecConfig):
+        flag = "--" + field.name.replace("_", "-")
+        default = getattr(defaults, field.name)
+        if field.name == "shrink_windows":
+            p.add_argument("--fixed-window", dest="shrink_windows", action="store_false", help="use the full window")
+        elif field.name == "architecture":
+            p.add_argument(flag, choices=("cbow", "skipgram"), default=default, help="default: cbow (as gensim)")
+        else:
+            kind = float if isinstance(default, float) else int
+            p.add_argument(flag, type=kind, default=default, metavar="N", help=f"default: {default}")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_format_option(p, ("table", "json"), "how to print the summary")
+    p.set_defaults(func=run_train)
+
+
+def register(subparsers: Any) -> None:
+    """Add ``tokvec similar`` and ``tokvec evaluate``."""
+    p = add_command(
+        subparsers,
+        "similar",
+        summary="the nearest keys of a word vector file",
+        description="Print the keys closest to the mean of WORDs (minus --negative words), by cosine.",
+        examples=_SIMILAR_EXAMPLES,
+    )
+    p.add_argument("vectors", help="a vector file (.bin, .txt, .npz)")
+    p.add_argument("words", nargs="+", metavar="WORD")
+    p.add_argument("--negative", action="append", default=[], metavar="WORD", help="subtract this word (repeatable)")
+    p.add_argument("-k", "--top-k", type=int, default=10)
+    p.add_argument("--vectors-format", choices=FORMATS, help="format of the file (default: from its name)")
+    add_format_option(p, ("table", "json"), "output format")
+    p.set_defaults(func=run_similar)
+
+    p = add_command(
+        subparsers,
+        "evaluate",
+        summary="score word vectors on similarity and analogy sets",
+        description=(
+            "Score vectors as gensim does: Pearson/Spearman on word-similarity sets (WS-353, SimLex-999, MEN,\n"
+            "Rare Words, MTurk), accuracy on Google analogies among the 30,000 most frequent words. Without\n"
+            "--similarity/--analogies it uses every set found under --data (default $TOKVEC_TEST_DATA or\n"
+            "../shared/data)."
+        ),
+        examples=_EVALUATE_EXAMPLES,
+    )
+    p.add_argument("vectors", help="a vector file (.bin, .txt, .npz)")
+    p.add_argument("--similarity", action="append", default=[], metavar="FILE", help="a word-pair file (repeatable)")
+    p.add_argument("--analogies", metavar="FILE", help="an analogy file (questions-words.txt format)")
+    p.add_argument("--data", default=os.environ.get("TOKVEC_TEST_DATA", "../shared/data"), help="the data folder")
+    p.add_argument("--restrict", type=int, default=30_000, help="analogies use the N most frequent keys")
+    p.add_argument("--vectors-format", choices=FORMATS, help="format of the file (default: from its name)")
+    add_format_option(p, ("table", "json"), "output format")
+    p.set_defaults(func=run_evaluate)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(Word2VecConfig)}
+    config = Word2VecConfig(**values)
+    tokenizer = None
+    if args.tokenizer:
+        import tokvec
+
+        tokenizer = tokvec.load(args.tokenizer)
+    start = time.perf_counter()
+    kv = train_word2vec(args.corpus, config, tokenizer=tokenizer, progress=not args.quiet)
+    seconds = time.perf_counter() - start
+    save(kv, args.output, format=args.vectors_format)
+    summary = {
+        "output": args.output,
+        "keys": len(kv),
+        "dimensions": kv.vector_size,
+        "corpus_words": int(kv.counts.sum()),
+        "seconds": round(seconds, 2),
+        "words_per_second": round(int(kv.counts.sum()) * config.epochs / max(seconds, 1e-9)),
+        "config": config.as_dict(),
+    }
+    if args.format == "json":
+        print_json(summary)
+    else:
+        rows = [[k, str(v)] for k, v in summary.items() if k != "config"]
+        rows += [[k, str(v)] for k, v in config.as_dict().items()]
+        print(format_table(["", "value"], rows))
+    return 0
+
+
+def run_similar(args: argparse.Namespace) -> int:
+    kv = load(args.vectors, format=args.vectors_format)
+    found = kv.most_similar(positive=args.words, negative=args.negative, top_k=args.top_k)
+    if args.format == "json":
+        print_json([{"key": n.key, "score": round(n.score, 6)} for n in found])
+    else:
+        print(format_table(["key", "cosine"], [[n.key, f"{n.score:.4f}"] for n in found]))
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    kv = load(args.vectors, format=args.vectors_format)
+    sims = [(os.path.basename(p), p) for p in args.similarity]
+    analogies = args.analogies
+    if not sims and not analogies:
+        sims = [(n, os.path.join(args.data, p)) for n, p in ev.SIMILARITY_SETS.items()]
+        sims = [(n, p) for n, p in sims if os.path.exists(p)]
+        candidate = os.path.join(args.data, ev.ANALOGY_SET)
+        analogies = candidate if os.path.exists(candidate) else None
+        if not sims and not analogies:
+            raise CliError(f"no evaluation sets under {args.data}/eval; pass --data, --similarity or --analogies")
+    rows: list[dict[str, Any]] = []
+    for name, path in sims:
+        r = ev.evaluate_similarity(kv, path, name=name)
+        rows.append({"set": name, "metric": "spearman", "score": r.spearman, "pearson": r.pearson,
+                     "used": r.pairs, "oov_percent": r.oov_ratio})  # fmt: skip
+    if analogies:
+        res = ev.evaluate_analogies(kv, analogies, restrict=args.restrict)
+        for s in [*res.sections, res.total]:
+            rows.append({"set": f"analogy {s.name}", "metric": "accuracy", "score": s.accuracy,
+                         "pearson": None, "used": s.correct + s.incorrect, "oov_percent": None})  # fmt: skip
+    if args.format == "json":
+        print_json(rows)
+        return 0
+    table = [
+        [r["set"], r["metric"], f"{r['score']:.4f}", "" if r["pearson"] is None else f"{r['pearson']:.4f}",
+         r["used"], "" if r["oov_percent"] is None else f"{r['oov_percent']:.1f}"]
+        for r in rows
+    ]  # fmt: skip
+    print(format_table(["set", "metric", "score", "pearson", "used", "oov %"], table, numeric=[2, 3, 4, 5]))
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,182 @@
+"""Read and write word vectors: word2vec text and binary, GloVe text, and numpy ``.npz``. Never pickle.
+
+word2vec files start with a ``count dimensions`` line; text rows are ``key v1 v2 ...``, binary rows
+are ``key`` + space + D little-endian float32 + newline (as the C tool writes; gensim reads both
+with and without the newline). Text values are written with 9 significant digits, which round-trip
+float32 exactly. GloVe is the text format without the header line. ``.npz`` holds ``keys`` (a
+unicode array), ``vectors``, ``counts``, optionally ``output_vectors`` and the training config as
+JSON, and loads with ``allow_pickle=False``. Saves are atomic.
+
+>>> import numpy as np, tempfile, os
+>>> from tokvec.vectors.keyed import KeyedVectors
+>>> kv = KeyedVectors(["a", "b"], np.array([[0.5, -1], [2, 0.25]], dtype=np.float32), [3, 1])
+>>> path = os.path.join(tempfile.mkdtemp(), "v.bin")
+>>> save(kv, path)
+>>> back = load(path)
+>>> back.keys, (back.vectors == kv.vectors).all()
+(['a', 'b'], np.True_)
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import zipfile
+from typing import Any
+
+import numpy as np
+
+from .._io import atomic_write, open_binary
+from ..errors import FormatError, TokvecFileError
+from .keyed import KeyedVectors
+
+FORMATS = ("word2vec-binary", "word2vec-text", "glove", "npz")
+
+
+def guess_format(path: str | os.PathLike[str]) -> str:
+    """Guess the format from the file name: .npz, .bin, .txt/.vec (word2vec text); GloVe needs ``format=``."""
+    name = os.fspath(path).lower().removesuffix(".gz")
+    if name.endswith(".npz"):
+        return "npz"
+    if name.endswith(".bin"):
+        return "word2vec-binary"
+    return "word2vec-text"
+
+
+def save(kv: KeyedVectors, path: str | os.PathLike[str], *, format: str | None = None) -> None:
+    """Save ``kv`` to ``path`` atomically in ``format`` (default: from the file name)."""
+    fmt = _check(format or guess_format(path))
+    if fmt == "npz":
+        buf = io.BytesIO()
+        arrays: dict[str, Any] = {
+            "keys": np.array(kv.keys, dtype=str) if len(kv) else np.zeros(0, dtype="<U1"),
+            "vectors": kv.vectors,
+            "counts": kv.counts,
+        }
+        if kv.output_vectors is not None:
+            arrays["output_vectors"] = kv.output_vectors
+        config = getattr(kv.config, "as_dict", None)
+        if config is not None:
+            arrays["config"] = np.array(json.dumps(config()))
+        np.savez(buf, **arrays)
+        atomic_write(path, buf.getvalue())
+        return
+    for key in kv.keys:
+        if not key or any(c.isspace() for c in key):
+            raise FormatError(
+                f"cannot save {path}: the key {key!r} is empty or holds whitespace; use .npz for such keys"
+            )
+    vectors = kv.vectors
+    parts: list[bytes] = []
+    if fmt != "glove":
+        parts.append(f"{len(kv)} {kv.vector_size}\n".encode())
+    if fmt == "word2vec-binary":
+        data = vectors.astype("<f4")
+        for key, row in zip(kv.keys, data, strict=True):
+            parts.append(key.encode("utf-8") + b" " + row.tobytes() + b"\n")
+    else:
+        for key, row in zip(kv.keys, vectors.tolist(), strict=True):
+            parts.append((key + " " + " ".join(f"{v:.9g}" for v in row) + "\n").encode("utf-8"))
+    data = b"".join(parts)
+    if os.fspath(path).endswith(".gz"):
+        data = gzip.compress(data, mtime=0)
+    atomic_write(path, data)
+
+
+def load(path: str | os.PathLike[str], *, format: str | None = None) -> KeyedVectors:
+    """Load vectors from ``path`` in ``format`` (default: from the file name; .gz is fine for text)."""
+    fmt = _check(format or guess_format(path))
+    if fmt == "npz":
+        return _load_npz(path)
+    with open_binary(path) as f:
+        data = f.read()
+    if fmt == "word2vec-binary":
+        return _load_binary(path, data)
+    return _load_text(path, data, header=fmt == "word2vec-text")
+
+
+def _check(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise FormatError(f"unknown vector format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def _header(path: Any, line: bytes) -> tuple[int, int]:
+    try:
+        count, dims = (int(x) for x in line.split())
+    except ValueError:
+        raise FormatError(
+            f"{path} line 1: expected 'count dimensions', got {line[:60]!r}. Is this a GloVe file (format='glove')?"
+        ) from None
+    return count, dims
+
+
+def _load_binary(path: Any, data: bytes) -> KeyedVectors:
+    end = data.find(b"\n")
+    count, dims = _header(path, data[:end])
+    pos = end + 1
+    keys: list[str] = []
+    vectors = np.empty((count, dims), dtype=np.float32)
+    width = 4 * dims
+    for i in range(count):
+        while pos < len(data) and data[pos : pos + 1] == b"\n":  # the newline after the previous row
+            pos += 1
+        space = data.find(b" ", pos)
+        if space < 0 or space + 1 + width > len(data):
+            raise FormatError(f"{path}: row {i + 1} of {count} is cut short; the file is truncated or not binary")
+        keys.append(data[pos:space].decode("utf-8", errors="replace"))
+        vectors[i] = np.frombuffer(data, dtype="<f4", count=dims, offset=space + 1)
+        pos = space + 1 + width
+    return KeyedVectors(keys, vectors)
+
+
+def _load_text(path: Any, data: bytes, *, header: bool) -> KeyedVectors:
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    start = 0
+    count = dims = None
+    if header:
+        count, dims = _header(path, lines[0].encode() if lines else b"")
+        start = 1
+    keys: list[str] = []
+    rows: list[list[float]] = []
+    for n, line in enumerate(lines[start:], start=start + 1):
+        if not line.strip():
+            continue
+        key, *values = line.rstrip().split(" ")
+        if dims is None:
+            dims = len(values)
+        if len(values) != dims:
+            raise FormatError(f"{path} line {n}: expected a key and {dims} numbers, got {len(values)} numbers")
+        try:
+            rows.append([float(v) for v in values])
+        except ValueError:
+            raise FormatError(f"{path} line {n}: a value is not a number: {line[:60]!r}") from None
+        keys.append(key)
+    if count is not None and count != len(keys):
+        raise FormatError(f"{path}: the header says {count} rows but the file has {len(keys)}")
+    return KeyedVectors(keys, np.array(rows, dtype=np.float32).reshape(len(keys), dims or 0))
+
+
+def _load_npz(path: Any) -> KeyedVectors:
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {name: z[name] for name in z.files}
+    except (OSError, zipfile.BadZipFile, ValueError) as e:
+        raise TokvecFileError(f"cannot read {path} as .npz vectors: {e}") from None
+    for name in ("keys", "vectors", "counts"):
+        if name not in arrays:
+            raise FormatError(f"{path}: the .npz has no '{name}' array; it was not saved by tokvec")
+    config = None
+    if "config" in arrays:
+        from .word2vec import Word2VecConfig
+
+        config = Word2VecConfig(**json.loads(str(arrays["config"])))
+    return KeyedVectors(
+        arrays["keys"].tolist(),
+        arrays["vectors"],
+        arrays["counts"],
+        output_vectors=arrays.get("output_vectors"),
+        config=config,
+    )

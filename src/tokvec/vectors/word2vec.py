@@ -1,0 +1,289 @@
+"""Train word2vec (skip-gram or CBOW with negative sampling) and return :class:`KeyedVectors`.
+
+The corpus is read once into an int32 array (:mod:`tokvec.vectors.corpus`); each epoch cuts it into
+chunks of about 50,000 words (whole sentences) that the numba kernel trains on, one chunk per call,
+on ``threads`` threads sharing the weights without locks (Hogwild). Each chunk's random stream is
+seeded from (seed, epoch, chunk) and its learning rate from its position in the whole run, so with
+``threads=1`` the result is bit-identical across runs; with more threads the order in which chunks
+update shared rows varies, so results vary slightly (as in word2vec and gensim).
+
+Defaults follow gensim's ``Word2Vec``: CBOW, 100 dimensions, window 5, 5 negatives, alpha 0.025
+for both architectures (the original C tool uses 0.05 for CBOW), min_alpha 0.0001, sample 0.001,
+min_count 5, 5 epochs.
+
+>>> sentences = [["the", "cat", "sat"], ["the", "dog", "sat"]] * 50
+>>> kv = train_word2vec(sentences, Word2VecConfig(vector_size=8, min_count=1, epochs=2))
+>>> kv.keys, kv.vectors.shape, kv.counts.tolist()
+(['the', 'sat', 'cat', 'dog'], (4, 8), [100, 100, 50, 50])
+"""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+from .._progress import Progress
+from ..errors import TokvecError
+from ..kernels import word2vec as kernel
+from .corpus import Corpus, read_corpus
+from .keyed import KeyedVectors
+
+CHUNK_WORDS = 50_000
+_ARCHITECTURES = ("cbow", "skipgram")
+
+
+class ConfigError(TokvecError, ValueError):
+    """A training option is out of range; the message names it and its valid values."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Word2VecConfig:
+    """Options of :func:`train_word2vec` (gensim's names in brackets where they differ).
+
+    architecture: "cbow" [sg=0] or "skipgram" [sg=1]; vector_size; window (the largest distance to a
+    context word); negative (negative samples per example); ns_exponent (of the unigram counts that
+    negatives are drawn from); sample (subsampling threshold of frequent words, 0 = off); min_count;
+    max_vocab (keep at most this many most frequent words, after min_count) [max_final_vocab];
+    epochs; alpha and min_alpha (the learning rate falls linearly from one to the other);
+    threads [workers]; seed; shrink_windows (draw each window's size from 1..window).
+    """
+
+    architecture: str = "cbow"
+    vector_size: int = 100
+    window: int = 5
+    negative: int = 5
+    ns_exponent: float = 0.75
+    sample: float = 1e-3
+    min_count: int = 5
+    max_vocab: int | None = None
+    epochs: int = 5
+    alpha: float = 0.025
+    min_alpha: float = 1e-4
+    threads: int = 1
+    seed: int = 1
+    shrink_windows: bool = True
+
+    def __post_init__(self) -> None:
+        if self.architecture not in _ARCHITECTURES:
+            raise ConfigError(f"architecture must be 'cbow' or 'skipgram', got {self.architecture!r}")
+        for name in ("vector_size", "window", "negative", "min_count", "epochs", "threads"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{name} must be an integer >= 1, got {value!r}")
+        if self.max_vocab is not None and (not isinstance(self.max_vocab, int) or self.max_vocab < 1):
+            raise ConfigError(f"max_vocab must be None or an integer >= 1, got {self.max_vocab!r}")
+        if not math.isfinite(self.ns_exponent):
+            raise ConfigError(f"ns_exponent must be a finite number, got {self.ns_exponent!r}")
+        if not (self.sample >= 0 and math.isfinite(self.sample)):
+            raise ConfigError(f"sample must be >= 0 (0 turns subsampling off), got {self.sample!r}")
+        if not (0 < self.alpha < math.inf) or not (0 <= self.min_alpha <= self.alpha):
+            raise ConfigError(
+                f"need 0 <= min_alpha <= alpha and alpha > 0, got alpha={self.alpha!r}, min_alpha={self.min_alpha!r}"
+            )
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool):
+            raise ConfigError(f"seed must be an integer, got {self.seed!r}")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the options as a plain dict (for JSON)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def train_word2vec(
+    sentences: Any,
+    config: Word2VecConfig | None = None,
+    *,
+    initial: KeyedVectors | None = None,
+    tokenizer: Any = None,
+    progress: bool = False,
+) -> KeyedVectors:
+    """Train word vectors on ``sentences`` and return them with their counts, output weights and config.
+
+    ``sentences``: an iterable of token lists, a path (or list of paths) of text files (one sentence
+    per line; text8-style single lines are cut into 10,000-word sentences; .gz is fine), or texts
+    or files of raw text when ``tokenizer`` (a tokvec tokenizer) is given. ``initial``: vectors from
+    an earlier training to continue from, with their vocabulary fixed (words not in it are skipped).
+    ``progress``: show a progress bar on stderr with words per second and the loss.
+    """
+    config = config or Word2VecConfig()
+    if initial is not None:
+        corpus = read_corpus(sentences, vocabulary=initial.keys, tokenizer=tokenizer)
+    else:
+        corpus = read_corpus(sentences, min_count=config.min_count, max_vocab=config.max_vocab, tokenizer=tokenizer)
+    if not corpus.keys:
+        raise TokvecError(
+            f"train_word2vec: no word occurs at least min_count={config.min_count} times in the corpus "
+            f"({corpus.raw_words:,} words read); lower min_count or give more text"
+        )
+    counts = corpus.counts
+    if initial is not None and initial.counts.sum() > 0:
+        counts = np.asarray(initial.counts)
+    syn0, syn1neg = _initial_weights(len(corpus.keys), config, initial)
+    _train(syn0, syn1neg, corpus, counts, config, progress=progress)
+    out_counts = np.asarray(initial.counts) if initial is not None else corpus.counts
+    keys = corpus.keys
+    del corpus  # free the corpus array before the vectors are wrapped
+    return KeyedVectors(keys, syn0, out_counts, output_vectors=syn1neg, config=config, copy=False)
+
+
+def _initial_weights(n: int, config: Word2VecConfig, initial: KeyedVectors | None) -> tuple[np.ndarray, np.ndarray]:
+    if initial is not None:
+        if initial.vector_size != config.vector_size:
+            raise ConfigError(
+                f"initial vectors have {initial.vector_size} dimensions but vector_size={config.vector_size}; "
+                "continue with the same vector_size"
+            )
+        syn0 = np.array(initial.vectors, dtype=np.float32, copy=True)
+        out = initial.output_vectors
+        syn1neg = np.zeros_like(syn0) if out is None else np.array(out, dtype=np.float32, copy=True)
+        return syn0, syn1neg
+    rng = np.random.default_rng(config.seed)
+    syn0 = rng.random((n, config.vector_size), dtype=np.float32)
+    syn0 -= np.float32(0.5)
+    syn0 /= np.float32(config.vector_size)
+    return syn0, np.zeros_like(syn0)
+
+
+def keep_thresholds(counts: np.ndarray, sample: float) -> np.ndarray:
+    """Return int64[V]: a word is kept when this is >= a uniform 32-bit draw (word2vec's formula).
+
+    >>> (keep_thresholds(np.array([1000, 1]), 1e-3) / 2**32).round(4).tolist()
+    [0.0326, 1.0]
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    if sample <= 0:
+        return np.full(len(counts), 1 << 32, dtype=np.int64)
+    threshold = sample * counts.sum() if sample < 1.0 else sample
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prob = (np.sqrt(counts / threshold) + 1.0) * (threshold / counts)
+    prob = np.where(counts > 0, np.minimum(prob, 1.0), 1.0)
+    return np.round(prob * (1 << 32)).astype(np.int64)
+
+
+def negative_table(counts: np.ndarray, exponent: float) -> np.ndarray:
+    """Return int64[V]: cumulative ``count**exponent`` weights scaled to 2**31 - 1 (the last entry).
+
+    >>> negative_table(np.array([16, 1]), 0.75).tolist()
+    [1908874353, 2147483647]
+    """
+    weights = np.asarray(counts, dtype=np.float64) ** exponent
+    weights[np.asarray(counts) <= 0] = 0.0
+    total = weights.sum()
+    if total <= 0:
+        weights[:] = 1.0
+        total = float(len(weights))
+    cum = np.round(np.cumsum(weights / total) * (2**31 - 1)).astype(np.int64)
+    cum[-1] = 2**31 - 1
+    return cum
+
+
+def sigmoid_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Return word2vec's sigmoid table (float32[1000] over [-6, 6]) and -log sigmoid per label (float32[2, 1000])."""
+    x = (np.arange(kernel.TABLE_SIZE) / kernel.TABLE_SIZE * 2 - 1) * kernel.MAX_EXP
+    sig = 1.0 / (1.0 + np.exp(-x))
+    loss = np.stack([-np.log(1.0 - sig), -np.log(sig)])
+    return sig.astype(np.float32), loss.astype(np.float32)
+
+
+def chunk_starts(bounds: np.ndarray, chunk_words: int = CHUNK_WORDS) -> np.ndarray:
+    """Return the sentence indices that start chunks of about ``chunk_words`` words (and the end).
+
+    >>> chunk_starts(np.array([0, 3, 6, 9, 12]), 5).tolist()
+    [0, 2, 4]
+    """
+    n_sent = len(bounds) - 1
+    marks = np.arange(0, int(bounds[-1]), chunk_words)
+    starts = np.unique(np.searchsorted(bounds[:-1], marks, side="left"))
+    return np.concatenate([starts[starts < n_sent], [n_sent]]).astype(np.int64)
+
+
+def chunk_seed(seed: int, epoch: int, chunk: int) -> int:
+    """Return a 48-bit generator state for one chunk (splitmix64 of seed, epoch and chunk)."""
+    z = (seed * 0x9E3779B97F4A7C15 + epoch * 0xBF58476D1CE4E5B9 + chunk * 0x94D049BB133111EB + 1) % (1 << 64)
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) % (1 << 64)
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) % (1 << 64)
+    return (z ^ (z >> 31)) & ((1 << 48) - 1)
+
+
+@dataclass
+class _Tally:
+    words: int = 0
+    loss: float = 0.0
+    examples: int = 0
+
+
+def _train(
+    syn0: np.ndarray,
+    syn1neg: np.ndarray,
+    corpus: Corpus,
+    counts: np.ndarray,
+    config: Word2VecConfig,
+    *,
+    progress: bool,
+) -> None:
+    keep = keep_thresholds(counts, config.sample)
+    cum = negative_table(counts, config.ns_exponent)
+    sig, loss_table = sigmoid_tables()
+    bounds = corpus.bounds
+    starts = chunk_starts(bounds)
+    n_words = int(bounds[-1])
+    total = max(n_words * config.epochs, 1)
+    skipgram = config.architecture == "skipgram"
+
+    def run(epoch: int, c: int) -> tuple[int, float, int]:
+        first, last = int(starts[c]), int(starts[c + 1])
+        _rng, _kept, loss, examples = kernel.train_sentences(
+            syn0, syn1neg, corpus.words, bounds, first, last, keep, cum, sig, loss_table,
+            skipgram, config.window, config.negative, config.shrink_windows,
+            config.alpha, config.min_alpha, epoch * n_words + int(bounds[first]), total,
+            chunk_seed(config.seed, epoch, c),
+        )  # fmt: skip
+        return int(bounds[last] - bounds[first]), float(loss), int(examples)
+
+    tally = _Tally()
+    with TrainingProgress(total, config=config, enabled=progress) as bar:
+        pool = ThreadPoolExecutor(config.threads) if config.threads > 1 else None
+        try:
+            for epoch in range(config.epochs):
+                bar.epoch = epoch + 1
+                jobs = range(len(starts) - 1)
+                epochs = [epoch] * len(jobs)
+                results = pool.map(run, epochs, jobs) if pool else map(run, epochs, jobs)
+                for words, loss, examples in results:
+                    tally.words += words
+                    tally.loss += loss
+                    tally.examples += examples
+                    bar.loss = tally.loss / max(tally.examples, 1)
+                    bar.set(tally.words)
+        finally:
+            if pool:
+                pool.shutdown(cancel_futures=True)
+
+
+class TrainingProgress(Progress):
+    """The progress bar of training: epoch, words done, words per second and the mean loss."""
+
+    def __init__(self, total: int, *, config: Word2VecConfig, enabled: bool) -> None:
+        super().__init__(total, label="word2vec", enabled=enabled)
+        self.epochs = config.epochs
+        self.epoch = 0
+        self.loss = float("nan")
+
+    def line(self, now: float, *, final: bool) -> str:
+        """Return the status line (words instead of bytes)."""
+        elapsed = max(now - self._start, 1e-9)
+        rate = self.done / elapsed
+        frac = min(self.done / self.total, 1.0) if self.total else 1.0
+        parts = [f"{self.label} epoch {self.epoch}/{self.epochs}", f"{frac:4.0%}"]
+        if not final:
+            parts.append(f"|{'█' * int(frac * 24):<24}|")
+        parts.append(f"{self.done / 1e6:.2f}/{(self.total or 0) / 1e6:.2f} M words")
+        parts.append(f"{rate / 1e3:,.0f}k words/s")
+        parts.append(f"loss {self.loss:.3f}")
+        parts.append(
+            f"in {elapsed:.1f} s" if final else (f"ETA {int((self.total - self.done) / rate) if rate else 0} s")
+        )
+        return " ".join(parts)
