@@ -1,0 +1,76 @@
+"""The options of each trainer: frozen dataclasses, validated when made (the CLI flags come from them).
+
+>>> BpeConfig(vocab_size=1000).pre_tokenizer
+'gpt2'
+>>> BpeConfig(vocab_size=0)
+Traceback (most recent call last):
+...
+tokvec.errors.TokvecError: vocab_size must be a positive integer, got 0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...errors import TokvecError, UnknownNameError
+from .counting import GRAMMARS, PRE_TOKENIZERS
+from .normalize import check_normalizer
+
+
+def _check_common(c) -> None:
+    if not isinstance(c.vocab_size, int) or c.vocab_size < 1:
+        raise TokvecError(f"vocab_size must be a positive integer, got {c.vocab_size!r}")
+    if not isinstance(c.min_frequency, int) or c.min_frequency < 0:
+        raise TokvecError(f"min_frequency must be an integer >= 0, got {c.min_frequency!r}")
+    if c.pre_tokenizer not in PRE_TOKENIZERS:
+        raise UnknownNameError(f"unknown pre_tokenizer {c.pre_tokenizer!r}: use one of {', '.join(PRE_TOKENIZERS)}")
+    if isinstance(c.special_tokens, str):
+        raise TokvecError("special_tokens must be a sequence of strings, not one string: write ('<unk>',)")
+    object.__setattr__(c, "special_tokens", tuple(c.special_tokens))
+    if any(not isinstance(s, str) or not s for s in c.special_tokens):
+        raise TokvecError(f"special tokens must be non-empty strings, got {c.special_tokens!r}")
+    check_normalizer(c.normalizer)
+    if c.max_token_length is not None and (not isinstance(c.max_token_length, int) or c.max_token_length < 2):
+        raise TokvecError(f"max_token_length must be an integer >= 2 (or None), got {c.max_token_length!r}")
+
+
+@dataclass(frozen=True)
+class BpeConfig:
+    """Options of :func:`tokvec.train_bpe`.
+
+    byte_level: symbols are the 256 bytes (GPT-2 style, never an unknown token) and the pre-tokenizer
+    is one of the split patterns; otherwise symbols are characters (``initial_alphabet``,
+    ``limit_alphabet``, ``end_of_word_suffix`` such as ``</w>``, ``continuing_subword_prefix``).
+    max_token_length counts symbols; longer tokens are never made.
+    """
+
+    vocab_size: int = 32000
+    min_frequency: int = 2
+    special_tokens: tuple[str, ...] = ("<|endoftext|>",)
+    pre_tokenizer: str = "gpt2"
+    byte_level: bool = True
+    normalizer: str | None = None
+    initial_alphabet: tuple[str, ...] = ()
+    limit_alphabet: int | None = None
+    end_of_word_suffix: str | None = None
+    continuing_subword_prefix: str | None = None
+    max_token_length: int | None = None
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        _check_common(self)
+        if self.byte_level and self.pre_tokenizer not in GRAMMARS:
+            raise TokvecError(
+                f"byte-level BPE needs a split-pattern pre-tokenizer ({', '.join(GRAMMARS)}), got"
+                f" {self.pre_tokenizer!r}; use byte_level=False for character-level BPE"
+            )
+        if self.byte_level and (self.end_of_word_suffix or self.continuing_subword_prefix or self.limit_alphabet):
+            raise TokvecError(
+                "end_of_word_suffix, continuing_subword_prefix and limit_alphabet apply to character-level BPE:"
+                " pass byte_level=False"
+            )
+        object.__setattr__(self, "initial_alphabet", tuple(self.initial_alphabet))
+        if any(len(ch) != 1 for ch in self.initial_alphabet):
+            raise TokvecError(f"initial_alphabet must hold single characters, got {self.initial_alphabet!r}")
+        if self.limit_alphabet is not None and self.limit_alphabet < 1:
+            raise TokvecError(f"limit_alphabet must be >= 1 (or None), got {self.limit_alphabet!r}")
