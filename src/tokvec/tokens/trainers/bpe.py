@@ -8,9 +8,9 @@ each new token when it is made. The merge loop itself is :func:`tokvec.kernels.b
 
 >>> r = train_bpe(["low lower newest wider"] * 2, vocab_size=262, special_tokens=(), progress=False)
 >>> r.merges[:3]
-[('Ġ', 'w'), ('l', 'o'), ('Ġw', 'i')]
->>> r.tokenizer().encode("lower").tokens
-['lo', 'w', 'e', 'r']
+(('e', 'r'), ('l', 'o'), ('lo', 'w'))
+>>> r.tokenizer().encode(" lower").tokens
+['Ġ', 'low', 'er']
 """
 
 from __future__ import annotations
