@@ -12,10 +12,14 @@ from .tokens.models.bpe import BytePairModel
 from .tokens.pipeline import Tokenizer
 from .tokens.pre_tokenizers import SplitPattern
 from .tokens.presets import load, presets
+from .tokens.trainers.bpe import BpeResult, train_bpe
+from .tokens.trainers.config import BpeConfig
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BpeConfig",
+    "BpeResult",
     "BytePairModel",
     "Encoding",
     "EncodingBatch",
@@ -29,4 +33,5 @@ __all__ = [
     "UnknownTokenError",
     "load",
     "presets",
+    "train_bpe",
 ]

@@ -84,8 +84,10 @@ def test_train_merges(problem) -> None:
     k_in = as_arrays(words, counts, contents)
     r_in = as_arrays(words, counts, contents)
     args = (len(contents), vocab_size, min_frequency, max_length, prefix)
-    k_out = kt.train_merges(*k_in, *args)
-    r_out = rt.train_merges(*r_in, *args)
+    k_progress, r_progress = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    k_out = kt.train_merges(*k_in, *args, k_progress)
+    r_out = rt.train_merges(*r_in, *args, r_progress)
+    assert k_progress[0] == r_progress[0] == len(k_out[0])
     for k, r in zip(k_out[:5], r_out[:5], strict=True):
         assert k.tolist() == r.tolist()
     assert k_out[5] == r_out[5]

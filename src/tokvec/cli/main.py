@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import tokvec
 
-from . import count, encode, listing, tour
+from . import count, encode, listing, tour, train
 from ._common import epilog
 
 _EXAMPLES = (
@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (encode, count, listing, tour):
         module.register(subparsers)
+    train.register(subparsers)
     return parser
 
 

@@ -171,7 +171,7 @@ def _group(bkeys, bwords, nb, pkeys, pvals, pdata, pstart, plen, nlists, hc, hk,
 
 @njit(cache=True, nogil=True)
 def train_merges(
-    syms, wstart, wlen, wcount, units, uoff, n_tokens, vocab_size, min_frequency, max_length, prefix_unit
+    syms, wstart, wlen, wcount, units, uoff, n_tokens, vocab_size, min_frequency, max_length, prefix_unit, progress
 ):  # pragma: no cover - compiled
     """Learn merges until ``vocab_size`` tokens exist or no pair is frequent enough.
 
@@ -179,7 +179,8 @@ def train_merges(
     (wstart int64[W], wlen int64[W]); wcount: int64[W] word counts; units: int32[U], uoff: int64[n_tokens+1]:
     the content of each initial token; min_frequency: a pair needs at least this count; max_length: a
     pair whose merge would be longer (in initial symbols) is not counted when it forms (-1: no limit);
-    prefix_unit: the unit dropped from the start of a right part (-1: none).
+    prefix_unit: the unit dropped from the start of a right part (-1: none); progress: int64[1], where
+    the number of merges made so far is written (for a progress bar on another thread).
 
     Returns (lefts int32[M], rights int32[M], merged int32[M], units, uoff, n_tokens): the merges in
     order, and every token's content (initial and new). ``syms``/``wlen`` are updated in place
@@ -290,6 +291,7 @@ def train_merges(
             merged = np.concatenate((merged, np.empty(len(merged), dtype=np.int32)))
         lefts[m], rights[m], merged[m] = a, b, new
         m += 1
+        progress[0] = m
         new_len = tok_len[new]
         # merge the pair in every word of the entry's list, recording the changed pairs
         nb = 0

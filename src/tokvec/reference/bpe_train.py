@@ -30,7 +30,9 @@ def _merge_word(word: list[int], a: int, b: int, new: int, tok_len: list[int], m
     return changes
 
 
-def train_merges(syms, wstart, wlen, wcount, units, uoff, n_tokens, vocab_size, min_frequency, max_length, prefix_unit):
+def train_merges(
+    syms, wstart, wlen, wcount, units, uoff, n_tokens, vocab_size, min_frequency, max_length, prefix_unit, progress
+):
     """Learn merges: highest pair count first, then the smallest (left id, right id); see the kernel."""
     words = [syms[wstart[w] : wstart[w] + wlen[w]].tolist() for w in range(len(wlen))]
     counts = wcount.tolist()
@@ -71,6 +73,7 @@ def train_merges(syms, wstart, wlen, wcount, units, uoff, n_tokens, vocab_size, 
             tok_len.append(tok_len[a] + tok_len[b])
             n_tokens += 1
         merges.append((a, b, new))
+        progress[0] = len(merges)
         gained: dict[tuple[int, int], set[int]] = {}
         for w in ws:
             for q, change in _merge_word(words[w], a, b, new, tok_len, max_length):

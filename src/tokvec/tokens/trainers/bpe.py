@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..._progress import Progress
 from ...errors import TokvecError
 from ...kernels.bpe_train import train_merges
 from ..byte_level import byte_to_char
 from .config import BpeConfig
 from .counting import WordCounts, count_words
+from .progress import run_with_progress
 
 SUFFIX_UNIT = 0x110000  # stands for the end-of-word suffix inside token contents
 PREFIX_UNIT = 0x110001  # stands for the continuing-subword prefix
@@ -113,13 +113,12 @@ def learn_bpe(words: WordCounts, config: BpeConfig, *, progress: bool = False) -
     flat_units = np.array([x for u in units for x in u], dtype=np.int32)
     wstart = np.zeros(len(wlen), dtype=np.int64)
     np.cumsum(wlen[:-1], out=wstart[1:])
-    with Progress(None, label="BPE merges", enabled=progress) as bar:
-        lefts, rights, _merged, out_units, out_off, n_tokens = train_merges(
-            syms, wstart, wlen, words.counts, flat_units, uoff, n0, config.vocab_size, config.min_frequency,
-            -1 if config.max_token_length is None else config.max_token_length,
-            PREFIX_UNIT if config.continuing_subword_prefix else -1,
-        )  # fmt: skip
-        bar.set(len(lefts))
+    lefts, rights, _merged, out_units, out_off, n_tokens = run_with_progress(
+        train_merges, syms, wstart, wlen, words.counts, flat_units, uoff, n0, config.vocab_size,
+        config.min_frequency, -1 if config.max_token_length is None else config.max_token_length,
+        PREFIX_UNIT if config.continuing_subword_prefix else -1,
+        total=config.vocab_size - n0, label="BPE merges", enabled=progress,
+    )  # fmt: skip
     spell = _speller(config)
     all_tokens = list(tokens)
     uo = out_off.tolist()
