@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -10,8 +11,11 @@ from tests.kernels.strategies import SETTINGS, twin_texts
 from tokvec.kernels import bpe_train as kt
 from tokvec.kernels import counting as kc
 from tokvec.kernels import pretokenize as kp
+from tokvec.kernels import wordpiece_train as kw
 from tokvec.reference import bpe_train as rt
 from tokvec.reference import counting as rc
+from tokvec.reference import wordpiece_train as rw
+from tokvec.tokens.trainers.counting import word_table
 from tokvec.tokens.unicode import class_table
 
 GRAMMARS = [kp.R50K, kp.CL100K, kp.O200K, kp.LLAMA3]
@@ -44,11 +48,26 @@ def test_piece_bounds_and_counts(docs: list[str], grammar: int) -> None:
     # counting twice into the same table exercises growth and repeated words
     k_state, r_state = fresh_table(), fresh_table()
     for _ in range(2):
-        k_state = kc.count_spans(buf, bounds, *k_state)
-        r_state = rc.count_spans(buf, bounds, *r_state)
+        k_state = kc.count_spans(buf, bounds[:-1], bounds[1:], *k_state)
+        r_state = rc.count_spans(buf, bounds[:-1], bounds[1:], *r_state)
     assert table_dict(k_state) == table_dict(r_state)
     assert k_state[5] == r_state[5]
     assert k_state[0].tolist() == r_state[0].tolist()
+
+
+@SETTINGS
+@given(DOCS)
+def test_word_spans(docs: list[str]) -> None:
+    datas = [d.encode("utf-8") for d in docs]
+    doc_bounds = np.zeros(len(datas) + 1, dtype=np.int64)
+    np.cumsum([len(d) for d in datas], out=doc_bounds[1:])
+    buf = np.frombuffer(b"".join(datas), dtype=np.uint8)
+    k = kc.word_spans(buf, doc_bounds, word_table())
+    r = rc.word_spans(buf, doc_bounds, word_table())
+    assert k[0].tolist() == r[0].tolist() and k[1].tolist() == r[1].tolist()
+    # and both are the matches of the regex itself
+    found = [m.group() for d in docs for m in regex.finditer(r"\w+|[^\w\s]+", d)]
+    assert [buf[a:b].tobytes().decode("utf-8") for a, b in zip(k[0], k[1], strict=True)] == found
 
 
 @st.composite
@@ -95,3 +114,21 @@ def test_train_merges(problem) -> None:
     for w in range(len(words)):
         a, n = k_in[1][w], k_in[2][w]
         assert k_in[0][a : a + n].tolist() == r_in[0][a : a + r_in[2][w]].tolist()
+
+
+@SETTINGS
+@given(bpe_problems())
+def test_train_wordpiece_merges(problem) -> None:
+    words, counts, contents, vocab_size, min_frequency, _max_length, prefix = problem
+    k_in = as_arrays(words, counts, contents)
+    r_in = as_arrays(words, counts, contents)
+    args = (len(contents), vocab_size, min_frequency, prefix)
+    k_progress, r_progress = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    k_out = kw.train_wordpiece_merges(*k_in, *args, k_progress)
+    r_out = rw.train_wordpiece_merges(*r_in, *args, r_progress)
+    for k, r in zip(k_out[:5], r_out[:5], strict=True):
+        assert k.tolist() == r.tolist()
+    assert k_out[5] == r_out[5]
+    for w in range(len(words)):
+        a = k_in[1][w]
+        assert k_in[0][a : a + k_in[2][w]].tolist() == r_in[0][a : a + r_in[2][w]].tolist()

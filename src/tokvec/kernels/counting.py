@@ -18,6 +18,7 @@ import numpy as np
 from numba import njit
 
 from .pretokenize import piece_end
+from .utf8 import decode_at
 
 _EMPTY = np.int64(-1)
 _FNV_OFFSET = np.int64(-3750763034362895579)
@@ -65,15 +66,47 @@ def _rehash(hashes, n, size):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def count_spans(buf, bounds, slots, hashes, wbytes, woff, wcount, n):  # pragma: no cover - compiled
-    """Add one to the count of every piece ``buf[bounds[k]:bounds[k+1]]`` (empty pieces skipped).
+def word_spans(buf, doc_bounds, wtable):  # pragma: no cover - compiled
+    """Return (starts, ends), int64[P] each: the matches of ``\\w+|[^\\w\\s]+`` in every document.
 
-    buf: uint8[N]; bounds: int64[P+1] non-decreasing; the table state is described in the module
-    docstring. Returns the state ``(slots, hashes, wbytes, woff, wcount, n)`` (arrays may be new).
+    buf: uint8[N] UTF-8; doc_bounds: int64[D+1]; wtable: uint8[0x110000], bit 1 = ``\\w``, bit 2 = ``\\s``.
+    Whitespace is dropped (Hugging Face's ``Whitespace`` pre-tokenizer).
+    """
+    n = doc_bounds[-1] - doc_bounds[0]
+    starts = np.empty(n, dtype=np.int64)
+    ends = np.empty(n, dtype=np.int64)
+    k = 0
+    for d in range(len(doc_bounds) - 1):
+        i, hi = doc_bounds[d], doc_bounds[d + 1]
+        while i < hi:
+            cp, w = decode_at(buf, i)
+            kind = wtable[cp] & 3
+            if kind == 2:  # whitespace
+                i += w
+                continue
+            j = i + w
+            while j < hi:
+                cp2, w2 = decode_at(buf, j)
+                if (wtable[cp2] & 3) != kind:
+                    break
+                j += w2
+            starts[k] = i
+            ends[k] = j
+            k += 1
+            i = j
+    return starts[:k].copy(), ends[:k].copy()
+
+
+@njit(cache=True, nogil=True)
+def count_spans(buf, starts, ends, slots, hashes, wbytes, woff, wcount, n):  # pragma: no cover - compiled
+    """Add one to the count of every piece ``buf[starts[k]:ends[k]]`` (empty pieces skipped).
+
+    buf: uint8[N]; starts, ends: int64[P]; the table state is described in the module docstring.
+    Returns the state ``(slots, hashes, wbytes, woff, wcount, n)`` (arrays may be new).
     """
     mask = np.int64(len(slots) - 1)
-    for k in range(len(bounds) - 1):
-        lo, hi = bounds[k], bounds[k + 1]
+    for k in range(len(starts)):
+        lo, hi = starts[k], ends[k]
         if hi <= lo:
             continue
         h = _hash(buf, lo, hi)

@@ -19,14 +19,36 @@ def piece_bounds(buf: np.ndarray, doc_bounds: np.ndarray, cls: np.ndarray, gramm
     return np.array(out, dtype=np.int64)
 
 
-def count_spans(buf, bounds, slots, hashes, wbytes, woff, wcount, n):
+def word_spans(buf: np.ndarray, doc_bounds: np.ndarray, wtable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (starts, ends) of the runs of word characters and of other non-space characters."""
+    starts, ends = [], []
+    for d in range(len(doc_bounds) - 1):
+        lo = int(doc_bounds[d])
+        text = buf[lo : int(doc_bounds[d + 1])].tobytes().decode("utf-8")
+        pos, kinds = lo, []
+        for ch in text:
+            kinds.append((wtable[ord(ch)] & 3, pos, pos + len(ch.encode("utf-8"))))
+            pos = kinds[-1][2]
+        k = 0
+        while k < len(kinds):
+            j = k
+            while j + 1 < len(kinds) and kinds[j + 1][0] == kinds[k][0]:
+                j += 1
+            if kinds[k][0] != 2:
+                starts.append(kinds[k][1])
+                ends.append(kinds[j][2])
+            k = j + 1
+    return np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+
+
+def count_spans(buf, starts, ends, slots, hashes, wbytes, woff, wcount, n):
     """Add one to the count of every non-empty piece; return the state (words in first-seen order)."""
     words = {wbytes[woff[w] : woff[w + 1]].tobytes(): w for w in range(n)}
     counts = wcount[:n].tolist()
     order = [wbytes[woff[w] : woff[w + 1]].tobytes() for w in range(n)]
     data = buf.tobytes()
-    for k in range(len(bounds) - 1):
-        piece = data[bounds[k] : bounds[k + 1]]
+    for k in range(len(starts)):
+        piece = data[starts[k] : ends[k]]
         if not piece:
             continue
         if piece in words:

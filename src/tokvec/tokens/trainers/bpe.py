@@ -101,7 +101,10 @@ def learn_bpe(words: WordCounts, config: BpeConfig, *, progress: bool = False) -
     if config.byte_level:
         tokens, units, syms, wlen = _byte_level_start(words, specials)
     else:
-        tokens, units, syms, wlen = _char_level_start(words, specials, config)
+        tokens, units, syms, wlen = char_level_start(
+            words, specials, config.initial_alphabet, config.limit_alphabet,
+            config.continuing_subword_prefix, config.end_of_word_suffix,
+        )  # fmt: skip
     n0 = len(tokens)
     if config.vocab_size < n0:
         raise TokvecError(
@@ -148,20 +151,21 @@ def _special_units(s: str, k: int) -> list[int]:
     return [-1 - k]
 
 
-def _char_level_start(words: WordCounts, specials: tuple[str, ...], config: BpeConfig):
+def char_level_start(words: WordCounts, specials, initial_alphabet, limit_alphabet, prefix, suffix):
+    """Return the initial tokens (specials, alphabet, prefixed/suffixed variants), their units, and the words'
+    symbols ``syms`` (int32) and lengths ``wlen`` (int64)."""
     texts = [w.decode("utf-8") for w, _ in words.items()]
     freq: collections.Counter[str] = collections.Counter()
     for t, c in zip(texts, words.counts.tolist(), strict=True):
         for ch in t:
             freq[ch] += c
     big = 1 << 62
-    for ch in config.initial_alphabet:
+    for ch in initial_alphabet:
         freq[ch] = big
     kept = sorted(freq, key=lambda ch: (-freq[ch], ord(ch)))
-    if config.limit_alphabet is not None:
-        kept = kept[: config.limit_alphabet]
+    if limit_alphabet is not None:
+        kept = kept[:limit_alphabet]
     alphabet = sorted(kept, key=ord)
-    prefix, suffix = config.continuing_subword_prefix, config.end_of_word_suffix
     tokens = list(specials)
     units: list[list[int]] = [_special_units(s, k) for k, s in enumerate(specials)]
     ids: dict[tuple[int, bool, bool], int] = {}

@@ -74,3 +74,38 @@ class BpeConfig:
             raise TokvecError(f"initial_alphabet must hold single characters, got {self.initial_alphabet!r}")
         if self.limit_alphabet is not None and self.limit_alphabet < 1:
             raise TokvecError(f"limit_alphabet must be >= 1 (or None), got {self.limit_alphabet!r}")
+
+
+@dataclass(frozen=True)
+class WordPieceConfig:
+    """Options of :func:`tokvec.train_wordpiece`.
+
+    score: ``"likelihood"`` merges the pair with the highest freq(ab) / (freq(a) x freq(b)) (WordPiece as
+    published); ``"frequency"`` merges the most frequent pair, as Hugging Face's WordPieceTrainer does.
+    """
+
+    vocab_size: int = 30000
+    min_frequency: int = 0
+    special_tokens: tuple[str, ...] = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+    pre_tokenizer: str = "whitespace"
+    normalizer: str | None = None
+    initial_alphabet: tuple[str, ...] = ()
+    limit_alphabet: int | None = None
+    continuing_subword_prefix: str = "##"
+    unk_token: str = "[UNK]"
+    max_input_chars_per_word: int = 100
+    score: str = "likelihood"
+    max_token_length: int | None = None
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        _check_common(self)
+        if self.score not in ("likelihood", "frequency"):
+            raise UnknownNameError(f"unknown score {self.score!r}: use 'likelihood' or 'frequency'")
+        if self.unk_token not in self.special_tokens:
+            object.__setattr__(self, "special_tokens", (*self.special_tokens, self.unk_token))
+        if not self.continuing_subword_prefix:
+            raise TokvecError("continuing_subword_prefix must be a non-empty string such as '##'")
+        object.__setattr__(self, "initial_alphabet", tuple(self.initial_alphabet))
+        if self.max_input_chars_per_word < 1:
+            raise TokvecError(f"max_input_chars_per_word must be >= 1, got {self.max_input_chars_per_word!r}")

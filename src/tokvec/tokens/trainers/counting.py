@@ -23,6 +23,7 @@ Lines that are not UTF-8 are skipped and counted (``strict=True`` raises instead
 from __future__ import annotations
 
 import collections
+import functools
 import os
 import pathlib
 import warnings
@@ -99,7 +100,10 @@ class _Table:
         )
 
     def add(self, buf: np.ndarray, bounds: np.ndarray) -> None:
-        self.state = kc.count_spans(buf, bounds, *self.state)
+        self.state = kc.count_spans(buf, bounds[:-1], bounds[1:], *self.state)
+
+    def add_spans(self, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
+        self.state = kc.count_spans(buf, starts, ends, *self.state)
 
     def to_dict(self) -> dict[bytes, int]:
         _, _, wbytes, woff, wcount, n = self.state
@@ -140,11 +144,11 @@ def count_words(
         if isinstance(source, pathlib.PurePath):
             for chunk, bad in _read_file(source, strict=strict, progress=progress):
                 skipped += bad
-                if grammar >= 0 and normalizer is None:
+                if pre_tokenizer != "metaspace" and normalizer is None:
                     buf = np.frombuffer(chunk, dtype=np.uint8)
                     ends = np.flatnonzero(buf == 10) + 1
                     doc_bounds = np.unique(np.concatenate(([0], ends, [len(buf)]))).astype(np.int64)
-                    table.add(buf, kc.piece_bounds(buf, doc_bounds, class_table(), grammar))
+                    _count_buffer(buf, doc_bounds, grammar, table)
                 else:
                     docs = chunk.decode("utf-8").split("\n")
                     docs = [d + "\n" for d in docs[:-1]] + ([docs[-1]] if docs[-1] else [])
@@ -160,7 +164,7 @@ def count_words(
     flush_texts()
     if skipped:
         warnings.warn(f"skipped {skipped} lines that are not valid UTF-8", stacklevel=2)
-    counts = table.to_dict() if grammar >= 0 else {w.encode("utf-8"): c for w, c in py_counts.items()}
+    counts = table.to_dict() if pre_tokenizer != "metaspace" else {w.encode("utf-8"): c for w, c in py_counts.items()}
     if not counts:
         raise TokvecError("the corpus is empty: no words to count (check the files or the texts given)")
     return WordCounts.from_dict(counts, pre_tokenizer, skipped)
@@ -171,7 +175,7 @@ def _count_docs(docs, grammar, pre_tokenizer, normalizer, table, py_counts) -> N
         return
     if normalizer is not None:
         docs = [normalize_text(d, normalizer) for d in docs]
-    if grammar >= 0:
+    if pre_tokenizer != "metaspace":
         datas = []
         for d in docs:
             try:
@@ -181,14 +185,33 @@ def _count_docs(docs, grammar, pre_tokenizer, normalizer, table, py_counts) -> N
         lengths = np.fromiter((len(d) for d in datas), dtype=np.int64, count=len(datas))
         doc_bounds = np.zeros(len(datas) + 1, dtype=np.int64)
         np.cumsum(lengths, out=doc_bounds[1:])
-        buf = np.frombuffer(b"".join(datas), dtype=np.uint8)
-        table.add(buf, kc.piece_bounds(buf, doc_bounds, class_table(), grammar))
-    elif pre_tokenizer == "whitespace":
-        for d in docs:
-            py_counts.update(_WHITESPACE.findall(d))
+        _count_buffer(np.frombuffer(b"".join(datas), dtype=np.uint8), doc_bounds, grammar, table)
     else:  # metaspace
         for d in docs:
             py_counts.update("▁" + w for w in d.split())
+
+
+def _count_buffer(buf: np.ndarray, doc_bounds: np.ndarray, grammar: int, table: _Table) -> None:
+    if grammar >= 0:
+        table.add(buf, kc.piece_bounds(buf, doc_bounds, class_table(), grammar))
+    else:
+        table.add_spans(buf, *kc.word_spans(buf, doc_bounds, word_table()))
+
+
+@functools.cache
+def word_table() -> np.ndarray:
+    """Return uint8[0x110000]: bit 1 for the code points that ``regex`` matches with ``\\w``, bit 2 for ``\\s``.
+
+    Built once per process from the ``regex`` module itself (0.2 s), so counting and encoding agree.
+    """
+    cps = np.arange(0x110000, dtype=np.uint32)
+    cps = cps[(cps < 0xD800) | (cps > 0xDFFF)]
+    text = cps.tobytes().decode("utf-32-le")
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for bit, rx in ((1, r"\w"), (2, r"\s")):
+        table[cps[[m.start() for m in regex.finditer(rx, text)]]] |= bit
+    table.flags.writeable = False
+    return table
 
 
 def _read_file(path: pathlib.Path, *, strict: bool, progress: bool) -> Iterator[tuple[bytes, int]]:
@@ -260,3 +283,17 @@ def _valid_lines(path: pathlib.Path, chunk: bytes, strict: bool) -> tuple[bytes,
 def _lines(chunk: bytes) -> list[bytes]:
     parts = chunk.split(b"\n")
     return [p + b"\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def split_text(text: str, pre_tokenizer: str, normalizer: str | None = None) -> list[str]:
+    """Return the words of one text, as counting sees them (for encoding with a trained vocabulary)."""
+    if normalizer is not None:
+        text = normalize_text(text, normalizer)
+    if pre_tokenizer in GRAMMARS:
+        data = text.encode("utf-8")
+        buf = np.frombuffer(data, dtype=np.uint8)
+        b = kc.piece_bounds(buf, np.array([0, len(data)], dtype=np.int64), class_table(), GRAMMARS[pre_tokenizer])
+        return [data[b[k] : b[k + 1]].decode("utf-8") for k in range(len(b) - 1)]
+    if pre_tokenizer == "whitespace":
+        return _WHITESPACE.findall(text)
+    return ["▁" + w for w in text.split()]
