@@ -109,3 +109,40 @@ class WordPieceConfig:
         object.__setattr__(self, "initial_alphabet", tuple(self.initial_alphabet))
         if self.max_input_chars_per_word < 1:
             raise TokvecError(f"max_input_chars_per_word must be >= 1, got {self.max_input_chars_per_word!r}")
+
+
+@dataclass(frozen=True)
+class UnigramConfig:
+    """Options of :func:`tokvec.train_unigram` (SentencePiece's names where they exist).
+
+    character_coverage: the share of character occurrences the alphabet must cover (rarer characters
+    become ``unk_token``); seed_size: substrings in the seed vocabulary; shrinking_factor: the share of
+    pieces kept by each pruning round; em_iterations: EM steps per round.
+    """
+
+    vocab_size: int = 8000
+    special_tokens: tuple[str, ...] = ("<unk>", "<s>", "</s>")
+    unk_token: str = "<unk>"
+    pre_tokenizer: str = "metaspace"
+    normalizer: str | None = None
+    character_coverage: float = 0.9995
+    max_token_length: int = 16
+    seed_size: int = 1_000_000
+    shrinking_factor: float = 0.75
+    em_iterations: int = 2
+    seed: int = 0
+    strict: bool = False
+    min_frequency: int = 0
+
+    def __post_init__(self) -> None:
+        _check_common(self)
+        if self.unk_token not in self.special_tokens:
+            object.__setattr__(self, "special_tokens", (self.unk_token, *self.special_tokens))
+        if not 0.0 < self.character_coverage <= 1.0:
+            raise TokvecError(f"character_coverage must be in (0, 1], got {self.character_coverage!r}")
+        if not 0.0 < self.shrinking_factor < 1.0:
+            raise TokvecError(f"shrinking_factor must be in (0, 1), got {self.shrinking_factor!r}")
+        if not 2 <= self.max_token_length <= 64:
+            raise TokvecError(f"max_token_length must be between 2 and 64, got {self.max_token_length!r}")
+        if self.seed_size < 1 or self.em_iterations < 1:
+            raise TokvecError("seed_size and em_iterations must be >= 1")
