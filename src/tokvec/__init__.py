@@ -13,7 +13,9 @@ from .tokens.pipeline import Tokenizer
 from .tokens.pre_tokenizers import SplitPattern
 from .tokens.presets import load, presets
 from .tokens.trainers.bpe import BpeResult, train_bpe
-from .tokens.trainers.config import BpeConfig
+from .tokens.trainers.config import BpeConfig, UnigramConfig, WordPieceConfig
+from .tokens.trainers.unigram import UnigramResult, train_unigram
+from .tokens.trainers.wordpiece import WordPieceResult, train_wordpiece
 
 __version__ = "0.1.0"
 
@@ -29,9 +31,15 @@ __all__ = [
     "Tokenizer",
     "TokvecError",
     "TokvecFileError",
+    "UnigramConfig",
+    "UnigramResult",
     "UnknownNameError",
     "UnknownTokenError",
+    "WordPieceConfig",
+    "WordPieceResult",
     "load",
     "presets",
     "train_bpe",
+    "train_unigram",
+    "train_wordpiece",
 ]

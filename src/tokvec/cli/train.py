@@ -19,7 +19,8 @@ from ._common import CliError, add_command, add_format_option, epilog, format_ta
 _EXAMPLES = (
     "printf 'low lower newest wider\\nthe lowest and the newest\\n' > corpus.txt",
     "tokvec train bpe corpus.txt --vocab-size 280 -o tokenizer.json",
-    "tokvec train bpe corpus.txt --vocab-size 300 --char-level --end-of-word-suffix '</w>' -o c.json --format json",
+    "tokvec train wordpiece corpus.txt --vocab-size 60 -o wordpiece.json --format json",
+    "tokvec train unigram corpus.txt --vocab-size 40 -o unigram.json --quiet",
 )
 
 
@@ -37,7 +38,7 @@ def register(subparsers: Any, extra: Iterable[Callable[[Any], None]] = ()) -> No
         examples=_EXAMPLES,
     )
     sub = group.add_subparsers(dest="trainer", metavar="TRAINER", required=True)
-    for add in (_add_bpe, *extra):
+    for add in (_add_bpe, _add_wordpiece, _add_unigram, *extra):
         add(sub)
 
 
@@ -64,7 +65,8 @@ def _add_bpe(sub: Any) -> None:
         "Train BPE. Byte-level (default) gives the same merges as Hugging Face's BpeTrainer with the\n"
         "ByteLevel pre-tokenizer; --char-level learns over characters (--end-of-word-suffix '</w>').",
         ("printf 'low lower newest wider\\n' > corpus.txt",
-         "tokvec train bpe corpus.txt --vocab-size 270 --min-frequency 1 -o bpe.json --tiktoken bpe.tiktoken"),
+         "tokvec train bpe corpus.txt --vocab-size 270 --min-frequency 1 -o bpe.json --tiktoken bpe.tiktoken",
+         "tokvec train bpe corpus.txt --vocab-size 40 --char-level --end-of-word-suffix '</w>' -o c.json"),
     )  # fmt: skip
     p.add_argument("--min-frequency", type=int, default=2, metavar="N", help="a merge needs a pair seen N times")
     p.add_argument(
@@ -78,6 +80,18 @@ def _add_bpe(sub: Any) -> None:
     p.add_argument("--vocab-merges", default=None, metavar="DIR", help="also write vocab.json + merges.txt here")
     p.add_argument("--tiktoken", default=None, metavar="PATH", help="also write a tiktoken rank file (byte-level)")
     p.set_defaults(func=run_bpe)
+
+
+def _add_wordpiece(sub: Any) -> None:
+    from . import train_more
+
+    train_more.add_wordpiece(sub, _trainer_parser, run_wordpiece)
+
+
+def _add_unigram(sub: Any) -> None:
+    from . import train_more
+
+    train_more.add_unigram(sub, _trainer_parser, run_unigram)
 
 
 def _common(args: argparse.Namespace) -> dict[str, Any]:
@@ -119,6 +133,20 @@ def run_bpe(args: argparse.Namespace) -> int:
     if pattern:
         summary["tiktoken_pattern"] = pattern
     return report(args, summary, written, time.perf_counter() - start)
+
+
+def run_wordpiece(args: argparse.Namespace) -> int:
+    """Train WordPiece and write the files."""
+    from . import train_more
+
+    return train_more.run_wordpiece(args, _common(args), _corpus(args), report)
+
+
+def run_unigram(args: argparse.Namespace) -> int:
+    """Train Unigram and write the file."""
+    from . import train_more
+
+    return train_more.run_unigram(args, _common(args), _corpus(args), report)
 
 
 def report(args: argparse.Namespace, summary: dict[str, Any], written: list[str], seconds: float) -> int:
