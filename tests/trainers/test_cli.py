@@ -111,8 +111,9 @@ def test_invalid_utf8_lines_skipped_or_strict(tmp_path, capsys) -> None:
     assert rc == 0
     vocab = json.loads(out.read_text(encoding="utf-8"))["model"]["vocab"]
     assert "broken" not in "".join(vocab)
-    rc, _, err = run(capsys, "train", "bpe", str(bad), "--vocab-size", "260", "-o", str(tmp_path / "s.json"), "--strict")
-    assert rc == 1 and "not valid UTF-8" in err and not (tmp_path / "s.json").exists()
+    strict = tmp_path / "s.json"
+    rc, _, err = run(capsys, "train", "bpe", str(bad), "--vocab-size", "260", "-o", str(strict), "--strict")
+    assert rc == 1 and "not valid UTF-8" in err and not strict.exists()
 
 
 def test_unwritable_output(corpus, tmp_path, capsys) -> None:
