@@ -117,7 +117,8 @@ class UnigramConfig:
 
     character_coverage: the share of character occurrences the alphabet must cover (rarer characters
     become ``unk_token``); seed_size: substrings in the seed vocabulary; shrinking_factor: the share of
-    pieces kept by each pruning round; em_iterations: EM steps per round.
+    pieces kept by each pruning round; em_iterations: EM steps per round. Training has no randomness;
+    sampling takes its seed at :meth:`UnigramResult.sample_word`.
     """
 
     vocab_size: int = 8000
@@ -130,7 +131,6 @@ class UnigramConfig:
     seed_size: int = 1_000_000
     shrinking_factor: float = 0.75
     em_iterations: int = 2
-    seed: int = 0
     strict: bool = False
     min_frequency: int = 0
 
