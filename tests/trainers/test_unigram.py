@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from tests.kernels.strategies import SETTINGS
 from tests.trainers.corpora import eltec_lines
-from tokvec.kernels import unigram as ku
-from tokvec.reference import unigram as ru
+from tokvec.kernels import unigram_train as ku
+from tokvec.reference import unigram_train as ru
 from tokvec.tokens.trainers.unigram import UnigramResult, _pack, train_unigram
 
 

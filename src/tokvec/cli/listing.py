@@ -21,9 +21,9 @@ def register(subparsers: Any) -> None:
         summary="list the bundled tokenizer presets",
         description=(
             "List the presets that -t NAME finds without a path: vocabulary size (ids, special tokens\n"
-            "included), special tokens, algorithm and the split pattern that cuts text before BPE.\n"
-            "Any command also takes the path of a .tiktoken rank file, a Llama-3 tokenizer.model or a\n"
-            "GPT-2 vocab.json with merges.txt beside it."
+            "included), special tokens, algorithm and the split pattern (or pre-tokenizer) that cuts text\n"
+            "before the model. Any command also takes the path of a tokenizer.json, vocab.txt, .model,\n"
+            ".tiktoken rank file, or a GPT-2 vocab.json with merges.txt beside it."
         ),
         examples=_EXAMPLES,
     )
@@ -31,8 +31,24 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run_list)
 
 
+_ALGORITHMS = {"BPE": "BPE", "WordPiece": "WordPiece", "Unigram": "Unigram", "WordLevel": "WordLevel"}
+
+
 def describe(name: str, tok: tokvec.Tokenizer) -> dict[str, Any]:
     """Return what ``tokvec list`` says about the preset ``name``."""
+    if tok.pipeline is not None:  # a tokenizer.json preset
+        model = type(tok.model).__name__
+        kind = tok.model.kind
+        algorithm = "byte-level BPE" if model == "ByteLevelBPE" else _ALGORITHMS.get(kind, kind)
+        return {
+            "name": name,
+            "vocab_size": tok.vocab_size,
+            "special_tokens": sorted(tok.special_tokens, key=tok.special_tokens.__getitem__),
+            "algorithm": algorithm,
+            "model": kind,
+            "pattern": type(tok.pipeline.pre_tokenizer).__name__ if tok.pipeline.pre_tokenizer else "none",
+            "alias_of": None,
+        }
     return {
         "name": name,
         "vocab_size": tok.vocab_size,

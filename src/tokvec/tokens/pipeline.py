@@ -1,4 +1,17 @@
-"""Tokenizer: split pattern + byte-level BPE model + special tokens, immutable once built.
+"""Tokenizer: one class, two engines behind the same interface, immutable once built.
+
+- **byte-level (tiktoken) engine**: a split pattern (numba scanner) + a byte-level BPE model +
+  special tokens with tiktoken's allowed/disallowed rules. Used for tiktoken rank files, Llama-3 and
+  GPT-2 ``vocab.json``/``merges.txt``; byte offsets; ``encode_ordinary``; threads in ``encode_batch``.
+- **pipeline engine** (:class:`tokvec.tokens.general.Pipeline`, set in ``pipeline``): Hugging Face's
+  normalizer -> pre-tokenizer -> model -> post-processor with added tokens, pairs, truncation and
+  padding; character offsets as HF's Python API gives them. Used for ``tokenizer.json``,
+  ``vocab.txt`` and SentencePiece ``.model`` files.
+
+``encode``, ``encode_batch``, ``decode``, ``vocab_size``, ``id_to_token`` work on both; pairs,
+``add_special_tokens``, ``with_padding``/``with_truncation`` and ``save`` belong to the pipeline
+engine; ``allowed_special``/``disallowed_special`` to the tiktoken one (a pipeline always splits out
+its added tokens, as Hugging Face does).
 
 >>> import tokvec
 >>> tok = tokvec.load("cl100k_base")
@@ -15,8 +28,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +42,10 @@ from .encoding import Encoding, EncodingBatch
 from .models.bpe import BytePairModel
 from .pre_tokenizers import SplitPattern
 from .unicode import class_table
+
+if TYPE_CHECKING:
+    from .general import Pipeline
+    from .padding import Padding, Truncation
 
 
 def to_utf8(text: str) -> bytes:
@@ -42,15 +60,23 @@ def to_utf8(text: str) -> bytes:
 
 @dataclass(frozen=True, eq=False)
 class Tokenizer:
-    """A byte-level BPE tokenizer with tiktoken semantics (build with :func:`tokvec.load`)."""
+    """A tokenizer (build with :func:`tokvec.load`); see the module docstring for its two engines."""
 
     name: str
-    model: BytePairModel
-    pattern: SplitPattern
+    model: BytePairModel | Any
+    pattern: SplitPattern | None = None
     special_tokens: Mapping[str, int] = field(default_factory=dict)
+    pipeline: Pipeline | None = None
     _decode_tables: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.pipeline is not None:
+            specials = {t.content: t.id for t in self.pipeline.added.tokens if t.special}
+            object.__setattr__(self, "special_tokens", MappingProxyType(specials))
+            object.__setattr__(self, "_decode_tables", None)
+            return
+        if self.pattern is None:
+            raise TokvecError("a byte-level tokenizer needs a split pattern (or a pipeline)")
         object.__setattr__(self, "special_tokens", MappingProxyType(dict(self.special_tokens)))
         extra = {t.encode("utf-8"): i for t, i in self.special_tokens.items()}
         clash = [i for i in extra.values() if i < self.model.vocab_size and self.model.present[i]]
@@ -62,31 +88,63 @@ class Tokenizer:
     def encode(
         self,
         text: str,
+        pair: str | None = None,
         *,
+        add_special_tokens: bool = True,
         allowed_special: sp.AllowedSpecial = frozenset(),
         disallowed_special: sp.AllowedSpecial = "all",
     ) -> Encoding:
-        """Encode ``text``; special tokens follow tiktoken (disallowed ones raise :class:`SpecialTokenError`)."""
+        """Encode ``text`` (and ``pair``, pipeline only).
+
+        tiktoken engine: special tokens follow tiktoken (disallowed ones raise :class:`SpecialTokenError`).
+        Pipeline engine: as Hugging Face's ``encode(text, pair, add_special_tokens=...)``.
+        """
+        if self.pipeline is not None:
+            _check_text(text)
+            if pair is not None:
+                _check_text(pair)
+            return self.pipeline.encode([(text, pair)], self, add_special_tokens=add_special_tokens)[0]
+        if pair is not None:
+            raise TokvecError(f"{self.name} is a tiktoken-style tokenizer: it encodes one text, not pairs")
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
         sp.check_disallowed(text, deny)
         return self._encode_with_specials(text, allow)
 
     def encode_ordinary(self, text: str) -> Encoding:
-        """Encode ``text`` treating special-token text as ordinary text (fastest)."""
+        """Encode ``text`` treating special-token text as ordinary text (fastest).
+
+        Pipeline engine: no special tokens are added (added tokens in the text are still split out).
+        """
+        if self.pipeline is not None:
+            return self.encode(text, add_special_tokens=False)
         data = to_utf8(text)
         ids, _ = self._run(np.frombuffer(data, dtype=np.uint8), np.array([0, len(data)], dtype=np.int64))
         return Encoding(ids, self)
 
     def encode_batch(
         self,
-        texts: Iterable[str],
+        texts: Iterable[str] | Iterable[tuple[str, str]],
         *,
         num_threads: int | None = None,
+        add_special_tokens: bool = True,
         allowed_special: sp.AllowedSpecial = frozenset(),
         disallowed_special: sp.AllowedSpecial = "all",
     ) -> EncodingBatch:
-        """Encode many texts on ``num_threads`` threads (default: all cores); the GIL is released."""
+        """Encode many texts on ``num_threads`` threads (default: all cores); the GIL is released.
+
+        Pipeline engine: items are texts or (text, pair) tuples; padding (the batch's longest, or a
+        fixed length) and truncation as configured; one model call for the whole batch.
+        """
         texts = list(texts)
+        if self.pipeline is not None:
+            items = []
+            for t in texts:
+                a, b = (t, None) if isinstance(t, str) else t
+                _check_text(a)
+                if b is not None:
+                    _check_text(b)
+                items.append((a, b))
+            return EncodingBatch.of(self.pipeline.encode(items, self, add_special_tokens=add_special_tokens), self)
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
         for t in texts:
             sp.check_disallowed(t, deny)
@@ -157,6 +215,8 @@ class Tokenizer:
     # ----------------------------------------------------------------- decoding
     def decode_bytes(self, ids: Sequence[int] | np.ndarray | Encoding) -> bytes:
         """Return the bytes of ``ids`` joined (special tokens as their text)."""
+        if self.pipeline is not None:
+            return self.decode(ids, skip_special_tokens=False).encode("utf-8", "surrogatepass")
         arr = np.asarray(ids.ids if isinstance(ids, Encoding) else ids, dtype=np.int64).ravel()
         tok_bytes, tok_off, present = self._decode_tables
         if len(arr) and (arr.min() < 0 or arr.max() >= len(present) or not present[arr].all()):
@@ -164,12 +224,66 @@ class Tokenizer:
             raise UnknownTokenError(f"token id {bad} is not in {self.name} (ids run from 0 to {len(present) - 1})")
         return gather_bytes(arr, tok_bytes, tok_off).tobytes()
 
-    def decode(self, ids: Sequence[int] | np.ndarray | Encoding, *, errors: str = "replace") -> str:
-        """Return the text of ``ids``; bytes that are not valid UTF-8 become U+FFFD (``errors='replace'``)."""
+    def decode(
+        self,
+        ids: Sequence[int] | np.ndarray | Encoding,
+        *,
+        errors: str = "replace",
+        skip_special_tokens: bool | None = None,
+    ) -> str:
+        """Return the text of ``ids``; bytes that are not valid UTF-8 become U+FFFD (``errors='replace'``).
+
+        ``skip_special_tokens`` defaults to what the reference library does: tiktoken keeps special
+        tokens, Hugging Face's ``decode`` drops them.
+        """
+        if self.pipeline is not None:
+            arr = ids.ids if isinstance(ids, Encoding) else ids
+            return self.pipeline.decode(arr, skip_special_tokens=skip_special_tokens is not False)
+        if skip_special_tokens:
+            specials = set(self.special_tokens.values())
+            arr = np.asarray(ids.ids if isinstance(ids, Encoding) else ids, dtype=np.int64).ravel()
+            ids = arr[~np.isin(arr, list(specials))] if specials else arr
         return self.decode_bytes(ids).decode("utf-8", errors)
+
+    # ----------------------------------------------------------------- pipeline options
+    def with_padding(self, padding: Padding | None) -> Tokenizer:
+        """Return a copy that pads (``None``: no padding); pipeline tokenizers only."""
+        return replace(self, pipeline=replace(self._need_pipeline("padding"), padding=padding))
+
+    def with_truncation(self, truncation: Truncation | None) -> Tokenizer:
+        """Return a copy that truncates (``None``: no truncation); pipeline tokenizers only."""
+        return replace(self, pipeline=replace(self._need_pipeline("truncation"), truncation=truncation))
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write a Hugging Face ``tokenizer.json`` (atomic); pipeline tokenizers only."""
+        from .formats.hf_json import save_tokenizer_json
+
+        self._need_pipeline("saving as tokenizer.json")
+        save_tokenizer_json(self, path)
+
+    def _need_pipeline(self, what: str) -> Pipeline:
+        if self.pipeline is None:
+            raise TokvecError(
+                f"{what} needs a pipeline tokenizer (tokenizer.json, vocab.txt, .model); {self.name} is tiktoken-style"
+            )
+        return self.pipeline
+
+    def token_to_id(self, token: str) -> int | None:
+        """Return the id of ``token`` as the vocabulary spells it (``'Ġworld'``), or None."""
+        if self.pipeline is not None:
+            return self.pipeline.token_to_id(token)
+        if token in self.special_tokens:
+            return self.special_tokens[token]
+        from .byte_level import str_to_bytes
+
+        try:
+            return self.model.ranks().get(str_to_bytes(token))
+        except TokvecError:
+            return None
 
     def offsets_of(self, ids: np.ndarray, bounds: np.ndarray) -> np.ndarray:
         """Return int64[T, 2] byte offsets of ``ids`` (texts start at ``bounds``), read-only."""
+        self._need_tiktoken("offsets from ids")
         out = token_offsets(ids, self._decode_tables[1], bounds)
         out.flags.writeable = False
         return out
@@ -178,10 +292,18 @@ class Tokenizer:
     @property
     def vocab_size(self) -> int:
         """Number of ids, special tokens included (one more than the largest id)."""
+        if self.pipeline is not None:
+            return self.pipeline.vocab_size
         return len(self._decode_tables[2])
 
+    def _need_tiktoken(self, what: str) -> None:
+        if self.pipeline is not None:
+            raise TokvecError(f"{what} works for tiktoken-style tokenizers only; {self.name} is a pipeline tokenizer")
+
     def token_bytes_list(self, ids: Iterable[int]) -> list[bytes]:
-        """Return the bytes of every id (special tokens as their UTF-8 text)."""
+        """Return the bytes of every id (special tokens as their UTF-8 text; pipeline: each token decoded alone)."""
+        if self.pipeline is not None:
+            return [self.pipeline.decode([i], skip_special_tokens=False).encode("utf-8", "surrogatepass") for i in ids]
         tok_bytes, tok_off, present = self._decode_tables
         out = []
         for i in ids:
@@ -197,6 +319,8 @@ class Tokenizer:
 
     def id_to_token_list(self, ids: Iterable[int]) -> list[str]:
         """Spell every id of ``ids``."""
+        if self.pipeline is not None:
+            return self.pipeline.id_to_token_list(ids)
         specials = {i: t for t, i in self.special_tokens.items()}
         out = []
         for i in ids:
@@ -208,10 +332,20 @@ class Tokenizer:
         return out
 
     def __repr__(self) -> str:
+        if self.pipeline is not None:
+            return (
+                f"Tokenizer({self.name!r}, {self.model.kind}, {self.vocab_size} ids,"
+                f" {len(self.pipeline.added.tokens)} added tokens)"
+            )
         return (
             f"Tokenizer({self.name!r}, {self.model.kind} BPE, {self.vocab_size} ids, pattern={self.pattern.name},"
             f" {len(self.special_tokens)} special tokens)"
         )
+
+
+def _check_text(text: Any) -> None:
+    if not isinstance(text, str):
+        raise TokvecError(f"expected text (str), got {type(text).__name__}")
 
 
 def _custom_bounds(pattern: SplitPattern, buf: np.ndarray, doc_bounds: np.ndarray) -> np.ndarray:

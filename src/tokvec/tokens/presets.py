@@ -1,4 +1,8 @@
-"""Find tokenizers by name (bundled presets) or by path (tiktoken rank files, vocab.json + merges.txt).
+"""Find tokenizers by name (bundled presets) or by path.
+
+Paths: ``tokenizer.json`` (or ``.json.gz``), BERT ``vocab.txt``, GPT-2 ``vocab.json`` + ``merges.txt``,
+SentencePiece ``.model`` (or Llama-3's tiktoken-format ``tokenizer.model``), ``.tiktoken`` rank
+files, or a folder holding one of them.
 
 >>> load("cl100k_base")
 Tokenizer('cl100k_base', ranks BPE, 100277 ids, pattern=cl100k, 5 special tokens)
@@ -6,7 +10,9 @@ Tokenizer('cl100k_base', ranks BPE, 100277 ids, pattern=cl100k, 5 special tokens
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -65,11 +71,26 @@ KNOWN = {
 }
 PRESETS = {k.name: k for k in KNOWN.values() if k.bundled}
 ALIASES = {"gpt2": "r50k_base"}
+#: Hugging Face tokenizer.json presets: name -> bundled file
+PIPELINE_PRESETS = {
+    "bert-base-uncased": "bert-base-uncased.json.gz",
+    "t5-small": "t5-small.json.gz",
+    "phi-3-mini": "phi-3-mini.json.gz",
+    "roberta-base": "roberta-base.json.gz",
+}
 
 
 def presets() -> list[str]:
     """Return the names that :func:`load` finds without a path."""
-    return sorted([*PRESETS, *ALIASES])
+    return sorted([*PRESETS, *ALIASES, *PIPELINE_PRESETS])
+
+
+def _load_pipeline_preset(name: str) -> Tokenizer:
+    from .formats.hf_json import tokenizer_from_json
+
+    with resources.files("tokvec.data.tokenizers").joinpath(PIPELINE_PRESETS[name]).open("rb") as f:
+        obj = json.loads(gzip.decompress(f.read()))
+    return tokenizer_from_json(obj, source=f"bundled {PIPELINE_PRESETS[name]}", name=name)
 
 
 def load(
@@ -82,6 +103,8 @@ def load(
     published encoding needs ``pattern`` (r50k, cl100k, o200k, llama3, or a regex).
     """
     key = os.fspath(name_or_path)
+    if key in PIPELINE_PRESETS:
+        return _load_pipeline_preset(key)
     if key in ALIASES or key in PRESETS:
         known = PRESETS[ALIASES.get(key, key)]
         with resources.files("tokvec.data.tokenizers").joinpath(known.bundled).open("rb") as f:
@@ -90,14 +113,64 @@ def load(
     if not os.path.exists(key):
         raise UnknownNameError(
             f"no preset or file named {key!r}. Presets: {', '.join(presets())}; or give the path of a"
-            " .tiktoken rank file, a tokenizer.model (Llama-3), or vocab.json with merges.txt beside it"
+            " tokenizer.json, vocab.txt, vocab.json (merges.txt beside it), .model or .tiktoken file, or a folder"
         )
     if os.path.isdir(key):
-        return _load_vocab_merges(os.path.join(key, "vocab.json"), os.path.join(key, "merges.txt"), key, pattern)
-    if key.endswith(".json") or key.endswith(".vocab"):
+        return _load_folder(key, pattern)
+    base = os.path.basename(key)
+    if base.endswith((".json", ".json.gz")):
+        from .formats.hf_json import read_json, tokenizer_from_json
+
+        obj = read_json(key)
+        if isinstance(obj, dict) and "model" in obj:
+            return tokenizer_from_json(obj, source=key, name=base)
+    if base.endswith((".json", ".vocab")):
         merges = _merges_beside(key)
-        return _load_vocab_merges(key, merges, os.path.basename(key), pattern)
+        return _load_vocab_merges(key, merges, base, pattern)
+    if base.endswith(".txt") and "vocab" in base:
+        return _load_vocab_txt(key)
+    if base.endswith(".model") and _is_protobuf(key):
+        return _load_sentencepiece(key)
     return _load_rank_file(key, pattern, special_tokens)
+
+
+def _load_folder(folder: str, pattern: str | None) -> Tokenizer:
+    """A folder: tokenizer.json first, then vocab.json + merges.txt, tokenizer.model, vocab.txt."""
+    join = os.path.join
+    if os.path.exists(join(folder, "tokenizer.json")):
+        from .formats.hf_json import load_tokenizer_json
+
+        return load_tokenizer_json(join(folder, "tokenizer.json"), name=os.path.basename(os.path.normpath(folder)))
+    if os.path.exists(join(folder, "vocab.json")):
+        return _load_vocab_merges(join(folder, "vocab.json"), join(folder, "merges.txt"), folder, pattern)
+    if os.path.exists(join(folder, "tokenizer.model")):
+        return load(join(folder, "tokenizer.model"), pattern=pattern)
+    if os.path.exists(join(folder, "vocab.txt")):
+        return _load_vocab_txt(join(folder, "vocab.txt"))
+    raise TokvecFileError(f"{folder} holds none of tokenizer.json, vocab.json + merges.txt, tokenizer.model, vocab.txt")
+
+
+def _is_protobuf(path: str) -> bool:
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    return head[:1] in (b"\x0a", b"\x08") and b"\x00" in head
+
+
+def _load_vocab_txt(path: str) -> Tokenizer:
+    """BERT vocab.txt: the tokenizer HF's BertWordPieceTokenizer builds (lower-casing guessed from the vocabulary)."""
+    from .formats.hf_json import tokenizer_from_json
+    from .formats.vocab_txt import bert_tokenizer_json
+
+    return tokenizer_from_json(bert_tokenizer_json(path), source=path, name=os.path.basename(path))
+
+
+def _load_sentencepiece(path: str) -> Tokenizer:
+    from .sentencepiece import SentencePieceTokenizer
+
+    spm = SentencePieceTokenizer.from_file(path)
+    if not hasattr(spm, "to_tokenizer"):
+        raise FormatError(f"{path}: SentencePiece models cannot be loaded as a Tokenizer yet")
+    return spm.to_tokenizer(name=os.path.basename(path))
 
 
 def _merges_beside(vocab_path: str) -> str:
@@ -111,10 +184,15 @@ def _merges_beside(vocab_path: str) -> str:
 
 def _load_vocab_merges(vocab: str, merges: str, name: str, pattern: str | None) -> Tokenizer:
     v, m = load_vocab_merges(vocab, merges)
-    model = BytePairModel.from_merges(v, m, source=merges)
     specials = {t.decode("utf-8"): i for t, i in v.items() if t.startswith(b"<|") and t.endswith(b"|>")}
     ordinary = {t: i for t, i in v.items() if t.decode("utf-8", "replace") not in specials}
-    model = BytePairModel.from_merges(ordinary, m, source=merges) if specials else model
+    missing = [i for i in range(256) if bytes([i]) not in ordinary]
+    if missing:
+        raise FormatError(
+            f"{vocab}: the vocabulary lacks byte 0x{missing[0]:02x} (and {len(missing) - 1} more);"
+            " byte-level BPE needs all 256 bytes. Is this a GPT-2 style vocab.json?"
+        )
+    model = BytePairModel.from_merges(ordinary, m, source=merges)
     return Tokenizer(name, model, SplitPattern.named(pattern or "r50k"), specials)
 
 

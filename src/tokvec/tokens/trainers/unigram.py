@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import TokvecError
-from ...kernels import unigram as ku
+from ...kernels import unigram_train as ku
 from .config import UnigramConfig
 from .counting import WordCounts, count_words, split_text
 from .progress import StepProgress

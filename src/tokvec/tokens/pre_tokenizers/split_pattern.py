@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import FormatError, UnknownNameError
-from ..kernels import pretokenize as kp
+from ...errors import FormatError, UnknownNameError
+from ...kernels import pretokenize as kp
 
 R50K_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s"""
 CL100K_PATTERN = (
@@ -91,7 +91,7 @@ class SplitPattern:
         """Return int64 piece boundaries (byte offsets) of UTF-8 ``data``."""
         buf = np.frombuffer(data, dtype=np.uint8) if isinstance(data, bytes) else data
         if self.grammar >= 0:
-            from .unicode import class_table
+            from ..unicode import class_table
 
             return kp.split_bounds(buf, 0, len(buf), class_table(), self.grammar)
         if text is None:

@@ -1,0 +1,93 @@
+"""Single-thread encoding throughput of tokvec against sentencepiece (Llama-2) and HF tokenizers (T5), same run.
+
+Llama-2: the SentencePiece ``tokenizer.model`` (BPE, byte fallback), tokvec's SentencePieceTokenizer
+against ``sentencepiece``'s ``encode`` with ``num_threads=1``. T5 (t5-small, Unigram with the NFKC
+character map): there is no T5 ``.model`` file in the shared data, so tokvec's tokenizer.json pipeline
+is compared with Hugging Face ``tokenizers`` (``encode_batch`` with RAYON_NUM_THREADS=1) on the same
+tokenizer.json. Texts are the lines of ELTeC (``--mb`` of it); ids are compared line by line (a mismatch
+prints MISMATCH and exits 1); each figure is the best of ``--repeat`` runs.
+
+example:
+  python bench/encode_spm.py --mb 2 --repeat 1        # a quick look
+  python bench/encode_spm.py                          # 16 MB of ELTeC, best of 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+os.environ.setdefault("RAYON_NUM_THREADS", "1")  # before tokenizers starts its thread pool
+
+from _common import MB, BenchError, data_dir, progress, read_eltec, require, split_lines, table, timed
+
+LLAMA2 = "tokenizers/llama2_spm/tokenizer.model"
+T5 = "tokenizers/ortx/tokenizer/t5-small/tokenizer.json"
+
+
+def best(fn, repeat: int):
+    runs = [timed(fn) for _ in range(repeat)]
+    return min(t for t, _ in runs), runs[0][1]
+
+
+def llama2(lines: list[str], data, repeat: int) -> tuple[float, float, bool]:
+    import sentencepiece
+
+    from tokvec.tokens.sentencepiece import SentencePieceTokenizer
+
+    path = require(data, LLAMA2)
+    ours = SentencePieceTokenizer.from_file(path)
+    ref = sentencepiece.SentencePieceProcessor(model_file=str(path))
+    ours.encode_batch(lines[:1000])  # JIT warm-up
+    t_ours, got = best(lambda: ours.encode_batch(lines), repeat)
+    t_ref, want = best(lambda: ref.encode(lines, num_threads=1), repeat)
+    same = all(g.tolist() == w for g, w in zip(got, want, strict=True))
+    return t_ours, t_ref, same
+
+
+def t5(lines: list[str], data, repeat: int) -> tuple[float, float, bool]:
+    import tokenizers
+
+    import tokvec
+
+    path = require(data, T5)
+    ours = tokvec.load(path)
+    ref = tokenizers.Tokenizer.from_file(str(path))
+    ours.encode_batch(lines[:1000], num_threads=1)
+    t_ours, got = best(lambda: ours.encode_batch(lines, num_threads=1), repeat)
+    t_ref, want = best(lambda: ref.encode_batch(lines), repeat)
+    same = all(got[k].ids.tolist() == want[k].ids for k in range(len(lines)))
+    return t_ours, t_ref, same
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mb", type=float, default=16.0, help="MB of ELTeC to encode (default 16)")
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs (default 3)")
+    parser.add_argument("--data", help="the shared data folder (default $TOKVEC_TEST_DATA or ../shared/data)")
+    parser.add_argument("--only", choices=["llama2", "t5"], help="run one of the two")
+    args = parser.parse_args(argv)
+    try:
+        data = data_dir(args.data)
+        text = read_eltec(data, args.mb)
+        lines = split_lines(text)
+        size = len(text.encode("utf-8")) / MB
+        rows, ok = [], True
+        for name, fn, ref_name in [("Llama-2", llama2, "sentencepiece"), ("T5 (t5-small)", t5, "HF tokenizers")]:
+            if args.only and not name.lower().replace("-", "").startswith(args.only):
+                continue
+            progress(f"{name}: {size:.1f} MB, {len(lines)} lines")
+            t_ours, t_ref, same = fn(lines, data, args.repeat)
+            ok &= same
+            rows.append([name, ref_name, f"{size / t_ours:.2f} MB/s", f"{size / t_ref:.2f} MB/s",
+                         f"{t_ref / t_ours:.2f}x", "identical" if same else "MISMATCH"])  # fmt: skip
+        print(table(["tokenizer", "reference", "tokvec 1 thread", "reference 1 thread", "ratio", "ids"], rows))
+        return 0 if ok else 1
+    except BenchError as e:
+        print(f"encode_spm.py: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""SentencePiece's normalizer: a precompiled character map (double-array trie) and its space rules.
+
+The trie (darts-clone units, uint32) maps UTF-8 strings to offsets in a blob of NUL-terminated
+replacement strings. Callers decode that blob to code points once: ``blob_cps`` (uint32[B], NUL
+included) and ``blob_at`` (int64[bytes of the blob]: the code-point index of the character that
+starts at each byte offset, -1 inside a character).
+
+A darts-clone unit: has_leaf = bit 8; value = low 31 bits; label = bit 31 and the low 8 bits;
+offset = (unit >> 10) << ((unit & 512) >> 6).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .bpe_merges import _utf8
+from .cp_tables import cps_lookup
+
+SPACE = 0x20
+META = 0x2581  # "▁"
+
+
+@njit(cache=True, nogil=True)
+def longest_match(units, cps, i, n):  # pragma: no cover - compiled
+    """Return (length in code points, value) of the longest key that ``cps[i:n]`` starts with, or (0, -1).
+
+    units: uint32[U] (the trie); cps: uint32[N]. Walks the UTF-8 bytes of cps[i], cps[i+1], ...
+    A key must end at a character boundary.
+    """
+    buf = np.empty(4, dtype=np.uint8)
+    if len(units) == 0:
+        return 0, -1
+    u = np.int64(units[0])
+    node = (u >> np.int64(10)) << ((u & np.int64(512)) >> np.int64(6))
+    best_len = 0
+    best_val = -1
+    j = i
+    while j < n:
+        k = _utf8(np.int64(cps[j]), buf)
+        for q in range(k):
+            c = np.int64(buf[q])
+            node ^= c
+            if node < 0 or node >= len(units):
+                return best_len, best_val
+            u = np.int64(units[node])
+            if (u & np.int64(0x800000FF)) != c:
+                return best_len, best_val
+            node ^= (u >> np.int64(10)) << ((u & np.int64(512)) >> np.int64(6))
+            if (u >> np.int64(8)) & np.int64(1):
+                if node < 0 or node >= len(units):
+                    return best_len, best_val
+                if q == k - 1:
+                    best_len = j + 1 - i
+                    best_val = np.int64(units[node]) & np.int64(0x7FFFFFFF)
+        j += 1
+    return best_len, best_val
+
+
+@njit(cache=True, nogil=True)
+def _prefix(cps, i, n, units, blob_cps, blob_at, user, user_cps, user_off, user_max):  # pragma: no cover
+    """sentencepiece's ``NormalizePrefix`` at ``i``: (from_text, a, z, length).
+
+    The replacement is ``cps[a:z]`` (from_text) or ``blob_cps[a:z]``; ``length`` characters are
+    consumed. A user-defined symbol (longest first) is kept as it is; else the longest rule; else
+    the character itself.
+    """
+    for length in range(min(user_max, n - i), 0, -1):
+        if cps_lookup(user, user_cps, user_off, cps, i, i + length) >= 0:
+            return True, i, i + length, length
+    length, val = longest_match(units, cps, i, n)
+    a = blob_at[val] if 0 <= val < len(blob_at) else -1
+    if length == 0 or a < 0:  # subtle: a value outside the blob counts as no rule
+        return True, i, i + 1, 1
+    z = a
+    while blob_cps[z] != 0:
+        z += 1
+    return False, a, z, length
+
+
+@njit(cache=True, nogil=True)
+def normalize(
+    cps, units, blob_cps, blob_at, user, user_cps, user_off, user_max, add_dummy_prefix, remove_extra, escape, suffix
+):  # pragma: no cover
+    """Normalize ``cps`` as sentencepiece's ``Normalizer::Normalize`` does.
+
+    cps: uint32[N]; units, blob_cps, blob_at: the character map (empty units: none); user: the
+    code-point string table of the user-defined symbols (over user_cps uint32[...], user_off
+    int64[U+1]), user_max their longest length (0: none); add_dummy_prefix, remove_extra
+    (remove_extra_whitespaces), escape (escape_whitespaces), suffix (treat_whitespace_as_suffix):
+    bools. Returns (out uint32[M], lo int64[M], hi int64[M]): character k of the result comes
+    from ``cps[lo[k]:hi[k]]`` (empty for an added "▁").
+    """
+    n = len(cps)
+    cap = 3 * n + 8
+    out = np.empty(cap, dtype=np.uint32)
+    lo = np.empty(cap, dtype=np.int64)
+    hi = np.empty(cap, dtype=np.int64)
+    m = 0
+    if n == 0:
+        return out[:0], lo[:0], hi[:0]
+    sp = META if escape else SPACE
+    i = 0
+    if remove_extra:  # skip leading pieces that normalize to exactly " "
+        while i < n:
+            text, a, z, length = _prefix(cps, i, n, units, blob_cps, blob_at, user, user_cps, user_off, user_max)
+            c = np.int64(cps[a]) if text else np.int64(blob_cps[a])
+            if z - a != 1 or c != SPACE:
+                break
+            i += length
+        if i == n:
+            return out[:0], lo[:0], hi[:0]
+    if add_dummy_prefix and not suffix:
+        out[m], lo[m], hi[m] = sp, i, i
+        m += 1
+    prev_space = remove_extra
+    while i < n:
+        text, a, z, length = _prefix(cps, i, n, units, blob_cps, blob_at, user, user_cps, user_off, user_max)
+        if m + (z - a) + 4 > len(out):
+            out2 = np.empty(2 * len(out) + (z - a) + 8, dtype=np.uint32)
+            lo2 = np.empty(len(out2), dtype=np.int64)
+            hi2 = np.empty(len(out2), dtype=np.int64)
+            out2[:m], lo2[:m], hi2[:m] = out[:m], lo[:m], hi[:m]
+            out, lo, hi = out2, lo2, hi2
+        while prev_space and a < z and (np.int64(cps[a]) if text else np.int64(blob_cps[a])) == SPACE:
+            a += 1  # subtle: spaces right after a space vanish, even inside a replacement
+        if a < z:
+            for q in range(a, z):
+                c = np.int64(cps[q]) if text else np.int64(blob_cps[q])
+                out[m] = sp if c == SPACE else c
+                lo[m], hi[m] = i, i + length
+                m += 1
+            prev_space = (np.int64(cps[z - 1]) if text else np.int64(blob_cps[z - 1])) == SPACE
+        i += length
+        if not remove_extra:
+            prev_space = False
+    if remove_extra:
+        while m > 0 and out[m - 1] == sp:
+            m -= 1
+    if add_dummy_prefix and suffix:
+        out[m], lo[m], hi[m] = sp, n, n
+        m += 1
+    return out[:m].copy(), lo[:m].copy(), hi[:m].copy()
+
+
+@njit(cache=True, nogil=True)
+def first_match_each(cps, units, blob_cps, blob_at):  # pragma: no cover - compiled
+    """Replace each character by the value of the first (shortest) key its UTF-8 starts with, if any.
+
+    Hugging Face's Precompiled rule for text whose grapheme clusters are single characters.
+    cps: uint32[N]; units, blob_cps, blob_at: the character map. Returns (out uint32[M],
+    src int64[M]): character k of the result replaces (or is) ``cps[src[k]]``.
+    """
+    n = len(cps)
+    out = np.empty(n + 16, dtype=np.uint32)
+    src = np.empty(n + 16, dtype=np.int64)
+    buf = np.empty(4, dtype=np.uint8)
+    m = 0
+    root = np.int64(0)
+    if len(units) > 0:
+        u0 = np.int64(units[0])
+        root = (u0 >> np.int64(10)) << ((u0 & np.int64(512)) >> np.int64(6))
+    for i in range(n):
+        a = -1
+        if len(units) > 0:
+            k = _utf8(np.int64(cps[i]), buf)
+            node = root
+            for q in range(k):
+                c = np.int64(buf[q])
+                if c == 0:
+                    break
+                node ^= c
+                if node >= len(units):
+                    break
+                u = np.int64(units[node])
+                if (u & np.int64(0x800000FF)) != c:
+                    break
+                node ^= (u >> np.int64(10)) << ((u & np.int64(512)) >> np.int64(6))
+                if (u >> np.int64(8)) & np.int64(1):
+                    if node < len(units):
+                        v = np.int64(units[node]) & np.int64(0x7FFFFFFF)
+                        if v < len(blob_at):
+                            a = blob_at[v]
+                    break
+        if a < 0:
+            if m + 1 > len(out):
+                out, src = _grow2(out, src, m + 1)
+            out[m], src[m] = cps[i], i
+            m += 1
+            continue
+        z = a
+        while blob_cps[z] != 0:
+            z += 1
+        if m + (z - a) > len(out):
+            out, src = _grow2(out, src, m + (z - a))
+        for q in range(a, z):
+            out[m], src[m] = blob_cps[q], i
+            m += 1
+    return out[:m].copy(), src[:m].copy()
+
+
+@njit(cache=True, nogil=True)
+def _grow2(out, src, need):  # pragma: no cover - compiled
+    size = max(need, 2 * len(out))
+    o2 = np.empty(size, dtype=out.dtype)
+    s2 = np.empty(size, dtype=src.dtype)
+    o2[: len(out)] = out
+    s2[: len(src)] = src
+    return o2, s2

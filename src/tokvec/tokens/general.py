@@ -1,0 +1,254 @@
+"""The general tokenizer pipeline of Hugging Face's ``tokenizer.json``, run on whole batches.
+
+For each text (and the second text of a pair):
+
+1. **added tokens** are cut out of the original text (``normalized=False`` ones), the rest is
+   normalized, and ``normalized=True`` added tokens are cut out of the normalized text;
+2. each remaining segment is **pre-tokenized** into pieces ("words"; empty pieces are dropped);
+3. the code points of every piece of every text of the batch go to the **model** in one call
+   (``Model.encode_pieces``), which answers in code-point positions;
+4. positions map back to characters of the original text through the alignment of
+   :class:`NormalizedText` (the smallest start and largest end over a token's characters);
+5. **truncation**, the **post-processor** (special tokens, type ids) and **padding** follow
+   Hugging Face's rules (:mod:`tokvec.tokens.padding`, :mod:`tokvec.tokens.processors`).
+
+Decoding spells the ids (added tokens as their content, special ones dropped on request) and runs
+the decoder chain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import UnknownTokenError
+from .added import AddedVocabulary
+from .encoding import Encoding
+from .normalized import NormalizedText
+from .padding import Padding, Truncation, pad_batch, truncate_pair
+from .processors import post_process
+
+if TYPE_CHECKING:
+    from .pipeline import Tokenizer
+
+_EMPTY_I64 = np.zeros(0, dtype=np.int64)
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+def _segment(text: str, start: int) -> NormalizedText:
+    pos = np.arange(start, start + len(text) + 1, dtype=np.int64)
+    return NormalizedText(text, np.stack([pos[:-1], pos[1:]], axis=1))
+
+
+@dataclass(frozen=True, eq=False)
+class Pipeline:
+    """normalizer -> pre-tokenizer -> model -> post-processor, with added tokens, padding and truncation."""
+
+    model: Any
+    added: AddedVocabulary
+    normalizer: Any = None
+    pre_tokenizer: Any = None
+    post_processor: Any = None
+    decoder: Any = None
+    padding: Padding | None = None
+    truncation: Truncation | None = None
+    _id_to_token: list[str | None] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        size = max(self.model.vocab_size, max(self.added.by_id, default=-1) + 1)
+        table: list[str | None] = [None] * size
+        for tok, i in self.model.get_vocab().items():
+            table[i] = tok
+        for i, t in self.added.by_id.items():
+            table[i] = t.content
+        object.__setattr__(self, "_id_to_token", table)
+
+    def cached(self, key: str, build):
+        """Return a value derived from this immutable pipeline, built once (``build()``) on first use."""
+        store = self.__dict__.setdefault("_derived", {})
+        if key not in store:
+            store[key] = build()
+        return store[key]
+
+    def spellings(self) -> list[str]:
+        """The spelling of every id ('' where an id has no token)."""
+        return [t if t is not None else "" for t in self._id_to_token]
+
+    @property
+    def vocab_size(self) -> int:
+        """Number of ids, added tokens included."""
+        return len(self._id_to_token)
+
+    def id_to_token_list(self, ids) -> list[str]:
+        """Spell ids (added tokens as their content)."""
+        table = self._id_to_token
+        out = []
+        for i in np.asarray(ids).tolist():
+            t = table[i] if 0 <= i < len(table) else None
+            if t is None:
+                raise UnknownTokenError(f"token id {i} is not in the vocabulary (ids run from 0 to {len(table) - 1})")
+            out.append(t)
+        return out
+
+    def token_to_id(self, token: str) -> int | None:
+        """Return the id of ``token`` (added tokens first), or None."""
+        t = self.added.by_content.get(token)
+        return t.id if t is not None else self.model.token_to_id(token)
+
+    # ----------------------------------------------------------------- encoding
+    def encode(
+        self, items: list[tuple[str, str | None]], tok: Tokenizer, *, add_special_tokens: bool = True
+    ) -> list[Encoding]:
+        """Encode texts or pairs; truncation, post-processing and padding as configured."""
+        firsts = [a for a, _ in items]
+        seconds = [b for _, b in items if b is not None]
+        raw = self.encode_sequences(firsts + seconds, [0] * len(firsts) + [1] * len(seconds), tok)
+        pairs = iter(raw[len(firsts) :])
+        out = []
+        for k, (_, b) in enumerate(items):
+            first = raw[k]
+            second = next(pairs) if b is not None else None
+            if self.truncation is not None:
+                n_added = 0
+                if add_special_tokens and self.post_processor is not None:
+                    n_added = self.post_processor.added_tokens(second is not None)
+                first, second = truncate_pair(first, second, self.truncation, n_added)
+            out.append(post_process(self.post_processor, first, second, add_special_tokens, tok))
+        if self.padding is not None:
+            out = pad_batch(out, self.padding)
+        return out
+
+    def encode_sequences(self, texts: list[str], type_ids: list[int], tok: Tokenizer) -> list[Encoding]:
+        """Encode each text on its own (no special tokens, no truncation): offsets, word ids, type ids."""
+        plans: list[list[tuple]] = []
+        cps_parts: list[np.ndarray] = []
+        bound_parts: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
+        align_parts: list[np.ndarray] = []
+        n_cps = 0
+        n_pieces = 0
+        for text in texts:
+            plan: list[tuple] = []
+            for s, e, tid in self.added.split(text):
+                if tid is not None:
+                    plan.append(("added", tid, s, e, text[s:e]))
+                    continue
+                nt = _segment(text[s:e], s)
+                if self.normalizer is not None:
+                    nt = self.normalizer.normalize(nt)
+                for s2, e2, tid2 in self.added.split_normalized(nt.text):
+                    if tid2 is not None:
+                        span = nt.align[s2:e2]
+                        plan.append(("added", tid2, int(span[:, 0].min()), int(span[:, 1].max()), nt.text[s2:e2]))
+                        continue
+                    sub = nt if (s2, e2) == (0, len(nt.text)) else NormalizedText(nt.text[s2:e2], nt.align[s2:e2])
+                    bounds = np.array([0, len(sub.text)], dtype=np.int64)
+                    if self.pre_tokenizer is not None:
+                        sub, bounds = self.pre_tokenizer.pre_tokenize(sub, bounds)
+                    bounds = np.unique(np.asarray(bounds, dtype=np.int64))
+                    if len(bounds) < 2:
+                        continue
+                    cps = sub.code_points()
+                    align = np.asarray(sub.align, dtype=np.int64)
+                    if bounds[0] != 0 or bounds[-1] != len(cps):
+                        # subtle: text before the first or after the last piece belongs to no piece: dropped
+                        cps, align = cps[bounds[0] : bounds[-1]], align[bounds[0] : bounds[-1]]
+                        bounds = bounds - bounds[0]
+                    plan.append(("pieces", n_pieces, len(bounds) - 1))
+                    cps_parts.append(cps)
+                    align_parts.append(align)
+                    bound_parts.append(bounds[1:] + n_cps)
+                    n_cps += len(cps)
+                    n_pieces += len(bounds) - 1
+            plans.append(plan)
+        all_bounds = np.concatenate(bound_parts)
+        if n_cps:
+            all_cps = np.concatenate(cps_parts)
+            ids, starts, ends = self.model.encode_pieces(all_cps, all_bounds)
+            align = np.concatenate(align_parts)
+            starts = np.asarray(starts, dtype=np.int64)
+            ends = np.maximum(np.asarray(ends, dtype=np.int64), starts + 1)
+            idx = np.empty(2 * len(starts), dtype=np.int64)
+            idx[0::2] = starts
+            idx[1::2] = ends
+            lo = np.minimum.reduceat(np.append(align[:, 0], 0), idx)[0::2] if len(idx) else _EMPTY_I64
+            hi = np.maximum.reduceat(np.append(align[:, 1], 0), idx)[0::2] if len(idx) else _EMPTY_I64
+            piece_of = np.searchsorted(all_bounds, starts, side="right") - 1
+            piece_tokens = np.searchsorted(piece_of, np.arange(n_pieces + 1))
+        else:
+            ids = np.zeros(0, np.int32)
+            lo = hi = piece_of = _EMPTY_I64
+            piece_tokens = np.zeros(n_pieces + 1, dtype=np.int64)
+        ids = np.asarray(ids, dtype=np.int32)
+        unk = self._unknown_spelling(ids, *((all_cps, starts, ends) if n_cps else (None, None, None)))
+        return [self._assemble(plan, type_id, tok, ids, lo, hi, piece_of, piece_tokens, unk)
+                for plan, type_id in zip(plans, type_ids, strict=True)]  # fmt: skip
+
+    def _unknown_spelling(self, ids, cps, starts, ends) -> tuple[np.ndarray, list[str]]:
+        """Unigram spells an unknown token as the text it covers (BPE and WordPiece as the unk token)."""
+        unk_id = getattr(self.model, "unk_id", None) if self.model.kind == "Unigram" else None
+        if unk_id is None or cps is None:
+            return _EMPTY_I64, []
+        where = np.flatnonzero(ids == unk_id)
+        text = [cps[starts[k] : ends[k]].tobytes().decode("utf-32-le", "surrogatepass") for k in where.tolist()]
+        return where, text
+
+    def _assemble(self, plan, type_id, tok, ids, lo, hi, piece_of, piece_tokens, unk) -> Encoding:
+        unk_at, unk_text = unk
+        respelled: dict[int, str] = {}  # token index -> its spelling where it is not the vocabulary's
+        id_parts, off_parts, word_parts = [], [], []
+        word = 0
+        n = 0
+        for entry in plan:
+            if entry[0] == "added":
+                if entry[4] != self._id_to_token[entry[1]]:
+                    respelled[n] = entry[4]  # subtle: HF spells an added token as the text it matched (" <mask>")
+                id_parts.append(np.array([entry[1]], dtype=np.int32))
+                off_parts.append(np.array([[entry[2], entry[3]]], dtype=np.int64))
+                word_parts.append(np.array([word], dtype=np.int64))
+                word += 1
+                n += 1
+            else:
+                _, p0, count = entry
+                a, b = piece_tokens[p0], piece_tokens[p0 + count]
+                for k in range(np.searchsorted(unk_at, a), np.searchsorted(unk_at, b)):
+                    respelled[n + int(unk_at[k]) - a] = unk_text[k]
+                id_parts.append(ids[a:b])
+                off_parts.append(np.stack([lo[a:b], hi[a:b]], axis=1))
+                word_parts.append(piece_of[a:b] - p0 + word)
+                word += count
+                n += b - a
+        if not id_parts:
+            return self._encoding(ids[:0], np.zeros((0, 2), np.int64), _EMPTY_I64, type_id, tok)
+        cat = (lambda parts: parts[0]) if len(id_parts) == 1 else np.concatenate
+        all_ids = cat(id_parts)
+        tokens = None
+        if respelled:
+            tokens = self.id_to_token_list(all_ids)
+            for k, spelled in respelled.items():
+                tokens[k] = spelled
+        return self._encoding(all_ids, cat(off_parts), cat(word_parts), type_id, tok, tokens)
+
+    @staticmethod
+    def _encoding(ids, offsets, words, type_id, tok, tokens=None) -> Encoding:
+        n = len(ids)
+        return Encoding(
+            _frozen(np.ascontiguousarray(ids)), tok, offsets=_frozen(np.ascontiguousarray(offsets)),
+            type_ids=np.full(n, type_id, np.int32), words=_frozen(np.asarray(words, dtype=np.int64)), tokens=tokens,
+        )  # fmt: skip
+
+    # ----------------------------------------------------------------- decoding
+    def decode(self, ids, *, skip_special_tokens: bool = True) -> str:
+        """Spell ``ids`` (unknown ids are skipped, as Hugging Face does) and run the decoder."""
+        table = self._id_to_token
+        special = self.added.special_ids() if skip_special_tokens else frozenset()
+        tokens = [table[i] for i in np.asarray(ids, dtype=np.int64).ravel().tolist()
+                  if 0 <= i < len(table) and table[i] is not None and i not in special]  # fmt: skip
+        if self.decoder is None:
+            return " ".join(tokens)
+        return self.decoder.decode(tokens)

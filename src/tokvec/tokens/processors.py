@@ -1,0 +1,301 @@
+"""Post-processors: add the special tokens of a model ([CLS] ... [SEP]) and set type ids.
+
+Each processor maps the encodings of one text or a pair to new encodings
+(``process_encodings``); :func:`post_process` merges them into one, as Hugging Face does
+(overflowing windows included). ``PROCESSORS`` maps the ``tokenizer.json`` type to the class.
+
+>>> p = BertProcessing(sep=("[SEP]", 102), cls=("[CLS]", 101))
+>>> p.added_tokens(is_pair=True), p.to_json()["type"]
+(3, 'BertProcessing')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from ..errors import FormatError
+from .encoding import Encoding
+from .padding import merge
+
+if TYPE_CHECKING:
+    from .pipeline import Tokenizer
+
+
+def _specials(ids: list[int], tokens: list[str], type_id: int, tokenizer: Tokenizer) -> Encoding:
+    # subtle: the tokens are spelled from the ids later (the vocabulary spells them as the file does)
+    k = len(ids)
+    return Encoding(
+        np.array(ids, np.int32), tokenizer, offsets=np.zeros((k, 2), np.int64),
+        type_ids=np.full(k, type_id, np.int32), words=np.full(k, -1, np.int64),
+        special_tokens_mask=np.ones(k, np.int8), attention_mask=np.ones(k, np.int8),
+    )  # fmt: skip
+
+
+def _with(e: Encoding, **changes: Any) -> Encoding:
+    fields = {"tokens": e._tokens, "offsets": e.offsets, "type_ids": e.type_ids, "words": e.words,
+              "special_tokens_mask": e.special_tokens_mask, "attention_mask": e.attention_mask,
+              "overflowing": e.overflowing}  # fmt: skip
+    fields.update(changes)
+    return Encoding(e.ids, e._tokenizer, **fields)
+
+
+def _zero_types(e: Encoding) -> Encoding:
+    return _with(e, type_ids=np.zeros(len(e), np.int32), overflowing=[_zero_types(o) for o in e.overflowing])
+
+
+def _pair(obj: Any, what: str) -> tuple[str, int]:
+    if not (isinstance(obj, list) and len(obj) == 2 and isinstance(obj[0], str) and isinstance(obj[1], int)):
+        raise FormatError(f"post_processor {what}: expected [token, id], got {obj!r}")
+    return obj[0], obj[1]
+
+
+# 'Ġ' (the space byte) and Unicode White_Space, which Rust's char::is_whitespace tests
+_SPACES = (
+    "Ġ \t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _space_counts(tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    lead = np.fromiter((len(t) - len(t.lstrip(_SPACES)) for t in tokens), dtype=np.int64, count=len(tokens))
+    trail = np.fromiter((len(t) - len(t.rstrip(_SPACES)) for t in tokens), dtype=np.int64, count=len(tokens))
+    return lead, trail
+
+
+def trim_byte_level_offsets(e: Encoding, add_prefix_space: bool) -> Encoding:
+    """Move offsets past leading/trailing spaces ('Ġ' or white space) of each token (ByteLevel trim_offsets)."""
+    pipeline = e._tokenizer.pipeline
+    if e._tokens is None and pipeline is not None:  # spelled from the ids: counts per id, computed once
+        lead_of, trail_of = pipeline.cached("byte_level_spaces", lambda: _space_counts(pipeline.spellings()))
+        lead, trail = lead_of[e.ids], trail_of[e.ids]
+    else:
+        lead, trail = _space_counts(e.tokens)
+    s, t = e.offsets[:, 0], e.offsets[:, 1]
+    first = s == 0
+    first[:1] = True
+    if add_prefix_space:
+        lead = np.where(first & (lead == 1), 0, lead)
+    s = np.where(lead > 0, np.minimum(s + lead, t), s)
+    t = np.where((trail > 0) & (t >= trail), np.maximum(t - trail, s), t)
+    over = [trim_byte_level_offsets(o, add_prefix_space) for o in e.overflowing]
+    return _with(e, offsets=np.stack([s, t], axis=1), overflowing=over)
+
+
+@dataclass(frozen=True)
+class TemplateProcessing:
+    """Place the sequences and special tokens as the ``single`` / ``pair`` templates say."""
+
+    single: tuple[tuple[str, str, int], ...]  # ("Sequence", "A"|"B", type_id) or ("SpecialToken", name, type_id)
+    pair: tuple[tuple[str, str, int], ...]
+    special_tokens: dict[str, tuple[list[int], list[str]]] = field(default_factory=dict)
+    kind: ClassVar[str] = "TemplateProcessing"
+
+    def __post_init__(self) -> None:
+        for piece in (*self.single, *self.pair):
+            if piece[0] == "SpecialToken" and piece[1] not in self.special_tokens:
+                raise FormatError(f"TemplateProcessing: the template uses {piece[1]!r}, missing from special_tokens")
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> TemplateProcessing:
+        """Read the HF object."""
+
+        def template(items: list[dict[str, Any]]) -> tuple[tuple[str, str, int], ...]:
+            out = []
+            for item in items:
+                ((kind, body),) = item.items()
+                if kind not in ("Sequence", "SpecialToken"):
+                    raise FormatError(f"TemplateProcessing: unknown piece {kind!r}")
+                out.append((kind, body["id"], int(body.get("type_id", 0))))
+            return tuple(out)
+
+        specials = {k: (list(v["ids"]), list(v["tokens"])) for k, v in obj.get("special_tokens", {}).items()}
+        return cls(template(obj["single"]), template(obj["pair"]), specials)
+
+    def to_json(self) -> dict[str, Any]:
+        """Write the HF object."""
+
+        def template(pieces):
+            return [{kind: {"id": name, "type_id": type_id}} for kind, name, type_id in pieces]
+
+        specials = {k: {"id": k, "ids": ids, "tokens": toks} for k, (ids, toks) in self.special_tokens.items()}
+        return {"type": self.kind, "single": template(self.single), "pair": template(self.pair),
+                "special_tokens": specials}  # fmt: skip
+
+    def added_tokens(self, is_pair: bool) -> int:
+        """Number of tokens the template adds."""
+        pieces = self.pair if is_pair else self.single
+        return sum(len(self.special_tokens[name][0]) for kind, name, _ in pieces if kind == "SpecialToken")
+
+    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, tok: Tokenizer) -> list[Encoding]:
+        """Lay out the template."""
+        out = []
+        for kind, name, type_id in self.pair if len(encs) == 2 else self.single:
+            if kind == "Sequence":
+                e = encs[0 if name == "A" else 1]
+                out.append(_with(e, type_ids=np.full(len(e), type_id, np.int32)))
+            elif add_special_tokens:
+                ids, toks = self.special_tokens[name]
+                out.append(_specials(ids, toks, type_id, tok))
+        return out
+
+
+@dataclass(frozen=True)
+class BertProcessing:
+    """``[CLS] A [SEP]`` and ``[CLS] A [SEP] B [SEP]`` (type ids 0 then 1)."""
+
+    sep: tuple[str, int]
+    cls: tuple[str, int]
+    kind: ClassVar[str] = "BertProcessing"
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> BertProcessing:
+        """Read the HF object."""
+        return cls(_pair(obj["sep"], "sep"), _pair(obj["cls"], "cls"))
+
+    def to_json(self) -> dict[str, Any]:
+        """Write the HF object."""
+        return {"type": self.kind, "sep": list(self.sep), "cls": list(self.cls)}
+
+    def added_tokens(self, is_pair: bool) -> int:
+        """Number of tokens added."""
+        return 3 if is_pair else 2
+
+    def _wrap(self, e: Encoding, first: bool, tok: Tokenizer, pair_type: int) -> Encoding:
+        inner = _with(e, special_tokens_mask=np.zeros(len(e), np.int8), overflowing=[])
+        parts = [inner, _specials([self.sep[1]], [self.sep[0]], pair_type, tok)]
+        if first:
+            parts.insert(0, _specials([self.cls[1]], [self.cls[0]], 0, tok))
+        out = merge(parts, tok)
+        out.overflowing = [self._wrap(o, first, tok, pair_type) for o in e.overflowing]
+        return out
+
+    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, tok: Tokenizer) -> list[Encoding]:
+        """Add [CLS] and [SEP]."""
+        if not add_special_tokens:
+            return encs
+        return [self._wrap(e, i == 0, tok, 0 if i == 0 else 1) for i, e in enumerate(encs)]
+
+
+@dataclass(frozen=True)
+class RobertaProcessing:
+    """``<s> A </s>`` and ``<s> A </s></s> B </s>``; ``trim_offsets`` as the ByteLevel processor."""
+
+    sep: tuple[str, int]
+    cls: tuple[str, int]
+    trim_offsets: bool = True
+    add_prefix_space: bool = True
+    kind: ClassVar[str] = "RobertaProcessing"
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> RobertaProcessing:
+        """Read the HF object."""
+        return cls(_pair(obj["sep"], "sep"), _pair(obj["cls"], "cls"), bool(obj.get("trim_offsets", True)),
+                   bool(obj.get("add_prefix_space", True)))  # fmt: skip
+
+    def to_json(self) -> dict[str, Any]:
+        """Write the HF object."""
+        return {"type": self.kind, "sep": list(self.sep), "cls": list(self.cls), "trim_offsets": self.trim_offsets,
+                "add_prefix_space": self.add_prefix_space}  # fmt: skip
+
+    def added_tokens(self, is_pair: bool) -> int:
+        """Number of tokens added."""
+        return 4 if is_pair else 2
+
+    def _wrap(self, e: Encoding, first: bool, tok: Tokenizer) -> Encoding:
+        left = self.cls if first else self.sep
+        inner = _with(e, special_tokens_mask=np.zeros(len(e), np.int8), overflowing=[])
+        parts = [_specials([left[1]], [left[0]], 0, tok), inner, _specials([self.sep[1]], [self.sep[0]], 0, tok)]
+        out = merge(parts, tok)
+        out = _with(out, type_ids=np.zeros(len(out), np.int32))
+        out.overflowing = [self._wrap(o, first, tok) for o in e.overflowing]
+        return out
+
+    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, tok: Tokenizer) -> list[Encoding]:
+        """Trim offsets, then add <s> and </s>."""
+        if self.trim_offsets:
+            encs = [trim_byte_level_offsets(e, self.add_prefix_space) for e in encs]
+        if not add_special_tokens:  # subtle: HF still gives the second text type id 0 here
+            return [_zero_types(e) for e in encs]
+        return [self._wrap(e, i == 0, tok) for i, e in enumerate(encs)]
+
+
+@dataclass(frozen=True)
+class ByteLevelProcessing:
+    """The ByteLevel post-processor: only trims offsets (``trim_offsets``)."""
+
+    add_prefix_space: bool = True
+    trim_offsets: bool = True
+    use_regex: bool = True
+    kind: ClassVar[str] = "ByteLevel"
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> ByteLevelProcessing:
+        """Read the HF object."""
+        return cls(bool(obj.get("add_prefix_space", True)), bool(obj.get("trim_offsets", True)),
+                   bool(obj.get("use_regex", True)))  # fmt: skip
+
+    def to_json(self) -> dict[str, Any]:
+        """Write the HF object."""
+        return {"type": self.kind, "add_prefix_space": self.add_prefix_space, "trim_offsets": self.trim_offsets,
+                "use_regex": self.use_regex}  # fmt: skip
+
+    def added_tokens(self, is_pair: bool) -> int:
+        """Adds none."""
+        return 0
+
+    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, tok: Tokenizer) -> list[Encoding]:
+        """Trim offsets."""
+        if self.trim_offsets:
+            return [trim_byte_level_offsets(e, self.add_prefix_space) for e in encs]
+        return encs
+
+
+@dataclass(frozen=True)
+class SequenceProcessing:
+    """Run several post-processors one after the other."""
+
+    processors: tuple[Any, ...]
+    kind: ClassVar[str] = "Sequence"
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> SequenceProcessing:
+        """Read the HF object (children through :data:`PROCESSORS`)."""
+        return cls(tuple(processor_from_json(p) for p in obj["processors"]))
+
+    def to_json(self) -> dict[str, Any]:
+        """Write the HF object."""
+        return {"type": self.kind, "processors": [p.to_json() for p in self.processors]}
+
+    def added_tokens(self, is_pair: bool) -> int:
+        """Sum over the children."""
+        return sum(p.added_tokens(is_pair) for p in self.processors)
+
+    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, tok: Tokenizer) -> list[Encoding]:
+        """Each child in turn."""
+        for p in self.processors:
+            encs = p.process_encodings(encs, add_special_tokens, tok)
+        return encs
+
+
+PROCESSORS: dict[str, Any] = {
+    c.kind: c for c in (TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevelProcessing, SequenceProcessing)
+}
+
+
+def processor_from_json(obj: dict[str, Any]) -> Any:
+    """Build a post-processor from its HF object."""
+    kind = obj.get("type")
+    if kind not in PROCESSORS:
+        raise FormatError(f"unknown post_processor type {kind!r} (known: {', '.join(PROCESSORS)})")
+    return PROCESSORS[kind].from_json(obj)
+
+
+def post_process(processor: Any, a: Encoding, b: Encoding | None, add_special_tokens: bool, tok: Tokenizer) -> Encoding:
+    """Run ``processor`` (or none) on one text or a pair and merge the result into one encoding."""
+    encs = [a] if b is None else [a, b]
+    if processor is not None:
+        encs = processor.process_encodings(encs, add_special_tokens, tok)
+    return merge(encs, tok)

@@ -1,0 +1,243 @@
+"""SentencePiece models (``.model`` files), encoded exactly as the ``sentencepiece`` package does.
+
+``SentencePieceTokenizer.encode(text)`` gives the ids of ``SentencePieceProcessor.encode(text)``
+(no BOS/EOS unless asked: ``add_bos=True`` / ``add_eos=True``, as sentencepiece's options): the
+text is normalized by the model's character map and space rules (longest rule first, leading,
+trailing and repeated spaces removed when ``remove_extra_whitespaces``, a "▁" prepended with
+``add_dummy_prefix``, spaces written "▁"), then split by the BPE or Unigram model; unknown
+characters become ``<0xXX>`` byte pieces with byte fallback, else one ``<unk>`` per run.
+
+>>> from tests.conftest import DATA
+>>> tok = SentencePieceTokenizer.from_file(DATA / "tokenizers/llama2_spm/tokenizer.model")
+>>> tok.encode("Hello world").tolist(), tok.encode_as_pieces("Hello world")
+([15043, 3186], ['▁Hello', '▁world'])
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..kernels import charsmap as normalizer_kernel
+from ..kernels.cp_tables import build_cps_table
+from .formats.sentencepiece import BYTE, CONTROL, NORMAL, UNUSED, USER_DEFINED, ModelFile, read_model
+from .models._vocab import Vocabulary
+from .models.bpe_merges import CharPairModel
+from .models.unigram import UnigramModel
+from .normalized import NormalizedText
+from .precompiled import CharsMap
+
+
+@dataclass(frozen=True, eq=False)
+class SentencePieceTokenizer:
+    """A SentencePiece model: its normalizer settings, character map and BPE or Unigram model."""
+
+    spec: ModelFile
+    charsmap: CharsMap
+    model: CharPairModel | UnigramModel
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> SentencePieceTokenizer:
+        """Read a ``.model`` file."""
+        return cls.from_model_file(read_model(path), source=os.fspath(path))
+
+    @classmethod
+    def from_model_file(cls, spec: ModelFile, *, source: str = ".model") -> SentencePieceTokenizer:
+        """Build from a parsed :class:`ModelFile`."""
+        charsmap = CharsMap.parse(spec.precompiled_charsmap, source=f"{source}: precompiled_charsmap")
+        if spec.model_type == "bpe":
+            if UNUSED in spec.types:
+                from ..errors import FormatError
+
+                # sentencepiece merges into UNUSED pieces and splits them again; tokvec does not yet
+                raise FormatError(f"{source}: BPE models with UNUSED pieces are not supported yet")
+            mergeable = [t in (NORMAL, USER_DEFINED) for t in spec.types]
+            model: CharPairModel | UnigramModel = CharPairModel.from_scores(
+                spec.pieces,
+                spec.scores,
+                mergeable,
+                unk_id=spec.unk_id,
+                byte_fallback=spec.byte_fallback,
+                frozen=tuple(p for p, t in zip(spec.pieces, spec.types, strict=True) if t == USER_DEFINED),
+            )
+        else:
+            model = UnigramModel.from_spm(
+                spec.pieces, spec.scores, spec.types, unk_id=spec.unk_id, byte_fallback=spec.byte_fallback
+            )
+        return cls(spec, charsmap, model)
+
+    def to_tokenizer(self, *, name: str = "sentencepiece", add_bos: bool = False, add_eos: bool = False):
+        """Return a pipeline :class:`~tokvec.Tokenizer` that encodes as this model (and sentencepiece) does.
+
+        Its normalizer is :class:`SentencePieceNormalizer` (sentencepiece's rules, with offsets), no
+        pre-tokenizer, this BPE or Unigram model; control pieces are not matched in the text (as in
+        sentencepiece); ``add_bos``/``add_eos`` add a template post-processor; the decoder is Hugging
+        Face's Llama layout (Replace "▁", ByteFallback, Fuse, Strip one leading space).
+        """
+        from .added import AddedVocabulary
+        from .decoders import decoder_from_json
+        from .general import Pipeline
+        from .pipeline import Tokenizer
+
+        spec = self.spec
+        decoder = decoder_from_json({"type": "Sequence", "decoders": [
+            {"type": "Replace", "pattern": {"String": "▁"}, "content": " "}, {"type": "ByteFallback"},
+            {"type": "Fuse"}, {"type": "Strip", "content": " ", "start": 1 if spec.add_dummy_prefix else 0, "stop": 0},
+        ]})  # fmt: skip
+        processor = None
+        if add_bos or add_eos:
+            from .processors import processor_from_json
+
+            bos, eos = spec.pieces[spec.bos_id], spec.pieces[spec.eos_id]
+            single = ([{"SpecialToken": {"id": bos, "type_id": 0}}] if add_bos else []) + [
+                {"Sequence": {"id": "A", "type_id": 0}}
+            ] + ([{"SpecialToken": {"id": eos, "type_id": 0}}] if add_eos else [])  # fmt: skip
+            specials = {p: {"id": p, "ids": [spec.pieces.index(p)], "tokens": [p]} for p in (bos, eos)}
+            processor = processor_from_json({"type": "TemplateProcessing", "single": single, "pair": single + [
+                {"Sequence": {"id": "B", "type_id": 1}}], "special_tokens": specials})  # fmt: skip
+        pipeline = Pipeline(self.model, AddedVocabulary([]), self.normalizer, None, processor, decoder)
+        return Tokenizer(name, self.model, pipeline=pipeline)
+
+    @property
+    def vocab_size(self) -> int:
+        """Number of pieces."""
+        return len(self.spec.pieces)
+
+    def normalize(self, text: str) -> tuple[str, np.ndarray]:
+        """Return the normalized text and its alignment (int64[len, 2], spans of ``text``)."""
+        cps, lo, hi = self._normalize(text)
+        return cps.tobytes().decode("utf-32-le"), np.stack([lo, hi], axis=1)
+
+    def _normalize(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.normalizer.run(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+
+    @functools.cached_property
+    def normalizer(self) -> SentencePieceNormalizer:
+        """The normalizer (character map, user-defined symbols, space rules)."""
+        return SentencePieceNormalizer(self.spec, self.charsmap)
+
+    def encode_with_offsets(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return ids int32[T] and offsets int64[T, 2] (character spans of ``text``)."""
+        cps, lo, hi = self._normalize(text)
+        ids, starts, ends = self.model.encode_pieces(cps, np.array([0, len(cps)], dtype=np.int64))
+        if len(ids) == 0:
+            return ids, np.zeros((0, 2), dtype=np.int64)
+        return ids, np.stack([lo[starts], hi[ends - 1]], axis=1)
+
+    def encode(self, text: str, *, add_bos: bool = False, add_eos: bool = False) -> np.ndarray:
+        """Return the ids of ``text`` (int32), as ``sentencepiece``'s ``encode`` with the same options."""
+        cps, _, _ = self._normalize(text)
+        ids = self.model.encode_pieces(cps, np.array([0, len(cps)], dtype=np.int64))[0]
+        if add_bos or add_eos:
+            parts = [[self.spec.bos_id]] if add_bos and self.spec.bos_id >= 0 else []
+            parts.append(ids.tolist())
+            if add_eos and self.spec.eos_id >= 0:
+                parts.append([self.spec.eos_id])
+            ids = np.array([i for p in parts for i in p], dtype=np.int32)
+        return ids
+
+    def encode_batch(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Return the ids of every text (one model call for all of them)."""
+        normed = [self._normalize(t)[0] for t in texts]
+        bounds = np.zeros(len(normed) + 1, dtype=np.int64)
+        np.cumsum([len(c) for c in normed], out=bounds[1:])
+        cps = np.concatenate(normed) if normed else np.zeros(0, dtype=np.uint32)
+        ids, starts, _ = self.model.encode_pieces(cps, bounds)
+        cut = np.searchsorted(starts, bounds[1:-1])
+        return np.split(ids, cut)
+
+    def encode_as_pieces(self, text: str) -> list[str]:
+        """Return the pieces of ``text`` (an unknown piece shows the normalized text it covers, as sentencepiece)."""
+        cps, _, _ = self._normalize(text)
+        ids, starts, ends = self.model.encode_pieces(cps, np.array([0, len(cps)], dtype=np.int64))
+        norm = cps.tobytes().decode("utf-32-le")
+        unk, pieces = self.spec.unk_id, self.spec.pieces
+        spans = zip(ids.tolist(), starts.tolist(), ends.tolist(), strict=True)
+        return [norm[a:z] if i == unk else pieces[i] for i, a, z in spans]
+
+    def id_to_piece(self, i: int) -> str:
+        """Return piece ``i``."""
+        return self.spec.pieces[i]
+
+    def decode(self, ids: Sequence[int] | np.ndarray) -> str:
+        """Return the text of ``ids`` as sentencepiece decodes it.
+
+        Byte pieces join as UTF-8, "▁" becomes a space (the dummy prefix's one dropped from the first
+        piece), control pieces vanish and the unknown piece reads " ⁇ ".
+        """
+        out = bytearray()
+        types = self.spec.types
+        for k, i in enumerate(np.asarray(ids, dtype=np.int64).tolist()):
+            kind = types[i]
+            piece = self.spec.pieces[i]
+            if kind == CONTROL:
+                continue
+            if kind == BYTE:
+                out.append(int(piece[3:5], 16))
+            elif i == self.spec.unk_id:
+                out += " \u2047 ".encode()
+            else:
+                if k == 0 and self.spec.add_dummy_prefix:
+                    piece = piece.removeprefix("▁")
+                out += piece.replace("▁", " ").encode()
+        return out.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True, eq=False)
+class SentencePieceNormalizer:
+    """sentencepiece's normalizer as a pipeline normalizer: ``normalize(nt) -> nt`` with alignments.
+
+    ``to_json`` writes the nearest Hugging Face layout (Precompiled, then the space rules as Replace,
+    Strip, Prepend); Hugging Face's Precompiled applies the map by grapheme cluster, so a saved file
+    can differ from sentencepiece on rare sequences (see :mod:`tokvec.tokens.precompiled`).
+    """
+
+    spec: ModelFile
+    charsmap: CharsMap
+
+    def __post_init__(self) -> None:
+        symbols = [p for p, t in zip(self.spec.pieces, self.spec.types, strict=True) if t == USER_DEFINED]
+        vocab = Vocabulary.from_list(symbols or [""])
+        table = build_cps_table(vocab.tok_cps, vocab.tok_off, np.array([bool(symbols)] * vocab.size))
+        longest = max(map(len, symbols), default=0)
+        object.__setattr__(self, "_user", (table, vocab.tok_cps, vocab.tok_off, longest))
+
+    def run(self, cps: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Normalize code points: (out uint32[M], lo int64[M], hi int64[M]), see :func:`kernels.charsmap.normalize`."""
+        s, cm = self.spec, self.charsmap
+        return normalizer_kernel.normalize(
+            cps, cm.units, cm.blob_cps, cm.blob_at, *self._user, s.add_dummy_prefix,  # type: ignore[attr-defined]
+            s.remove_extra_whitespaces, s.escape_whitespaces, s.treat_whitespace_as_suffix,
+        )  # fmt: skip
+
+    def normalize(self, nt: NormalizedText) -> NormalizedText:
+        """Normalize ``nt``; an added "▁" gets the empty span where it was added."""
+        out, lo, hi = self.run(nt.code_points())
+        n = len(nt.text)
+        ends = np.append(nt.align[:, 1], nt.align[-1, 1] if n else 0)
+        starts = np.append(nt.align[:, 0], ends[-1])
+        empty = hi <= lo
+        align = np.stack([starts[lo], np.where(empty, starts[lo], ends[np.maximum(hi - 1, 0)])], axis=1)
+        return NormalizedText(out.tobytes().decode("utf-32-le", "surrogatepass"), align.astype(np.int64))
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the nearest tokenizer.json normalizer (see the class docstring)."""
+        from .precompiled import Precompiled
+
+        s = self.spec
+        parts: list[dict[str, Any]] = []
+        if self.charsmap.raw:
+            parts.append(Precompiled(self.charsmap).to_json())
+        if s.remove_extra_whitespaces:
+            parts += [{"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
+                      {"type": "Strip", "strip_left": True, "strip_right": True}]  # fmt: skip
+        if s.add_dummy_prefix:
+            parts.append({"type": "Prepend", "prepend": "▁" if s.escape_whitespaces else " "})
+        if s.escape_whitespaces:
+            parts.append({"type": "Replace", "pattern": {"String": " "}, "content": "▁"})
+        return {"type": "Sequence", "normalizers": parts}

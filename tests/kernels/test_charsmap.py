@@ -1,0 +1,82 @@
+"""SentencePiece's normalizer kernel equals its twin on the real character maps, for generated text.
+
+The maps are those of sentencepiece's test models (NFKC rules) and T5 (tokenizer.json); every
+space option combination is drawn. Exactness against sentencepiece itself is in
+tests/tokens/test_sentencepiece.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import data_path
+from tests.kernels.strategies import SETTINGS
+from tokvec.kernels import charsmap as kernel
+from tokvec.kernels.cp_tables import build_cps_table
+from tokvec.reference import charsmap as twin
+from tokvec.tokens.formats.sentencepiece import read_model
+from tokvec.tokens.precompiled import CharsMap
+
+FRAGMENTS = [" ", "  ", "\t", "a", "Hello", "ﬁ", "Ａ", "１２", "ｶﾞ", "e\u0301", "Å", "\u3000", "\u00a0", "▁", "Ⅻ", "½"]
+
+
+@functools.cache
+def charsmap(name: str) -> CharsMap:
+    if name == "spm_test":
+        raw = read_model(data_path("tokenizers/sentencepiece_testdata/test_model.model")).precompiled_charsmap
+    else:
+        path = data_path("tokenizers/ortx/tokenizer/t5-small/tokenizer.json")
+        raw = base64.b64decode(json.loads(path.read_text())["normalizer"]["precompiled_charsmap"])
+    return CharsMap.parse(raw)
+
+
+SYMBOLS = ["<sep>", "<s", "ﬁ x", " ", "１"]  # user-defined symbols, some the map would change
+texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS + SYMBOLS), st.text(max_size=3)), max_size=8).map("".join)
+
+
+@functools.cache
+def user_tables(on: bool):
+    symbols = SYMBOLS if on else [""]
+    cps = np.frombuffer("".join(symbols).encode("utf-32-le"), dtype=np.uint32)
+    off = np.cumsum([0] + [len(x) for x in symbols]).astype(np.int64)
+    table = build_cps_table(cps, off, np.array([on] * len(symbols)))
+    return table, cps, off, max(map(len, symbols)) if on else 0
+
+
+@SETTINGS
+@given(
+    name=st.sampled_from(["spm_test", "t5"]), text=texts, options=st.tuples(*[st.booleans()] * 4),
+    user=st.booleans(),
+)  # fmt: skip
+def test_normalize_equals_twin(name: str, text: str, options: tuple[bool, bool, bool, bool], user: bool) -> None:
+    cm = charsmap(name)
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    got = kernel.normalize(cps, cm.units, cm.blob_cps, cm.blob_at, *user_tables(user), *options)
+    want = twin.normalize(cps, cm.units, cm.blob_cps, cm.blob_at, *user_tables(user), *options)
+    assert [g.tolist() for g in got] == [w.tolist() for w in want]
+    for i in range(len(cps)):
+        assert kernel.longest_match(cm.units, cps, i, len(cps)) == twin.longest_match(cm.units, cps, i, len(cps))
+
+
+def test_empty_map_copies_characters() -> None:
+    cm = CharsMap.parse(b"")
+    cps = np.frombuffer(" a  b ".encode("utf-32-le"), dtype=np.uint32)
+    out, lo, hi = kernel.normalize(cps, cm.units, cm.blob_cps, cm.blob_at, *user_tables(False), True, True, True, False)
+    assert out.tobytes().decode("utf-32-le") == "▁a▁b"
+    assert lo.tolist() == [1, 1, 2, 4] and hi.tolist() == [1, 2, 3, 5]
+
+
+@SETTINGS
+@given(name=st.sampled_from(["spm_test", "t5"]), text=texts)
+def test_first_match_each_equals_twin(name: str, text: str) -> None:
+    cm = charsmap(name)
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    got = kernel.first_match_each(cps, cm.units, cm.blob_cps, cm.blob_at)
+    want = twin.first_match_each(cps, cm.units, cm.blob_cps, cm.blob_at)
+    assert [g.tolist() for g in got] == [w.tolist() for w in want]
