@@ -26,11 +26,12 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(PY) -m pytest
 	# once more without the JIT: the kernels' Python path must stay honest (quick tests only)
-	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -m "not data" -p no:cacheprovider tests/kernels tests/tokens
+	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -m "not data" -p no:cacheprovider tests/kernels tests/tokens tests/trainers
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/encode.py
 	$(PY) bench/pathological.py
+	$(PY) bench/train.py
 
 clean-cache:  # numba's cache does not see edits to kernels in other files
 	find src -name '*.nbi' -o -name '*.nbc' | xargs rm -f

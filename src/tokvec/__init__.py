@@ -13,12 +13,18 @@ from .tokens.models.bpe import BytePairModel
 from .tokens.pipeline import Tokenizer
 from .tokens.pre_tokenizers import SplitPattern
 from .tokens.presets import load, presets
+from .tokens.trainers.bpe import BpeResult, train_bpe
+from .tokens.trainers.config import BpeConfig, UnigramConfig, WordPieceConfig
+from .tokens.trainers.unigram import UnigramResult, train_unigram
+from .tokens.trainers.wordpiece import WordPieceResult, train_wordpiece
 from .vectors.keyed import KeyedVectors, Neighbor
 from .vectors.word2vec import Word2VecConfig, train_word2vec
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BpeConfig",
+    "BpeResult",
     "BytePairModel",
     "Encoding",
     "EncodingBatch",
@@ -30,11 +36,18 @@ __all__ = [
     "Tokenizer",
     "TokvecError",
     "TokvecFileError",
+    "UnigramConfig",
+    "UnigramResult",
     "UnknownNameError",
     "UnknownTokenError",
     "Word2VecConfig",
+    "WordPieceConfig",
+    "WordPieceResult",
     "compare",
     "load",
     "presets",
+    "train_bpe",
+    "train_unigram",
     "train_word2vec",
+    "train_wordpiece",
 ]

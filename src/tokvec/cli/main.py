@@ -38,8 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tokvec {tokvec.__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (encode, compare, count, stats, parity, listing, tour, recommend, train, word2vec):
+    for module in (encode, compare, count, stats, parity, listing, tour, recommend, word2vec):
         module.register(subparsers)
+    train.register(subparsers, extra=(word2vec.register_train,))
     return parser
 
 

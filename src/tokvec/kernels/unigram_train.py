@@ -1,0 +1,297 @@
+"""Unigram language model kernels: piece lookup, forward-backward (EM), Viterbi, pruning losses.
+
+Words and pieces are code-point sequences: word w is ``wcps[woff[w]:woff[w+1]]`` (int32), piece p is
+``pcps[poff[p]:poff[p+1]]``. A word's lattice has an edge for every piece that matches at every
+position (pieces are at most ``max_len`` code points); a position where no piece of one character
+matches gets an unknown edge of one character with log-probability ``unk_logp`` (piece id -1).
+
+The piece table maps a rolling hash of a code-point sequence to piece ids: ``slots`` int64[2^k]
+(piece id or -1), ``phash`` int64[P].
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+_MUL = np.int64(1099511628211)
+_EMPTY = np.int64(-1)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _step(h, cp):  # pragma: no cover - compiled
+    return (h ^ np.int64(cp)) * _MUL
+
+
+@njit(cache=True, nogil=True)
+def build_piece_table(pcps, poff):  # pragma: no cover - compiled
+    """Return (slots int64[2^k], phash int64[P]) for the pieces (pcps int32, poff int64[P+1])."""
+    n = len(poff) - 1
+    phash = np.empty(n, dtype=np.int64)
+    size = 16
+    while size < 2 * n + 2:
+        size *= 2
+    slots = np.full(size, _EMPTY, dtype=np.int64)
+    mask = np.int64(size - 1)
+    for p in range(n):
+        h = np.int64(7)
+        for i in range(poff[p], poff[p + 1]):
+            h = _step(h, pcps[i])
+        phash[p] = h
+        s = (h * np.int64(-7046029254386353131)) & mask
+        while slots[s] != _EMPTY:
+            s = (s + 1) & mask
+        slots[s] = p
+    return slots, phash
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _lookup(slots, phash, pcps, poff, cps, lo, hi, h):  # pragma: no cover - compiled
+    mask = np.int64(len(slots) - 1)
+    s = (h * np.int64(-7046029254386353131)) & mask
+    while slots[s] != _EMPTY:
+        p = slots[s]
+        if phash[p] == h and poff[p + 1] - poff[p] == hi - lo:
+            same = True
+            a = poff[p]
+            for k in range(hi - lo):
+                if pcps[a + k] != cps[lo + k]:
+                    same = False
+                    break
+            if same:
+                return p
+        s = (s + 1) & mask
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def _edges(cps, lo, hi, slots, phash, pcps, poff, max_len, banned, es, ee, ep):  # pragma: no cover - compiled
+    """Fill the lattice edges of ``cps[lo:hi]`` (starts/ends relative to lo); return their number."""
+    m = 0
+    for i in range(lo, hi):
+        h = np.int64(7)
+        single = False
+        for j in range(i, min(hi, i + max_len)):
+            h = _step(h, cps[j])
+            p = _lookup(slots, phash, pcps, poff, cps, i, j + 1, h)
+            if p >= 0 and p != banned:
+                es[m], ee[m], ep[m] = i - lo, j + 1 - lo, p
+                m += 1
+                if j == i:
+                    single = True
+        if not single:
+            es[m], ee[m], ep[m] = i - lo, i + 1 - lo, -1
+            m += 1
+    return m
+
+
+@njit(cache=True, nogil=True)
+def expected_counts(wcps, woff, wcount, pcps, poff, slots, phash, logp, unk_logp, max_len):  # pragma: no cover
+    """E-step: expected count of every piece over all words (forward-backward); and the log-likelihood.
+
+    logp: float64[P] piece log-probabilities. Returns (counts float64[P], loglik float).
+    """
+    counts = np.zeros(len(logp), dtype=np.float64)
+    longest = 1
+    for w in range(len(woff) - 1):
+        longest = max(longest, woff[w + 1] - woff[w])
+    cap = longest * max_len + longest
+    es = np.empty(cap, dtype=np.int64)
+    ee = np.empty(cap, dtype=np.int64)
+    ep = np.empty(cap, dtype=np.int64)
+    alpha = np.empty(longest + 1, dtype=np.float64)
+    beta = np.empty(longest + 1, dtype=np.float64)
+    loglik = 0.0
+    for w in range(len(woff) - 1):
+        lo, hi = woff[w], woff[w + 1]
+        n = hi - lo
+        m = _edges(wcps, lo, hi, slots, phash, pcps, poff, max_len, -1, es, ee, ep)
+        alpha[: n + 1] = -np.inf
+        alpha[0] = 0.0
+        for k in range(m):  # edges come sorted by start
+            lp = logp[ep[k]] if ep[k] >= 0 else unk_logp
+            alpha[ee[k]] = np.logaddexp(alpha[ee[k]], alpha[es[k]] + lp)
+        beta[: n + 1] = -np.inf
+        beta[n] = 0.0
+        for k in range(m - 1, -1, -1):
+            lp = logp[ep[k]] if ep[k] >= 0 else unk_logp
+            beta[es[k]] = np.logaddexp(beta[es[k]], beta[ee[k]] + lp)
+        z = alpha[n]
+        c = np.float64(wcount[w])
+        loglik += c * z
+        for k in range(m):
+            if ep[k] >= 0:
+                counts[ep[k]] += c * math.exp(alpha[es[k]] + logp[ep[k]] + beta[ee[k]] - z)
+    return counts, loglik
+
+
+@njit(cache=True, nogil=True)
+def viterbi(cps, lo, hi, pcps, poff, slots, phash, logp, unk_logp, max_len, banned, out):  # pragma: no cover
+    """Best segmentation of ``cps[lo:hi]`` (ties: the earlier-found edge, i.e. the shorter last piece
+    at the smaller start). Writes piece ids (-1: unknown character) into ``out``; returns their number.
+    """
+    n = hi - lo
+    cap = n * max_len + n
+    es = np.empty(cap, dtype=np.int64)
+    ee = np.empty(cap, dtype=np.int64)
+    ep = np.empty(cap, dtype=np.int64)
+    m = _edges(cps, lo, hi, slots, phash, pcps, poff, max_len, banned, es, ee, ep)
+    best = np.full(n + 1, -np.inf)
+    back = np.full(n + 1, -1, dtype=np.int64)
+    best[0] = 0.0
+    for k in range(m):
+        lp = logp[ep[k]] if ep[k] >= 0 else unk_logp
+        v = best[es[k]] + lp
+        if v > best[ee[k]]:
+            best[ee[k]] = v
+            back[ee[k]] = k
+    t = 0
+    j = n
+    while j > 0:
+        k = back[j]
+        out[t] = ep[k]
+        t += 1
+        j = es[k]
+    out[:t] = out[:t][::-1].copy()
+    return t
+
+
+@njit(cache=True, nogil=True)
+def prune_losses(wcps, woff, wcount, pcps, poff, slots, phash, logp, unk_logp, max_len, keep):  # pragma: no cover
+    """The likelihood lost by removing each piece (SentencePiece's pruning rule).
+
+    Every word is segmented by Viterbi; freq[p] counts the uses of piece p. A piece's alternative is
+    the Viterbi segmentation of its own text without it; removing it hands its uses to the
+    alternative's pieces. keep: bool[P], pieces never removed (characters). Returns float64[P]:
+    +inf for kept pieces, -inf for unused ones, else the loss (higher = more worth keeping).
+    """
+    P = len(logp)
+    freq = np.zeros(P, dtype=np.float64)
+    out = np.empty(woff[-1] - woff[0] + 1, dtype=np.int64)
+    for w in range(len(woff) - 1):
+        t = viterbi(wcps, woff[w], woff[w + 1], pcps, poff, slots, phash, logp, unk_logp, max_len, -1, out)
+        for k in range(t):
+            if out[k] >= 0:
+                freq[out[k]] += wcount[w]
+    total = freq.sum()
+    losses = np.empty(P, dtype=np.float64)
+    alt = np.empty(64, dtype=np.int64)
+    for p in range(P):
+        if keep[p]:
+            losses[p] = np.inf
+            continue
+        if freq[p] == 0.0:
+            losses[p] = -np.inf
+            continue
+        t = viterbi(pcps, poff[p], poff[p + 1], pcps, poff, slots, phash, logp, unk_logp, max_len, p, alt)
+        logsum_alt = math.log(total + freq[p] * (t - 1))
+        logprob_alt = 0.0
+        for k in range(t):
+            f = freq[alt[k]] if alt[k] >= 0 else 0.0
+            logprob_alt += math.log(f + freq[p]) - logsum_alt
+        logprob = math.log(freq[p]) - math.log(total)
+        losses[p] = (freq[p] / total) * (logprob - logprob_alt)
+    return losses
+
+
+@njit(cache=True, nogil=True)
+def digamma(x):  # pragma: no cover - compiled
+    """The digamma function (recurrence, then the asymptotic series), as SentencePiece computes it."""
+    result = 0.0
+    while x < 7.0:
+        result -= 1.0 / x
+        x += 1.0
+    x -= 0.5
+    xx = 1.0 / x
+    xx2 = xx * xx
+    xx4 = xx2 * xx2
+    return (
+        result + math.log(x) + xx2 / 24.0 - 7.0 / 960.0 * xx4 + 31.0 / 8064.0 * xx4 * xx2 - 127.0 / 30720.0 * xx4 * xx4
+    )
+
+
+@njit(cache=True, nogil=True)
+def count_tokens(wcps, woff, wcount, pcps, poff, slots, phash, logp, unk_logp, max_len):  # pragma: no cover
+    """Return the number of Viterbi tokens over all words, weighted by their counts (int64)."""
+    out = np.empty(max_len * 0 + (woff[-1] - woff[0]) + 1, dtype=np.int64)
+    total = np.int64(0)
+    for w in range(len(woff) - 1):
+        total += wcount[w] * viterbi(
+            wcps, woff[w], woff[w + 1], pcps, poff, slots, phash, logp, unk_logp, max_len, -1, out
+        )
+    return total
+
+
+@njit(cache=True, nogil=True)
+def digamma_all(x):  # pragma: no cover - compiled
+    """:func:`digamma` of every element of float64[n]."""
+    out = np.empty(len(x), dtype=np.float64)
+    for i in range(len(x)):
+        out[i] = digamma(x[i])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def substring_counts(wcps, woff, wcount, ok, boundary, min_len, max_len):  # pragma: no cover - compiled
+    """Count every substring of every word (``min_len`` to ``max_len`` code points), weighted by word counts.
+
+    ok: bool[len(wcps)], False where a character may not be part of a piece; boundary: a code point that
+    may only start a piece (``▁``), or -1. Returns (starts int64[S] into wcps, lengths int64[S], counts int64[S]).
+    """
+    size = 1 << 16
+    slots = np.full(size, _EMPTY, dtype=np.int64)
+    starts = np.empty(1 << 14, dtype=np.int64)
+    lens = np.empty(1 << 14, dtype=np.int64)
+    hashes = np.empty(1 << 14, dtype=np.int64)
+    counts = np.zeros(1 << 14, dtype=np.int64)
+    n = 0
+    for w in range(len(woff) - 1):
+        lo, hi = woff[w], woff[w + 1]
+        for i in range(lo, hi):
+            if not ok[i]:
+                continue
+            h = np.int64(7)
+            for j in range(i, min(hi, i + max_len)):
+                if not ok[j] or (j > i and wcps[j] == boundary):
+                    break
+                h = _step(h, wcps[j])
+                length = j + 1 - i
+                if length < min_len:
+                    continue
+                mask = np.int64(len(slots) - 1)
+                s = (h * np.int64(-7046029254386353131)) & mask
+                found = -1
+                while slots[s] != _EMPTY:
+                    q = slots[s]
+                    if hashes[q] == h and lens[q] == length:
+                        same = True
+                        for k in range(length):
+                            if wcps[starts[q] + k] != wcps[i + k]:
+                                same = False
+                                break
+                        if same:
+                            found = q
+                            break
+                    s = (s + 1) & mask
+                if found >= 0:
+                    counts[found] += wcount[w]
+                    continue
+                if n == len(starts):
+                    starts = np.concatenate((starts, np.empty(n, dtype=np.int64)))
+                    lens = np.concatenate((lens, np.empty(n, dtype=np.int64)))
+                    hashes = np.concatenate((hashes, np.empty(n, dtype=np.int64)))
+                    counts = np.concatenate((counts, np.zeros(n, dtype=np.int64)))
+                starts[n], lens[n], hashes[n], counts[n] = i, length, h, wcount[w]
+                slots[s] = n
+                n += 1
+                if 2 * n > len(slots):
+                    slots = np.full(2 * len(slots), _EMPTY, dtype=np.int64)
+                    mask = np.int64(len(slots) - 1)
+                    for q in range(n):
+                        s = (hashes[q] * np.int64(-7046029254386353131)) & mask
+                        while slots[s] != _EMPTY:
+                            s = (s + 1) & mask
+                        slots[s] = q
+    return starts[:n].copy(), lens[:n].copy(), counts[:n].copy()

@@ -1,0 +1,66 @@
+"""Twin of :mod:`tokvec.kernels.unigram_train` by brute force: every segmentation of a word is enumerated.
+
+Same signatures and results as the kernels (Viterbi ties: the kernel keeps the first best path it
+meets, which the enumeration order below reproduces).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..kernels.unigram_train import build_piece_table, digamma  # noqa: F401 - re-exported: no twin needed for tables
+
+
+def _pieces(pcps, poff) -> dict[tuple[int, ...], int]:
+    out: dict[tuple[int, ...], int] = {}
+    for p in range(len(poff) - 1):
+        out.setdefault(tuple(pcps[poff[p] : poff[p + 1]].tolist()), p)
+    return out
+
+
+def _segmentations(word: tuple[int, ...], pieces, max_len: int, banned: int):
+    """Yield every segmentation as a list of piece ids (-1: an unknown character)."""
+    if not word:
+        yield []
+        return
+    options = []
+    for k in range(1, min(len(word), max_len) + 1):
+        p = pieces.get(word[:k], -1)
+        if p >= 0 and p != banned:
+            options.append((k, p))
+    if not any(k == 1 for k, _ in options):
+        options.insert(0, (1, -1))
+    for k, p in options:
+        for rest in _segmentations(word[k:], pieces, max_len, banned):
+            yield [p, *rest]
+
+
+def _score(seg, logp, unk_logp) -> float:
+    return sum(logp[p] if p >= 0 else unk_logp for p in seg)
+
+
+def viterbi(cps, lo, hi, pcps, poff, slots, phash, logp, unk_logp, max_len, banned, out) -> int:
+    """The best segmentation of ``cps[lo:hi]`` by enumeration (see the kernel)."""
+    segs = list(_segmentations(tuple(cps[lo:hi].tolist()), _pieces(pcps, poff), max_len, banned))
+    best = max(segs, key=lambda s: _score(s, logp, unk_logp)) if segs else []
+    out[: len(best)] = best
+    return len(best)
+
+
+def expected_counts(wcps, woff, wcount, pcps, poff, slots, phash, logp, unk_logp, max_len):
+    """Expected piece counts: every segmentation weighted by its probability (see the kernel)."""
+    counts = np.zeros(len(logp), dtype=np.float64)
+    loglik = 0.0
+    pieces = _pieces(pcps, poff)
+    for w in range(len(woff) - 1):
+        segs = list(_segmentations(tuple(wcps[woff[w] : woff[w + 1]].tolist()), pieces, max_len, -1))
+        scores = [_score(s, logp, unk_logp) for s in segs]
+        z = float(np.logaddexp.reduce(scores)) if scores else 0.0
+        loglik += wcount[w] * z
+        for s, sc in zip(segs, scores, strict=True):
+            for p in s:
+                if p >= 0:
+                    counts[p] += wcount[w] * math.exp(sc - z)
+    return counts, loglik

@@ -1,0 +1,1 @@
+"""Trainers: learn BPE, WordPiece and Unigram vocabularies from a corpus."""

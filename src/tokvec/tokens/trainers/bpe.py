@@ -1,0 +1,209 @@
+"""Train BPE: byte-level (GPT-2 style, identical to Hugging Face ``BpeTrainer``) or character-level.
+
+BPE repeatedly merges the most frequent adjacent pair of symbols in the words of a corpus.
+**Tie-break** (as Hugging Face): among pairs of equal count, the pair with the smallest left id
+wins, then the smallest right id; ids are given in this order: special tokens, the alphabet sorted
+by code point (byte-level: the code point of the byte's printable stand-in, ``!`` first), then
+each new token when it is made. The merge loop itself is :func:`tokvec.kernels.bpe_train.train_merges`.
+
+>>> r = train_bpe(["low lower newest wider"] * 2, vocab_size=262, special_tokens=(), progress=False)
+>>> r.merges[:3]
+(('e', 'r'), ('l', 'o'), ('lo', 'w'))
+>>> r.tokenizer().encode(" lower").tokens
+['Ġ', 'low', 'er']
+"""
+
+from __future__ import annotations
+
+import collections
+import pathlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ...errors import TokvecError
+from ...kernels.bpe_train import train_merges
+from ..byte_level import byte_to_char
+from .config import BpeConfig
+from .counting import WordCounts, count_words
+from .progress import run_with_progress
+
+SUFFIX_UNIT = 0x110000  # stands for the end-of-word suffix inside token contents
+PREFIX_UNIT = 0x110001  # stands for the continuing-subword prefix
+
+
+@dataclass(frozen=True, eq=False)
+class BpeResult:
+    """A trained BPE model as plain data: ``tokens[id]`` (Hugging Face spelling) and the merges in order."""
+
+    tokens: tuple[str, ...]
+    merges: tuple[tuple[str, str], ...]
+    config: BpeConfig
+    special_tokens: tuple[str, ...] = field(default=())
+
+    def vocab(self) -> dict[str, int]:
+        """Return ``{token: id}`` (special tokens included)."""
+        return {t: i for i, t in enumerate(self.tokens)}
+
+    def tokenizer(self):  # -> tokvec.Tokenizer
+        """Assemble a byte-level tokvec :class:`~tokvec.Tokenizer` (merges semantics, the trained pattern)."""
+        from .export_bpe import to_tokenizer
+
+        return to_tokenizer(self)
+
+    def to_json(self) -> dict:
+        """Return the Hugging Face ``tokenizer.json`` object."""
+        from .export_bpe import tokenizer_json
+
+        return tokenizer_json(self)
+
+    def save(self, path: str | pathlib.Path) -> None:
+        """Write ``tokenizer.json`` (atomic)."""
+        from .export_bpe import save_json
+
+        save_json(self.to_json(), path)
+
+    def save_vocab_merges(self, folder: str | pathlib.Path, prefix: str = "") -> tuple[pathlib.Path, pathlib.Path]:
+        """Write ``vocab.json`` and ``merges.txt`` into ``folder``; return their paths."""
+        from .export_bpe import save_vocab_merges
+
+        return save_vocab_merges(self, pathlib.Path(folder), prefix)
+
+    def save_tiktoken(self, path: str | pathlib.Path) -> str:
+        """Write a tiktoken rank file (byte-level only); return the split pattern to use with it."""
+        from .export_bpe import save_tiktoken
+
+        return save_tiktoken(self, pathlib.Path(path))
+
+
+def train_bpe(corpus: Iterable | pathlib.Path, *, progress: bool = True, **options) -> BpeResult:
+    """Count the words of ``corpus`` (texts as ``str``, files as ``pathlib.Path``) and learn BPE merges.
+
+    Options are the fields of :class:`BpeConfig` (vocab_size, min_frequency, special_tokens,
+    pre_tokenizer, byte_level, end_of_word_suffix, ...), or ``config=BpeConfig(...)``.
+    """
+    config = options.pop("config", None)
+    if config is None:
+        config = BpeConfig(**options)
+    elif options:
+        raise TokvecError(f"give either config= or options ({', '.join(options)}), not both")
+    words = count_words(
+        corpus, pre_tokenizer=config.pre_tokenizer, normalizer=config.normalizer, strict=config.strict,
+        progress=progress,
+    )  # fmt: skip
+    return learn_bpe(words, config, progress=progress)
+
+
+def learn_bpe(words: WordCounts, config: BpeConfig, *, progress: bool = False) -> BpeResult:
+    """Learn BPE merges from counted words."""
+    specials = tuple(dict.fromkeys(config.special_tokens))
+    if config.byte_level:
+        tokens, units, syms, wlen = _byte_level_start(words, specials)
+    else:
+        tokens, units, syms, wlen = char_level_start(
+            words, specials, config.initial_alphabet, config.limit_alphabet,
+            config.continuing_subword_prefix, config.end_of_word_suffix,
+        )  # fmt: skip
+    n0 = len(tokens)
+    if config.vocab_size < n0:
+        raise TokvecError(
+            f"vocab_size {config.vocab_size} is smaller than the {n0} tokens every vocabulary needs"
+            f" ({len(specials)} special tokens and the alphabet): raise vocab_size to at least {n0}"
+        )
+    uoff = np.zeros(n0 + 1, dtype=np.int64)
+    np.cumsum([len(u) for u in units], out=uoff[1:])
+    flat_units = np.array([x for u in units for x in u], dtype=np.int32)
+    wstart = np.zeros(len(wlen), dtype=np.int64)
+    np.cumsum(wlen[:-1], out=wstart[1:])
+    lefts, rights, _merged, out_units, out_off, n_tokens = run_with_progress(
+        train_merges, syms, wstart, wlen, words.counts, flat_units, uoff, n0, config.vocab_size,
+        config.min_frequency, -1 if config.max_token_length is None else config.max_token_length,
+        PREFIX_UNIT if config.continuing_subword_prefix else -1,
+        total=config.vocab_size - n0, label="BPE merges", enabled=progress,
+    )  # fmt: skip
+    spell = _speller(config)
+    all_tokens = list(tokens)
+    uo = out_off.tolist()
+    ul = out_units.tolist()
+    for t in range(n0, n_tokens):
+        all_tokens.append(spell(ul[uo[t] : uo[t + 1]]))
+    # subtle: a pair merged twice (its result existed already) keeps its last rank, as Hugging Face's map does
+    pairs = list(zip(lefts.tolist(), rights.tolist(), strict=True))
+    last = {pair: k for k, pair in enumerate(pairs)}
+    merges = tuple((all_tokens[a], all_tokens[b]) for k, (a, b) in enumerate(pairs) if last[a, b] == k)
+    return BpeResult(tuple(all_tokens), merges, config, specials)
+
+
+def _byte_level_start(words: WordCounts, specials: tuple[str, ...]):
+    chars = byte_to_char()
+    order = sorted(range(256), key=lambda b: ord(chars[b]))
+    tokens = list(specials) + [chars[b] for b in order]
+    byte_id = np.zeros(256, dtype=np.int32)
+    byte_id[order] = np.arange(len(specials), len(specials) + 256, dtype=np.int32)
+    units = [_special_units(s, k) for k, s in enumerate(specials)] + [[b] for b in order]
+    syms = byte_id[words.data]
+    return tokens, units, syms, np.diff(words.offsets)
+
+
+def _special_units(s: str, k: int) -> list[int]:
+    """Units that no merge can produce, so that a special token is never reused as a merge result."""
+    return [-1 - k]
+
+
+def char_level_start(words: WordCounts, specials, initial_alphabet, limit_alphabet, prefix, suffix):
+    """Return the initial tokens (specials, alphabet, prefixed/suffixed variants), their units, and the words'
+    symbols ``syms`` (int32) and lengths ``wlen`` (int64)."""
+    texts = [w.decode("utf-8") for w, _ in words.items()]
+    freq: collections.Counter[str] = collections.Counter()
+    for t, c in zip(texts, words.counts.tolist(), strict=True):
+        for ch in t:
+            freq[ch] += c
+    big = 1 << 62
+    for ch in initial_alphabet:
+        freq[ch] = big
+    kept = sorted(freq, key=lambda ch: (-freq[ch], ord(ch)))
+    if limit_alphabet is not None:
+        kept = kept[:limit_alphabet]
+    alphabet = sorted(kept, key=ord)
+    tokens = list(specials)
+    units: list[list[int]] = [_special_units(s, k) for k, s in enumerate(specials)]
+    ids: dict[tuple[int, bool, bool], int] = {}
+
+    def add(key: tuple[int, bool, bool]) -> int:
+        if key not in ids:
+            cp, pre, suf = key
+            ids[key] = len(tokens)
+            tokens.append((prefix if pre else "") + chr(cp) + (suffix if suf else ""))
+            units.append(([PREFIX_UNIT] if pre else []) + [cp] + ([SUFFIX_UNIT] if suf else []))
+        return ids[key]
+
+    for ch in alphabet:
+        add((ord(ch), False, False))
+    allowed = set(alphabet)
+    # variants with prefix/suffix get ids in the order of (code point, kind): deterministic (Hugging Face's
+    # order follows its hash map and changes between runs)
+    seqs = []
+    needed = set()
+    for t in texts:
+        chars = [ch for ch in t if ch in allowed]
+        seq = []
+        for i, ch in enumerate(chars):
+            key = (ord(ch), bool(prefix) and i > 0, bool(suffix) and i == len(chars) - 1)
+            needed.add(key)
+            seq.append(key)
+        seqs.append(seq)
+    for key in sorted(needed):
+        add(key)
+    wlen = np.array([len(s) for s in seqs], dtype=np.int64)
+    syms = np.array([ids[k] for s in seqs for k in s], dtype=np.int32)
+    return tokens, units, syms, wlen
+
+
+def _speller(config: BpeConfig):
+    if config.byte_level:
+        chars = byte_to_char()
+        return lambda u: "".join(chars[b] for b in u)
+    prefix, suffix = config.continuing_subword_prefix or "", config.end_of_word_suffix or ""
+    table = {PREFIX_UNIT: prefix, SUFFIX_UNIT: suffix}
+    return lambda u: "".join(table[x] if x in table else chr(x) for x in u)

@@ -1,0 +1,299 @@
+"""Count the pre-tokens ("words") of a corpus in one streamed pass, with 64-bit counts.
+
+A corpus is files (plain or ``.gz``, given as :class:`pathlib.Path`) or an iterable of texts
+(``str``). Files are read in chunks of whole lines and every line is one document, with its ``\\n``
+(as Hugging Face ``tokenizers`` reads files); each text of an iterable is one document. Memory is
+bounded by the distinct words, never by the corpus.
+
+Pre-tokenizers (``pre_tokenizer=``):
+
+- ``"gpt2"`` (Hugging Face ``ByteLevel``'s regex, = ``"r50k"``), ``"cl100k"``, ``"o200k"``,
+  ``"llama3"``: the numba scanner of :mod:`tokvec.kernels.pretokenize`;
+- ``"whitespace"``: ``\\w+|[^\\w\\s]+`` (Hugging Face ``Whitespace``), for WordPiece and
+  character-level BPE;
+- ``"metaspace"``: SentencePiece style, words split at whitespace and each given a leading ``▁``.
+
+Lines that are not UTF-8 are skipped and counted (``strict=True`` raises instead).
+
+>>> wc = count_words(["the cat", "the hat"], pre_tokenizer="gpt2")
+>>> sorted(wc.items())
+[(b' cat', 1), (b' hat', 1), (b'the', 2)]
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import os
+import pathlib
+import warnings
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import regex
+
+from ..._progress import Progress
+from ...errors import FormatError, TokvecError, TokvecFileError
+from ...kernels import counting as kc
+from ..pre_tokenizers import NAMED
+from ..unicode import class_table
+from .normalize import normalize_text
+
+CHUNK = 8 << 20
+GRAMMARS = {"gpt2": NAMED["r50k"], **NAMED}
+PYTHON_PRE_TOKENIZERS = ("whitespace", "metaspace")
+PRE_TOKENIZERS = (*GRAMMARS, *PYTHON_PRE_TOKENIZERS)
+_WHITESPACE = regex.compile(r"\w+|[^\w\s]+")
+
+
+@dataclass(frozen=True, eq=False)
+class WordCounts:
+    """Distinct words (UTF-8 bytes) and their counts, sorted by bytes.
+
+    data: uint8[B]; offsets: int64[W+1] (word w is ``data[offsets[w]:offsets[w+1]]``); counts: int64[W].
+    """
+
+    data: np.ndarray
+    offsets: np.ndarray
+    counts: np.ndarray
+    pre_tokenizer: str
+    skipped_lines: int = 0
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def word(self, w: int) -> bytes:
+        """Return the bytes of word ``w``."""
+        return self.data[self.offsets[w] : self.offsets[w + 1]].tobytes()
+
+    def items(self) -> Iterator[tuple[bytes, int]]:
+        """Yield ``(word bytes, count)`` pairs."""
+        data, off = self.data.tobytes(), self.offsets.tolist()
+        for w, c in enumerate(self.counts.tolist()):
+            yield data[off[w] : off[w + 1]], c
+
+    @classmethod
+    def from_dict(cls, counts: dict[bytes, int], pre_tokenizer: str, skipped_lines: int = 0) -> WordCounts:
+        """Build from ``{word bytes: count}``."""
+        words = sorted(w for w in counts if w)
+        lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+        offsets = np.zeros(len(words) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        data = np.frombuffer(b"".join(words), dtype=np.uint8).copy()
+        cnt = np.fromiter((counts[w] for w in words), dtype=np.int64, count=len(words))
+        return cls(data, offsets, cnt, pre_tokenizer, skipped_lines)
+
+
+class _Table:
+    """The numba count table's state, grown by the kernel as needed."""
+
+    def __init__(self) -> None:
+        self.state = (
+            np.full(1 << 16, -1, dtype=np.int64),
+            np.empty(1 << 14, dtype=np.int64),
+            np.empty(1 << 18, dtype=np.uint8),
+            np.zeros((1 << 14) + 1, dtype=np.int64),
+            np.zeros(1 << 14, dtype=np.int64),
+            0,
+        )
+
+    def add(self, buf: np.ndarray, bounds: np.ndarray) -> None:
+        self.state = kc.count_spans(buf, bounds[:-1], bounds[1:], *self.state)
+
+    def add_spans(self, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
+        self.state = kc.count_spans(buf, starts, ends, *self.state)
+
+    def to_dict(self) -> dict[bytes, int]:
+        _, _, wbytes, woff, wcount, n = self.state
+        data, off = wbytes.tobytes(), woff[: n + 1].tolist()
+        return {data[off[w] : off[w + 1]]: c for w, c in enumerate(wcount[:n].tolist())}
+
+
+def count_words(
+    corpus: Iterable[str] | pathlib.Path | Iterable[pathlib.Path],
+    *,
+    pre_tokenizer: str = "gpt2",
+    normalizer: str | None = None,
+    strict: bool = False,
+    progress: bool = False,
+) -> WordCounts:
+    """Count the pre-tokens of ``corpus`` (files as :class:`pathlib.Path`, or texts as ``str``)."""
+    if pre_tokenizer not in PRE_TOKENIZERS:
+        raise TokvecError(f"unknown pre_tokenizer {pre_tokenizer!r}: use one of {', '.join(PRE_TOKENIZERS)}")
+    if isinstance(corpus, str):
+        raise TokvecError(
+            "corpus is one str: pass a list of texts, or pathlib.Path(...) for a file (a str is never read as a path)"
+        )
+    sources = [corpus] if isinstance(corpus, pathlib.PurePath) else corpus
+    table = _Table()
+    py_counts: collections.Counter[str] = collections.Counter()
+    skipped = 0
+    grammar = GRAMMARS.get(pre_tokenizer, -1)
+    texts: list[str] = []
+    size = 0
+
+    def flush_texts() -> None:
+        nonlocal size
+        _count_docs(texts, grammar, pre_tokenizer, normalizer, table, py_counts)
+        texts.clear()
+        size = 0
+
+    for source in sources:
+        if isinstance(source, pathlib.PurePath):
+            for chunk, bad in _read_file(source, strict=strict, progress=progress):
+                skipped += bad
+                if pre_tokenizer != "metaspace" and normalizer is None:
+                    buf = np.frombuffer(chunk, dtype=np.uint8)
+                    ends = np.flatnonzero(buf == 10) + 1
+                    doc_bounds = np.unique(np.concatenate(([0], ends, [len(buf)]))).astype(np.int64)
+                    _count_buffer(buf, doc_bounds, grammar, table)
+                else:
+                    docs = chunk.decode("utf-8").split("\n")
+                    docs = [d + "\n" for d in docs[:-1]] + ([docs[-1]] if docs[-1] else [])
+                    _count_docs(docs, grammar, pre_tokenizer, normalizer, table, py_counts)
+        elif isinstance(source, str):
+            texts.append(source)
+            size += len(source)
+            if size >= CHUNK:
+                flush_texts()
+        else:
+            kind = type(source).__name__
+            raise TokvecError(f"corpus items must be str (a text) or pathlib.Path (a file), got {kind}")
+    flush_texts()
+    if skipped:
+        warnings.warn(f"skipped {skipped} lines that are not valid UTF-8", stacklevel=2)
+    counts = table.to_dict() if pre_tokenizer != "metaspace" else {w.encode("utf-8"): c for w, c in py_counts.items()}
+    if not counts:
+        raise TokvecError("the corpus is empty: no words to count (check the files or the texts given)")
+    return WordCounts.from_dict(counts, pre_tokenizer, skipped)
+
+
+def _count_docs(docs, grammar, pre_tokenizer, normalizer, table, py_counts) -> None:
+    if not docs:
+        return
+    if normalizer is not None:
+        docs = [normalize_text(d, normalizer) for d in docs]
+    if pre_tokenizer != "metaspace":
+        datas = []
+        for d in docs:
+            try:
+                datas.append(d.encode("utf-8"))
+            except UnicodeEncodeError:  # lone surrogates: not text that any reference library accepts
+                continue
+        lengths = np.fromiter((len(d) for d in datas), dtype=np.int64, count=len(datas))
+        doc_bounds = np.zeros(len(datas) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=doc_bounds[1:])
+        _count_buffer(np.frombuffer(b"".join(datas), dtype=np.uint8), doc_bounds, grammar, table)
+    else:  # metaspace
+        for d in docs:
+            py_counts.update("▁" + w for w in d.split())
+
+
+def _count_buffer(buf: np.ndarray, doc_bounds: np.ndarray, grammar: int, table: _Table) -> None:
+    if grammar >= 0:
+        table.add(buf, kc.piece_bounds(buf, doc_bounds, class_table(), grammar))
+    else:
+        table.add_spans(buf, *kc.word_spans(buf, doc_bounds, word_table()))
+
+
+@functools.cache
+def word_table() -> np.ndarray:
+    """Return uint8[0x110000]: bit 1 for the code points that ``regex`` matches with ``\\w``, bit 2 for ``\\s``.
+
+    Built once per process from the ``regex`` module itself (0.2 s), so counting and encoding agree.
+    """
+    cps = np.arange(0x110000, dtype=np.uint32)
+    cps = cps[(cps < 0xD800) | (cps > 0xDFFF)]
+    text = cps.tobytes().decode("utf-32-le")
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for bit, rx in ((1, r"\w"), (2, r"\s")):
+        table[cps[[m.start() for m in regex.finditer(rx, text)]]] |= bit
+    table.flags.writeable = False
+    return table
+
+
+def _read_file(path: pathlib.Path, *, strict: bool, progress: bool) -> Iterator[tuple[bytes, int]]:
+    """Yield (a chunk of whole, valid UTF-8 lines, number of lines skipped) for the file at ``path``."""
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as e:
+        raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
+    total = os.fstat(raw.fileno()).st_size
+    gz = raw.read(2) == b"\x1f\x8b"
+    raw.seek(0)
+    inflate = zlib.decompressobj(wbits=47) if gz else None
+    rest = b""
+    first = True
+    with raw, Progress(total, label=f"count {path.name}", enabled=progress) as bar:
+        while True:
+            block = raw.read(CHUNK)
+            data = block
+            if inflate is not None:
+                try:
+                    data = inflate.decompress(block) if block else inflate.flush()
+                    while inflate.eof and inflate.unused_data:  # concatenated gzip members
+                        tail = inflate.unused_data
+                        inflate = zlib.decompressobj(wbits=47)
+                        data += inflate.decompress(tail)
+                except zlib.error as e:
+                    raise FormatError(f"{path}: not a valid gzip file ({e})") from None
+            bar.set(raw.tell())
+            data = rest + data
+            cut = data.rfind(b"\n") + 1 if block else len(data)
+            chunk, rest = data[:cut], data[cut:]
+            if first and chunk:
+                _check_not_binary(path, chunk)
+                first = False
+            if chunk:
+                yield _valid_lines(path, chunk, strict)
+            if not block:
+                break
+
+
+def _check_not_binary(path: pathlib.Path, chunk: bytes) -> None:
+    head = chunk[:65536]
+    if b"\x00" in head:
+        raise FormatError(f"{path} looks like a binary file (it holds NUL bytes): train on text files (plain or .gz)")
+
+
+def _valid_lines(path: pathlib.Path, chunk: bytes, strict: bool) -> tuple[bytes, int]:
+    """Return ``chunk`` without its lines that are not UTF-8, and how many were dropped."""
+    try:
+        chunk.decode("utf-8")
+        return chunk, 0
+    except UnicodeDecodeError:
+        pass
+    keep, bad = [], 0
+    for line in _lines(chunk):
+        try:
+            line.decode("utf-8")
+            keep.append(line)
+        except UnicodeDecodeError:
+            if strict:
+                raise FormatError(
+                    f"{path}: a line is not valid UTF-8 ({line[:40]!r}); fix the file, or leave out --strict"
+                    " (strict=False) to skip such lines with a warning"
+                ) from None
+            bad += 1
+    return b"".join(keep), bad
+
+
+def _lines(chunk: bytes) -> list[bytes]:
+    parts = chunk.split(b"\n")
+    return [p + b"\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def split_text(text: str, pre_tokenizer: str, normalizer: str | None = None) -> list[str]:
+    """Return the words of one text, as counting sees them (for encoding with a trained vocabulary)."""
+    if normalizer is not None:
+        text = normalize_text(text, normalizer)
+    if pre_tokenizer in GRAMMARS:
+        data = text.encode("utf-8")
+        buf = np.frombuffer(data, dtype=np.uint8)
+        b = kc.piece_bounds(buf, np.array([0, len(data)], dtype=np.int64), class_table(), GRAMMARS[pre_tokenizer])
+        return [data[b[k] : b[k + 1]].decode("utf-8") for k in range(len(b) - 1)]
+    if pre_tokenizer == "whitespace":
+        return _WHITESPACE.findall(text)
+    return ["▁" + w for w in text.split()]

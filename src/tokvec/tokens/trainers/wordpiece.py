@@ -1,0 +1,170 @@
+"""Train WordPiece: merge the pair with the highest score freq(ab) / (freq(a) x freq(b)).
+
+Symbols are characters; a character that does not start its word is spelled with the continuing
+prefix (``##``), and so is every token made from such characters. The score prefers pairs whose
+parts are rare apart and common together (the likelihood gain of a unigram language model), where
+BPE prefers merely frequent pairs. Ties: higher freq(ab), then the smaller (left id, right id).
+
+``score="frequency"`` instead reproduces Hugging Face's ``WordPieceTrainer``, which is BPE with the
+``##`` prefix (merge the most frequent pair); its vocabulary is a WordPiece vocabulary all the same.
+
+Encoding is greedy longest-match-first within each word; a word with a part that matches nothing,
+or longer than ``max_input_chars_per_word``, becomes the unknown token.
+
+>>> r = train_wordpiece(["hug hugs bug bugs pug pun"], vocab_size=20, special_tokens=("[UNK]",), progress=False)
+>>> r.merges[:2]  # the worked example in tests/trainers/test_wordpiece.py explains each step
+(('##g', '##s'), ('##u', '##g'))
+>>> r.encode_word("hugs"), r.encode_word("bun"), r.encode_word("xyz")
+(['h', '##ugs'], ['b', '##un'], ['[UNK]'])
+"""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ...errors import TokvecError
+from ...kernels.bpe_train import train_merges
+from ...kernels.wordpiece_train import train_wordpiece_merges
+from .bpe import PREFIX_UNIT, char_level_start
+from .config import WordPieceConfig
+from .counting import WordCounts, count_words
+from .progress import run_with_progress
+
+
+@dataclass(frozen=True, eq=False)
+class WordPieceResult:
+    """A trained WordPiece vocabulary as plain data: ``tokens[id]``, and the merges that made it."""
+
+    tokens: tuple[str, ...]
+    merges: tuple[tuple[str, str], ...]
+    config: WordPieceConfig
+
+    def vocab(self) -> dict[str, int]:
+        """Return ``{token: id}``."""
+        return {t: i for i, t in enumerate(self.tokens)}
+
+    def encode_word(self, word: str) -> list[str]:
+        """Split one word greedily, longest match first (Hugging Face's and BERT's WordPiece rule)."""
+        vocab = self._vocab_set()
+        c = self.config
+        if len(word) > c.max_input_chars_per_word:
+            return [c.unk_token]
+        out, start = [], 0
+        while start < len(word):
+            end = len(word)
+            while end > start:
+                piece = (c.continuing_subword_prefix if start > 0 else "") + word[start:end]
+                if piece in vocab:
+                    break
+                end -= 1
+            if end == start:
+                return [c.unk_token]
+            out.append(piece)
+            start = end
+        return out
+
+    def encode(self, text: str) -> list[str]:
+        """Pre-tokenize ``text`` as in training, then split each word (normalizer applied first)."""
+        from .counting import split_text
+
+        return [
+            t for w in split_text(text, self.config.pre_tokenizer, self.config.normalizer) for t in self.encode_word(w)
+        ]
+
+    def _vocab_set(self) -> frozenset[str]:
+        cached = self.__dict__.get("_set")
+        if cached is None:
+            cached = frozenset(self.tokens)
+            object.__setattr__(self, "_set", cached)
+        return cached
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the Hugging Face ``tokenizer.json`` object."""
+        from .export_bpe import added_tokens_json, pre_tokenizer_json
+        from .normalize import normalizer_json
+
+        c = self.config
+        vocab = self.vocab()
+        return {
+            "version": "1.0", "truncation": None, "padding": None,
+            "added_tokens": added_tokens_json([s for s in c.special_tokens], vocab),
+            "normalizer": normalizer_json(c.normalizer),
+            "pre_tokenizer": pre_tokenizer_json(c.pre_tokenizer, byte_level=False),
+            "post_processor": None,
+            "decoder": {"type": "WordPiece", "prefix": c.continuing_subword_prefix, "cleanup": True},
+            "model": {
+                "type": "WordPiece", "unk_token": c.unk_token,
+                "continuing_subword_prefix": c.continuing_subword_prefix,
+                "max_input_chars_per_word": c.max_input_chars_per_word, "vocab": vocab,
+            },
+        }  # fmt: skip
+
+    def save(self, path: str | pathlib.Path) -> None:
+        """Write ``tokenizer.json`` (atomic)."""
+        from .export_bpe import save_json
+
+        save_json(self.to_json(), path)
+
+    def save_vocab_txt(self, path: str | pathlib.Path) -> None:
+        """Write BERT's ``vocab.txt``: one token per line, in id order (atomic)."""
+        from ..._io import atomic_write
+
+        atomic_write(path, "".join(t + "\n" for t in self.tokens).encode("utf-8"))
+
+
+def train_wordpiece(corpus: Iterable | pathlib.Path, *, progress: bool = True, **options) -> WordPieceResult:
+    """Count the words of ``corpus`` (texts as ``str``, files as ``pathlib.Path``) and learn WordPiece.
+
+    Options are the fields of :class:`WordPieceConfig`, or ``config=WordPieceConfig(...)``.
+    """
+    config = options.pop("config", None)
+    if config is None:
+        config = WordPieceConfig(**options)
+    elif options:
+        raise TokvecError(f"give either config= or options ({', '.join(options)}), not both")
+    words = count_words(
+        corpus, pre_tokenizer=config.pre_tokenizer, normalizer=config.normalizer, strict=config.strict,
+        progress=progress,
+    )  # fmt: skip
+    return learn_wordpiece(words, config, progress=progress)
+
+
+def learn_wordpiece(words: WordCounts, config: WordPieceConfig, *, progress: bool = False) -> WordPieceResult:
+    """Learn a WordPiece vocabulary from counted words."""
+    specials = config.special_tokens
+    prefix = config.continuing_subword_prefix
+    tokens, units, syms, wlen = char_level_start(
+        words, specials, config.initial_alphabet, config.limit_alphabet, prefix, None
+    )
+    n0 = len(tokens)
+    if config.vocab_size < n0:
+        raise TokvecError(
+            f"vocab_size {config.vocab_size} is smaller than the {n0} tokens every vocabulary needs"
+            f" ({len(specials)} special tokens and the alphabet with its {prefix!r} forms): raise vocab_size to at"
+            f" least {n0}, or set limit_alphabet"
+        )
+    uoff = np.zeros(n0 + 1, dtype=np.int64)
+    np.cumsum([len(u) for u in units], out=uoff[1:])
+    flat = np.array([x for u in units for x in u], dtype=np.int32)
+    wstart = np.zeros(len(wlen), dtype=np.int64)
+    np.cumsum(wlen[:-1], out=wstart[1:])
+    common = (syms, wstart, wlen, words.counts, flat, uoff, n0, config.vocab_size, config.min_frequency)
+    if config.score == "likelihood":
+        kernel, args = train_wordpiece_merges, (*common, PREFIX_UNIT)
+    else:
+        kernel, args = train_merges, (*common, -1, PREFIX_UNIT)
+    lefts, rights, _merged, out_units, out_off, n_tokens = run_with_progress(
+        kernel, *args, total=config.vocab_size - n0, label="WordPiece merges", enabled=progress
+    )
+    table = {PREFIX_UNIT: prefix}
+    ul, uo = out_units.tolist(), out_off.tolist()
+    all_tokens = list(tokens)
+    for t in range(n0, n_tokens):
+        all_tokens.append("".join(table[x] if x in table else chr(x) for x in ul[uo[t] : uo[t + 1]]))
+    merges = tuple((all_tokens[a], all_tokens[b]) for a, b in zip(lefts.tolist(), rights.tolist(), strict=True))
+    return WordPieceResult(tuple(all_tokens), merges, config)
