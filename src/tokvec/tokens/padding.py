@@ -210,7 +210,7 @@ def _merge_with(a: Encoding, b: Encoding, tokenizer: Tokenizer) -> Encoding:
 def pad(e: Encoding, length: int, p: Padding) -> Encoding:
     """Pad ``e`` (and its overflowing windows) to ``length`` tokens.
 
-    subtle: padding tokens are spelled from ``pad_id`` (Hugging Face writes ``pad_token``; files agree).
+    subtle: padding tokens are spelled ``pad_token`` whatever ``pad_id`` spells (as Hugging Face does).
     """
     over = [pad(o, length, p) for o in e.overflowing]
     n = len(e)
@@ -221,7 +221,7 @@ def pad(e: Encoding, length: int, p: Padding) -> Encoding:
         return e
     k = length - n
     filler = Encoding(
-        np.full(k, p.pad_id, np.int32), e._tokenizer, offsets=np.zeros((k, 2), np.int64),
+        np.full(k, p.pad_id, np.int32), e._tokenizer, tokens=[p.pad_token] * k, offsets=np.zeros((k, 2), np.int64),
         type_ids=np.full(k, p.pad_type_id, np.int32), words=np.full(k, -1, np.int64),
         special_tokens_mask=np.ones(k, np.int8), attention_mask=np.zeros(k, np.int8),
     )  # fmt: skip

@@ -25,10 +25,13 @@ if TYPE_CHECKING:
 
 
 def _specials(ids: list[int], tokens: list[str], type_id: int, tokenizer: Tokenizer) -> Encoding:
-    # subtle: the tokens are spelled from the ids later (the vocabulary spells them as the file does)
+    # subtle: tokens are spelled from the ids unless the processor spells them otherwise (as HF keeps its spelling)
     k = len(ids)
+    own = None
+    if tokenizer.pipeline is not None and tokenizer.pipeline.id_to_token_list(ids) != list(tokens):
+        own = list(tokens)
     return Encoding(
-        np.array(ids, np.int32), tokenizer, offsets=np.zeros((k, 2), np.int64),
+        np.array(ids, np.int32), tokenizer, tokens=own, offsets=np.zeros((k, 2), np.int64),
         type_ids=np.full(k, type_id, np.int32), words=np.full(k, -1, np.int64),
         special_tokens_mask=np.ones(k, np.int8), attention_mask=np.ones(k, np.int8),
     )  # fmt: skip
