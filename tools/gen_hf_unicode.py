@@ -7,6 +7,7 @@ point at a time, and store:
 
 - ``flag_starts``/``flag_values``: uint16 bit flags per code point as run-length ranges (the bits are
   the constants of :mod:`tokvec.tokens.hf_unicode`);
+- ``ccc_zero``: combining characters that ``tokenizers`` gives canonical combining class 0 (newer ones);
 - for each mapping (NFD, NFKD, NFC, NFKC, lower), the code points where the single-character result of
   ``tokenizers`` differs from Python's ``unicodedata``/``str.lower``: ``<form>_keys`` uint32[K],
   ``<form>_offsets`` int64[K+1], ``<form>_values`` uint32 (the replacement text, as code points).
@@ -85,6 +86,16 @@ def main() -> None:
         arrays[f"{form}_offsets"] = np.cumsum([0] + [len(t) for t in texts]).astype(np.int64)
         arrays[f"{form}_values"] = np.array([ord(x) for t in texts for x in t], dtype=np.uint32)
         print(f"{form}: {len(keys)} code points differ from Python's unicodedata {unicodedata.unidata_version}")
+    # canonical combining classes: characters that Python reorders but tokenizers' older tables do not know
+    zero = []
+    for c in cps:
+        if unicodedata.combining(chr(c)):
+            before = nfd.normalize_str("a\u0345" + chr(c)) == "a\u0345" + chr(c)  # ccc 240 stays first
+            after = nfd.normalize_str("a" + chr(c) + "\u0334") == "a" + chr(c) + "\u0334"  # ccc 1 stays last
+            if before and after and unicodedata.combining(chr(c)) not in (1, 240):
+                zero.append(c)
+    arrays["ccc_zero"] = np.array(zero, dtype=np.uint32)
+    print(f"{len(zero)} combining characters have class 0 in tokenizers")
     tmp = OUT.with_suffix(".tmp.npz")
     np.savez_compressed(tmp, **arrays)
     tmp.replace(OUT)

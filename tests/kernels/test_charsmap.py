@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from tests.conftest import data_path
 from tests.kernels.strategies import SETTINGS
 from tokvec.kernels import charsmap as kernel
+from tokvec.kernels.cp_tables import build_cps_table
 from tokvec.reference import charsmap as twin
 from tokvec.tokens.formats.sentencepiece import read_model
 from tokvec.tokens.precompiled import CharsMap
@@ -35,18 +36,29 @@ def charsmap(name: str) -> CharsMap:
     return CharsMap.parse(raw)
 
 
-texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=3)), max_size=8).map("".join)
+SYMBOLS = ["<sep>", "<s", "ﬁ x", " ", "１"]  # user-defined symbols, some the map would change
+texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS + SYMBOLS), st.text(max_size=3)), max_size=8).map("".join)
+
+
+@functools.cache
+def user_tables(on: bool):
+    symbols = SYMBOLS if on else [""]
+    cps = np.frombuffer("".join(symbols).encode("utf-32-le"), dtype=np.uint32)
+    off = np.cumsum([0] + [len(x) for x in symbols]).astype(np.int64)
+    table = build_cps_table(cps, off, np.array([on] * len(symbols)))
+    return table, cps, off, max(map(len, symbols)) if on else 0
 
 
 @SETTINGS
 @given(
     name=st.sampled_from(["spm_test", "t5"]), text=texts, options=st.tuples(*[st.booleans()] * 4),
+    user=st.booleans(),
 )  # fmt: skip
-def test_normalize_equals_twin(name: str, text: str, options: tuple[bool, bool, bool, bool]) -> None:
+def test_normalize_equals_twin(name: str, text: str, options: tuple[bool, bool, bool, bool], user: bool) -> None:
     cm = charsmap(name)
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    got = kernel.normalize(cps, cm.units, cm.blob_cps, cm.blob_at, *options)
-    want = twin.normalize(cps, cm.units, cm.blob_cps, cm.blob_at, *options)
+    got = kernel.normalize(cps, cm.units, cm.blob_cps, cm.blob_at, *user_tables(user), *options)
+    want = twin.normalize(cps, cm.units, cm.blob_cps, cm.blob_at, *user_tables(user), *options)
     assert [g.tolist() for g in got] == [w.tolist() for w in want]
     for i in range(len(cps)):
         assert kernel.longest_match(cm.units, cps, i, len(cps)) == twin.longest_match(cm.units, cps, i, len(cps))
@@ -55,7 +67,7 @@ def test_normalize_equals_twin(name: str, text: str, options: tuple[bool, bool, 
 def test_empty_map_copies_characters() -> None:
     cm = CharsMap.parse(b"")
     cps = np.frombuffer(" a  b ".encode("utf-32-le"), dtype=np.uint32)
-    out, lo, hi = kernel.normalize(cps, cm.units, cm.blob_cps, cm.blob_at, True, True, True, False)
+    out, lo, hi = kernel.normalize(cps, cm.units, cm.blob_cps, cm.blob_at, *user_tables(False), True, True, True, False)
     assert out.tobytes().decode("utf-32-le") == "▁a▁b"
     assert lo.tolist() == [1, 1, 2, 4] and hi.tolist() == [1, 2, 3, 5]
 

@@ -75,6 +75,20 @@ def test_flores_all_languages_equal_sentencepiece(name: str) -> None:
     assert not bad, f"{name}: {len(bad)} of {len(lines)} lines differ; first {lines[bad[0]][:80]!r}"
 
 
+def test_user_defined_symbols_as_sentencepiece() -> None:
+    """Mistral v3 has 20 USER_DEFINED pieces ([REFERENCE_DOC_0] ...): taken whole, never merged."""
+    ours, ref = pair("mistral_v3")
+    texts = [
+        "[REFERENCE_DOC_1]", "see [REFERENCE_DOC_12] and [REFERENCE_DOC_1]2", "x[REFERENCE_DOC_19][REFERENCE_DOC_0]y",
+        " [REFERENCE_DOC_3] ", "[REFERENCE_DOC_", "[REFERENCE_DOC_100]", "[INST] [REFERENCE_DOC_7][/INST]",
+    ]  # fmt: skip
+    tok = ours.to_tokenizer()
+    for text in texts:
+        assert ours.encode(text).tolist() == ref.encode(text), text
+        assert tok.encode(text).ids.tolist() == ref.encode(text), text
+    assert 769 in ours.encode("[REFERENCE_DOC_1]").tolist()
+
+
 @pytest.mark.parametrize("name", ["llama2", "mistral_v3"])
 def test_bos_eos_options_as_sentencepiece(name: str) -> None:
     ours, ref = pair(name)
@@ -214,11 +228,9 @@ def test_bos_eos_template() -> None:
 
 @pytest.mark.data
 @pytest.mark.parametrize("name", ["llama2", "mistral_v3", "spm_test_ja"])
-def test_load_model_file_flores(name: str) -> None:
-    import tokvec
-
-    tok = tokvec.load(data_path(MODELS[name]))
-    _, ref = pair(name)
+def test_pipeline_tokenizer_flores(name: str) -> None:
+    ours, ref = pair(name)
+    tok = ours.to_tokenizer(name=name)
     lines = flores_lines()[::7]
     got = tok.encode_batch(lines, add_special_tokens=False, num_threads=2)
     want = ref.encode(lines)

@@ -15,6 +15,7 @@ import numpy as np
 from numba import njit
 
 from .bpe_merges import _utf8
+from .cp_tables import cps_lookup
 
 SPACE = 0x20
 META = 0x2581  # "▁"
@@ -57,13 +58,38 @@ def longest_match(units, cps, i, n):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def normalize(cps, units, blob_cps, blob_at, add_dummy_prefix, remove_extra, escape, suffix):  # pragma: no cover
+def _prefix(cps, i, n, units, blob_cps, blob_at, user, user_cps, user_off, user_max):  # pragma: no cover
+    """sentencepiece's ``NormalizePrefix`` at ``i``: (from_text, a, z, length).
+
+    The replacement is ``cps[a:z]`` (from_text) or ``blob_cps[a:z]``; ``length`` characters are
+    consumed. A user-defined symbol (longest first) is kept as it is; else the longest rule; else
+    the character itself.
+    """
+    for length in range(min(user_max, n - i), 0, -1):
+        if cps_lookup(user, user_cps, user_off, cps, i, i + length) >= 0:
+            return True, i, i + length, length
+    length, val = longest_match(units, cps, i, n)
+    a = blob_at[val] if 0 <= val < len(blob_at) else -1
+    if length == 0 or a < 0:  # subtle: a value outside the blob counts as no rule
+        return True, i, i + 1, 1
+    z = a
+    while blob_cps[z] != 0:
+        z += 1
+    return False, a, z, length
+
+
+@njit(cache=True, nogil=True)
+def normalize(
+    cps, units, blob_cps, blob_at, user, user_cps, user_off, user_max, add_dummy_prefix, remove_extra, escape, suffix
+):  # pragma: no cover
     """Normalize ``cps`` as sentencepiece's ``Normalizer::Normalize`` does.
 
-    cps: uint32[N]; units, blob_cps, blob_at: the character map (empty units: none);
-    add_dummy_prefix, remove_extra (remove_extra_whitespaces), escape (escape_whitespaces),
-    suffix (treat_whitespace_as_suffix): bools. Returns (out uint32[M], lo int64[M], hi int64[M]):
-    character k of the result comes from ``cps[lo[k]:hi[k]]`` (empty for an added "▁").
+    cps: uint32[N]; units, blob_cps, blob_at: the character map (empty units: none); user: the
+    code-point string table of the user-defined symbols (over user_cps uint32[...], user_off
+    int64[U+1]), user_max their longest length (0: none); add_dummy_prefix, remove_extra
+    (remove_extra_whitespaces), escape (escape_whitespaces), suffix (treat_whitespace_as_suffix):
+    bools. Returns (out uint32[M], lo int64[M], hi int64[M]): character k of the result comes
+    from ``cps[lo[k]:hi[k]]`` (empty for an added "▁").
     """
     n = len(cps)
     cap = 3 * n + 8
@@ -77,14 +103,9 @@ def normalize(cps, units, blob_cps, blob_at, add_dummy_prefix, remove_extra, esc
     i = 0
     if remove_extra:  # skip leading pieces that normalize to exactly " "
         while i < n:
-            length, val = longest_match(units, cps, i, n)
-            if length == 0:
-                if cps[i] != SPACE:
-                    break
-                i += 1
-                continue
-            s = blob_at[val] if val < len(blob_at) else -1
-            if s < 0 or blob_cps[s] != SPACE or blob_cps[s + 1] != 0:
+            text, a, z, length = _prefix(cps, i, n, units, blob_cps, blob_at, user, user_cps, user_off, user_max)
+            c = np.int64(cps[a]) if text else np.int64(blob_cps[a])
+            if z - a != 1 or c != SPACE:
                 break
             i += length
         if i == n:
@@ -94,38 +115,22 @@ def normalize(cps, units, blob_cps, blob_at, add_dummy_prefix, remove_extra, esc
         m += 1
     prev_space = remove_extra
     while i < n:
-        length, val = longest_match(units, cps, i, n)
-        a = blob_at[val] if 0 <= val < len(blob_at) else -1
-        if length == 0 or a < 0:  # subtle: a value outside the blob counts as no rule
-            a, z = -1, -1
-            length = 1
-        else:
-            z = a
-            while blob_cps[z] != 0:
-                z += 1
-        if m + 3 * length + (z - a) + 4 > len(out):
-            out2 = np.empty(2 * len(out) + 3 * length + (z - a) + 8, dtype=np.uint32)
+        text, a, z, length = _prefix(cps, i, n, units, blob_cps, blob_at, user, user_cps, user_off, user_max)
+        if m + (z - a) + 4 > len(out):
+            out2 = np.empty(2 * len(out) + (z - a) + 8, dtype=np.uint32)
             lo2 = np.empty(len(out2), dtype=np.int64)
             hi2 = np.empty(len(out2), dtype=np.int64)
             out2[:m], lo2[:m], hi2[:m] = out[:m], lo[:m], hi[:m]
             out, lo, hi = out2, lo2, hi2
-        if a < 0:  # no rule: the character itself
-            c = np.int64(cps[i])
-            if not (prev_space and c == SPACE):
+        while prev_space and a < z and (np.int64(cps[a]) if text else np.int64(blob_cps[a])) == SPACE:
+            a += 1  # subtle: spaces right after a space vanish, even inside a replacement
+        if a < z:
+            for q in range(a, z):
+                c = np.int64(cps[q]) if text else np.int64(blob_cps[q])
                 out[m] = sp if c == SPACE else c
-                lo[m], hi[m] = i, i + 1
+                lo[m], hi[m] = i, i + length
                 m += 1
-                prev_space = c == SPACE
-        else:
-            while prev_space and a < z and blob_cps[a] == SPACE:
-                a += 1
-            if a < z:
-                for q in range(a, z):
-                    c = np.int64(blob_cps[q])
-                    out[m] = sp if c == SPACE else c
-                    lo[m], hi[m] = i, i + length
-                    m += 1
-                prev_space = blob_cps[z - 1] == SPACE
+            prev_space = (np.int64(cps[z - 1]) if text else np.int64(blob_cps[z - 1])) == SPACE
         i += length
         if not remove_extra:
             prev_space = False

@@ -3,7 +3,8 @@
 >>> import numpy as np
 >>> cps = np.frombuffer("a  b ".encode("utf-32-le"), dtype=np.uint32)
 >>> empty = np.zeros(0, dtype=np.uint32)
->>> out, lo, hi = normalize(cps, empty, np.zeros(1, np.uint32), np.zeros(0, np.int64), True, True, True, False)
+>>> none = (np.full(32, -1, np.int64), empty, np.zeros(1, np.int64), 0)  # no user-defined symbols
+>>> out, lo, hi = normalize(cps, empty, np.zeros(1, np.uint32), np.zeros(0, np.int64), *none, True, True, True, False)
 >>> out.tobytes().decode("utf-32-le"), lo.tolist()
 ('▁a▁b', [0, 0, 1, 3])
 """
@@ -11,6 +12,8 @@
 from __future__ import annotations
 
 import numpy as np
+
+from .cp_tables import cps_dict
 
 SPACE, META = " ", "\u2581"
 
@@ -55,14 +58,24 @@ def longest_match(units, cps, i, n):
     return 0, -1
 
 
-def normalize(cps, units, blob_cps, blob_at, add_dummy_prefix, remove_extra, escape, suffix):
+def normalize(
+    cps, units, blob_cps, blob_at, user, user_cps, user_off, user_max, add_dummy_prefix, remove_extra, escape, suffix
+):
     """Same signature and result as the kernel, with sentencepiece's steps on strings."""
     n = len(cps)
     text = cps.tobytes().decode("utf-32-le", "surrogatepass")
-    # split into (replacement, start, end) by longest rule, else one character as it is
+    symbols = {"".join(map(chr, k)) for k in cps_dict(user, user_cps, user_off)}
+    # split into (replacement, start, end): a user-defined symbol (longest) as it is, else the
+    # longest rule, else one character as it is
     parts: list[tuple[str, int, int]] = []
     i = 0
     while i < n:
+        found = [s for s in symbols if text.startswith(s, i)]
+        if found:
+            best = max(found, key=len)
+            parts.append((best, i, i + len(best)))
+            i += len(best)
+            continue
         length, value = longest_match(units, cps, i, n)
         rep = replacement(blob_cps, blob_at, value) if length else None
         if rep is None:

@@ -4,8 +4,8 @@
 >>> cps = np.array([104, 105, 105], dtype=np.uint32)
 >>> off = np.array([0, 2, 3], dtype=np.int64)
 >>> table = build_cps_table(cps, off, np.array([True, True]))
->>> cps_lookup(table, cps, off, np.array([104, 105], dtype=np.uint32), 0, 2), cps_dict(table, cps, off)
-(0, {(104, 105): 0, (105,): 1})
+>>> cps_lookup(table, cps, off, np.array([104, 105], dtype=np.uint32), 0, 2), sorted(cps_dict(table, cps, off).items())
+(0, [((104, 105), 0), ((105,), 1)])
 """
 
 from __future__ import annotations

@@ -24,7 +24,6 @@ character take the component-by-component path.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,7 +53,7 @@ def char_map(strip: bool, lower: bool) -> tuple[np.ndarray, np.ndarray, np.ndarr
         out = ch
         if strip:
             out = "".join(x for x in hu.single("NFD", ch) if x not in marks)
-            slow[c] = any(unicodedata.combining(x) for x in out)
+            slow[c] = any(hu.combining(x) for x in out)
         if lower:
             out = "".join(hu.single("lower", x) for x in out)
         if out != ch:
@@ -121,9 +120,8 @@ class BertFastPath:
                 parts.append((ids[a:b], starts[a:b], ends[a:b], words[a:b]))
                 continue
             text = cps[lo:hi].tobytes().decode("utf-32-le", "surrogatepass")
-            nt, bounds = pre.pre_tokenize(
-                self.normalizer.normalize(NormalizedText.identity(text)), np.array([0, len(text)])
-            )
+            nt = self.normalizer.normalize(NormalizedText.identity(text))
+            nt, bounds = pre.pre_tokenize(nt, np.array([0, len(nt.text)]))
             t_ids, t_s, t_e = self.model.encode_pieces(nt.code_points(), bounds)
             t_words = np.searchsorted(bounds, t_s, side="right") - 1
             parts.append((t_ids, lo + nt.align[t_s, 0], lo + nt.align[t_e - 1, 1], t_words.astype(np.int64)))

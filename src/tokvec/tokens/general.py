@@ -69,6 +69,17 @@ class Pipeline:
             table[i] = t.content
         object.__setattr__(self, "_id_to_token", table)
 
+    def cached(self, key: str, build):
+        """Return a value derived from this immutable pipeline, built once (``build()``) on first use."""
+        store = self.__dict__.setdefault("_derived", {})
+        if key not in store:
+            store[key] = build()
+        return store[key]
+
+    def spellings(self) -> list[str]:
+        """The spelling of every id ('' where an id has no token)."""
+        return [t if t is not None else "" for t in self._id_to_token]
+
     @property
     def vocab_size(self) -> int:
         """Number of ids, added tokens included."""

@@ -70,6 +70,16 @@ def single(form: str, ch: str) -> str:
     return ch.lower() if form == "lower" else unicodedata.normalize(form, ch)
 
 
+@functools.cache
+def _ccc_zero() -> frozenset[str]:
+    return frozenset(map(chr, _arrays()["ccc_zero"].tolist()))
+
+
+def combining(ch: str) -> int:
+    """Return the canonical combining class of ``ch`` as ``tokenizers``' NFx tables have it."""
+    return 0 if ch in _ccc_zero() else unicodedata.combining(ch)
+
+
 def has(ch: str, bits: int) -> bool:
     """Return whether character ``ch`` has any of ``bits``."""
     return bool(flags()[ord(ch)] & bits)

@@ -42,6 +42,10 @@ def _with(e: Encoding, **changes: Any) -> Encoding:
     return Encoding(e.ids, e._tokenizer, **fields)
 
 
+def _zero_types(e: Encoding) -> Encoding:
+    return _with(e, type_ids=np.zeros(len(e), np.int32), overflowing=[_zero_types(o) for o in e.overflowing])
+
+
 def _pair(obj: Any, what: str) -> tuple[str, int]:
     if not (isinstance(obj, list) and len(obj) == 2 and isinstance(obj[0], str) and isinstance(obj[1], int)):
         raise FormatError(f"post_processor {what}: expected [token, id], got {obj!r}")
@@ -55,22 +59,29 @@ _SPACES = (
 )
 
 
+def _space_counts(tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    lead = np.fromiter((len(t) - len(t.lstrip(_SPACES)) for t in tokens), dtype=np.int64, count=len(tokens))
+    trail = np.fromiter((len(t) - len(t.rstrip(_SPACES)) for t in tokens), dtype=np.int64, count=len(tokens))
+    return lead, trail
+
+
 def trim_byte_level_offsets(e: Encoding, add_prefix_space: bool) -> Encoding:
     """Move offsets past leading/trailing spaces ('Ġ' or white space) of each token (ByteLevel trim_offsets)."""
-    offsets = e.offsets.copy()
-    for i, tok in enumerate(e.tokens):
-        lead = len(tok) - len(tok.lstrip(_SPACES))
-        trail = len(tok) - len(tok.rstrip(_SPACES))
-        s, t = int(offsets[i, 0]), int(offsets[i, 1])
-        if lead:
-            if (i == 0 or s == 0) and add_prefix_space and lead == 1:
-                lead = 0
-            s = min(s + lead, t)
-        if trail and t >= trail:
-            t = max(t - trail, s)
-        offsets[i] = (s, t)
+    pipeline = e._tokenizer.pipeline
+    if e._tokens is None and pipeline is not None:  # spelled from the ids: counts per id, computed once
+        lead_of, trail_of = pipeline.cached("byte_level_spaces", lambda: _space_counts(pipeline.spellings()))
+        lead, trail = lead_of[e.ids], trail_of[e.ids]
+    else:
+        lead, trail = _space_counts(e.tokens)
+    s, t = e.offsets[:, 0], e.offsets[:, 1]
+    first = s == 0
+    first[:1] = True
+    if add_prefix_space:
+        lead = np.where(first & (lead == 1), 0, lead)
+    s = np.where(lead > 0, np.minimum(s + lead, t), s)
+    t = np.where((trail > 0) & (t >= trail), np.maximum(t - trail, s), t)
     over = [trim_byte_level_offsets(o, add_prefix_space) for o in e.overflowing]
-    return _with(e, offsets=offsets, overflowing=over)
+    return _with(e, offsets=np.stack([s, t], axis=1), overflowing=over)
 
 
 @dataclass(frozen=True)
@@ -206,8 +217,8 @@ class RobertaProcessing:
         """Trim offsets, then add <s> and </s>."""
         if self.trim_offsets:
             encs = [trim_byte_level_offsets(e, self.add_prefix_space) for e in encs]
-        if not add_special_tokens:
-            return encs
+        if not add_special_tokens:  # subtle: HF still gives the second text type id 0 here
+            return [_zero_types(e) for e in encs]
         return [self._wrap(e, i == 0, tok) for i, e in enumerate(encs)]
 
 

@@ -7,14 +7,16 @@ trailing and repeated spaces removed when ``remove_extra_whitespaces``, a "▁" 
 ``add_dummy_prefix``, spaces written "▁"), then split by the BPE or Unigram model; unknown
 characters become ``<0xXX>`` byte pieces with byte fallback, else one ``<unk>`` per run.
 
->>> from tests.conftest import DATA
->>> tok = SentencePieceTokenizer.from_file(DATA / "tokenizers/llama2_spm/tokenizer.model")
->>> tok.encode("Hello world").tolist(), tok.encode_as_pieces("Hello world")
-([15043, 3186], ['▁Hello', '▁world'])
+>>> pieces = ("<unk>", "<s>", "</s>", "▁", "a", "b", "ab", "▁ab")
+>>> spec = ModelFile(pieces, (0, 0, 0, -1, -2, -3, -4, -5), (2, 3, 3, 1, 1, 1, 1, 1), model_type="bpe")
+>>> tok = SentencePieceTokenizer.from_model_file(spec)
+>>> tok.encode("ab  ab").tolist(), tok.encode_as_pieces("ab  ab"), tok.encode("b!").tolist()  # 2 spaces -> 1
+([7, 7], ['▁ab', '▁ab'], [3, 5, 0])
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +25,9 @@ from typing import Any
 import numpy as np
 
 from ..kernels import charsmap as normalizer_kernel
+from ..kernels.cp_tables import build_cps_table
 from .formats.sentencepiece import BYTE, CONTROL, NORMAL, UNUSED, USER_DEFINED, ModelFile, read_model
+from .models._vocab import Vocabulary
 from .models.bpe_merges import CharPairModel
 from .models.unigram import UnigramModel
 from .normalized import NormalizedText
@@ -51,10 +55,16 @@ class SentencePieceTokenizer:
             if UNUSED in spec.types:
                 from ..errors import FormatError
 
+                # sentencepiece merges into UNUSED pieces and splits them again; tokvec does not yet
                 raise FormatError(f"{source}: BPE models with UNUSED pieces are not supported yet")
             mergeable = [t in (NORMAL, USER_DEFINED) for t in spec.types]
             model: CharPairModel | UnigramModel = CharPairModel.from_scores(
-                spec.pieces, spec.scores, mergeable, unk_id=spec.unk_id, byte_fallback=spec.byte_fallback
+                spec.pieces,
+                spec.scores,
+                mergeable,
+                unk_id=spec.unk_id,
+                byte_fallback=spec.byte_fallback,
+                frozen=tuple(p for p, t in zip(spec.pieces, spec.types, strict=True) if t == USER_DEFINED),
             )
         else:
             model = UnigramModel.from_spm(
@@ -91,9 +101,7 @@ class SentencePieceTokenizer:
             specials = {p: {"id": p, "ids": [spec.pieces.index(p)], "tokens": [p]} for p in (bos, eos)}
             processor = processor_from_json({"type": "TemplateProcessing", "single": single, "pair": single + [
                 {"Sequence": {"id": "B", "type_id": 1}}], "special_tokens": specials})  # fmt: skip
-        pipeline = Pipeline(
-            self.model, AddedVocabulary([]), SentencePieceNormalizer(spec, self.charsmap), None, processor, decoder
-        )
+        pipeline = Pipeline(self.model, AddedVocabulary([]), self.normalizer, None, processor, decoder)
         return Tokenizer(name, self.model, pipeline=pipeline)
 
     @property
@@ -107,12 +115,12 @@ class SentencePieceTokenizer:
         return cps.tobytes().decode("utf-32-le"), np.stack([lo, hi], axis=1)
 
     def _normalize(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        s, cm = self.spec, self.charsmap
-        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        return normalizer_kernel.normalize(
-            cps, cm.units, cm.blob_cps, cm.blob_at, s.add_dummy_prefix, s.remove_extra_whitespaces,
-            s.escape_whitespaces, s.treat_whitespace_as_suffix,
-        )  # fmt: skip
+        return self.normalizer.run(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+
+    @functools.cached_property
+    def normalizer(self) -> SentencePieceNormalizer:
+        """The normalizer (character map, user-defined symbols, space rules)."""
+        return SentencePieceNormalizer(self.spec, self.charsmap)
 
     def encode_with_offsets(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Return ids int32[T] and offsets int64[T, 2] (character spans of ``text``)."""
@@ -193,13 +201,24 @@ class SentencePieceNormalizer:
     spec: ModelFile
     charsmap: CharsMap
 
+    def __post_init__(self) -> None:
+        symbols = [p for p, t in zip(self.spec.pieces, self.spec.types, strict=True) if t == USER_DEFINED]
+        vocab = Vocabulary.from_list(symbols or [""])
+        table = build_cps_table(vocab.tok_cps, vocab.tok_off, np.array([bool(symbols)] * vocab.size))
+        longest = max(map(len, symbols), default=0)
+        object.__setattr__(self, "_user", (table, vocab.tok_cps, vocab.tok_off, longest))
+
+    def run(self, cps: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Normalize code points: (out uint32[M], lo int64[M], hi int64[M]), see :func:`kernels.charsmap.normalize`."""
+        s, cm = self.spec, self.charsmap
+        return normalizer_kernel.normalize(
+            cps, cm.units, cm.blob_cps, cm.blob_at, *self._user, s.add_dummy_prefix,  # type: ignore[attr-defined]
+            s.remove_extra_whitespaces, s.escape_whitespaces, s.treat_whitespace_as_suffix,
+        )  # fmt: skip
+
     def normalize(self, nt: NormalizedText) -> NormalizedText:
         """Normalize ``nt``; an added "▁" gets the empty span where it was added."""
-        s, cm = self.spec, self.charsmap
-        out, lo, hi = normalizer_kernel.normalize(
-            nt.code_points(), cm.units, cm.blob_cps, cm.blob_at, s.add_dummy_prefix, s.remove_extra_whitespaces,
-            s.escape_whitespaces, s.treat_whitespace_as_suffix,
-        )  # fmt: skip
+        out, lo, hi = self.run(nt.code_points())
         n = len(nt.text)
         ends = np.append(nt.align[:, 1], nt.align[-1, 1] if n else 0)
         starts = np.append(nt.align[:, 0], ends[-1])

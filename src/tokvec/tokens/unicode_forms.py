@@ -36,7 +36,7 @@ def _decompose(form: str, text: str) -> tuple[list[str], list[int], list[int]]:
         chars.extend(dec)
         changes.append(0)
         changes.extend([1] * (len(dec) - 1))
-    ccc = [unicodedata.combining(c) for c in chars]
+    ccc = [hu.combining(c) for c in chars]
     # canonical ordering: a stable sort of every run of non-starters by combining class
     i, n = 0, len(chars)
     while i < n:

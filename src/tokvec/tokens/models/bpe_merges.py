@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import regex
 
 from ...errors import FormatError
 from ...kernels import bpe_merges as kernel
@@ -46,6 +47,7 @@ class CharPairModel:
     continuing_subword_prefix: str | None = None
     end_of_word_suffix: str | None = None
     ignore_merges: bool = False
+    frozen: tuple[str, ...] = ()
     kind: str = field(default="BPE", init=False)
 
     def __post_init__(self) -> None:
@@ -83,6 +85,11 @@ class CharPairModel:
         include = np.zeros(vocab.size, dtype=np.bool_)
         if self.ignore_merges:
             include[list(vocab.ids())] = True
+        for symbol in self.frozen:  # a word that is a frozen symbol becomes its token, unmerged
+            include[vocab.token_to_id(symbol)] = True
+        if self.frozen:
+            alternatives = sorted(self.frozen, key=len, reverse=True)
+            object.__setattr__(self, "_frozen_re", regex.compile("|".join(map(regex.escape, alternatives))))
         whole = build_cps_table(vocab.tok_cps, vocab.tok_off, include)
         unk = -1 if self.unk_token is None else vocab.token_to_id(self.unk_token)
         tables = dict(chars=chars, pairs=pairs, byte_ids=byte_ids, whole=whole, bigrams=bigrams, split=split, unk=unk)
@@ -111,12 +118,28 @@ class CharPairModel:
     def encode_pieces(self, cps: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Tokenize every word ``cps[bounds[p]:bounds[p+1]]``: (ids int32, starts int64, ends int64)."""
         t = self._t
+        cps = np.ascontiguousarray(cps, dtype=np.uint32)
+        bounds = np.ascontiguousarray(bounds, dtype=np.int64)
+        if self.frozen:
+            bounds = self._cut_at_frozen(cps, bounds)
         return kernel.encode_words(
-            np.ascontiguousarray(cps, dtype=np.uint32),
-            np.ascontiguousarray(bounds, dtype=np.int64),
-            t["chars"], t["pairs"], t["byte_ids"], t["prefix"], t["suffix"], t["unk"], self.fuse_unk,
-            self.ignore_merges, t["whole"], self.vocab.tok_cps, self.vocab.tok_off, t["bigrams"], t["split"],
+            cps, bounds, t["chars"], t["pairs"], t["byte_ids"], t["prefix"], t["suffix"], t["unk"], self.fuse_unk,
+            self.ignore_merges or bool(self.frozen), t["whole"], self.vocab.tok_cps, self.vocab.tok_off,
+            t["bigrams"], t["split"],
         )  # fmt: skip
+
+    def _cut_at_frozen(self, cps: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+        """Make every frozen symbol in the text a word of its own (found longest first, left to right).
+
+        subtle: sentencepiece's PrefixMatcher takes, at each symbol start, the longest user-defined
+        symbol, else one character; a regex alternation sorted by length and scanned left to right
+        finds the same places.
+        """
+        text = cps.tobytes().decode("utf-32-le", "surrogatepass")
+        edges = [x for m in self._frozen_re.finditer(text) for x in m.span()]  # type: ignore[attr-defined]
+        if not edges:
+            return bounds
+        return np.union1d(bounds, np.array(edges, dtype=np.int64))
 
     # -- building and saving -----------------------------------------------------------------
     @classmethod
@@ -162,15 +185,16 @@ class CharPairModel:
     @classmethod
     def from_scores(
         cls, pieces: Sequence[str], scores: Sequence[float], mergeable: Sequence[bool], *, unk_id: int,
-        byte_fallback: bool,
+        byte_fallback: bool, frozen: tuple[str, ...] = (),
     ) -> CharPairModel:  # fmt: skip
         """Build a SentencePiece BPE model: any two pieces whose concatenation is a mergeable piece merge.
 
         The priority of a merge is the rank of the merged piece's score (higher first; equal scores
         share a priority, so the leftmost pair wins, as in sentencepiece's ``bpe_model.cc``).
+        ``frozen``: user-defined symbols, taken whole wherever they occur and never merged.
         """
         vocab = Vocabulary.from_list(list(pieces))
-        index = {p: i for i, p in enumerate(pieces) if mergeable[i]}
+        index = {p: i for i, p in enumerate(pieces) if mergeable[i] and p not in frozen}
         distinct = sorted({float(scores[i]) for i in index.values()}, reverse=True)
         prio = {s: k for k, s in enumerate(distinct)}
         rows = []
@@ -180,7 +204,9 @@ class CharPairModel:
                 if a is not None and b is not None:
                     rows.append((a, b, prio[float(scores[i])], i))
         merges = np.array(rows, dtype=np.int64).reshape(-1, 4)
-        return cls(vocab, merges, unk_token=pieces[unk_id], fuse_unk=True, byte_fallback=byte_fallback)
+        return cls(
+            vocab, merges, unk_token=pieces[unk_id], fuse_unk=True, byte_fallback=byte_fallback, frozen=tuple(frozen)
+        )
 
     def to_json(self) -> dict[str, Any]:
         """Return the ``"model"`` object of a tokenizer.json (merges in priority order)."""
