@@ -30,8 +30,10 @@ import numpy as np
 
 from ...errors import TokvecError
 from ...kernels import unigram_train as ku
+from ..pipeline import Tokenizer
+from . import wire
 from .config import UnigramConfig
-from .counting import WordCounts, count_words, split_text
+from .counting import WordCounts, count_words
 from .progress import StepProgress
 
 
@@ -47,32 +49,17 @@ class UnigramResult:
         """Return ``{piece: id}``."""
         return {p: i for i, p in enumerate(self.pieces)}
 
-    def _tables(self):
-        cached = self.__dict__.get("_t")
-        if cached is None:
-            pcps, poff = _pack(list(self.pieces))
-            slots, phash = ku.build_piece_table(pcps, poff)
-            logp = np.array(self.scores, dtype=np.float64)
-            specials = set(self.config.special_tokens)
-            for i, p in enumerate(self.pieces):  # special tokens never match text
-                if p in specials:
-                    logp[i] = -1e30
-            cached = (pcps, poff, slots, phash, logp, min(self.scores) - 10.0)
-            object.__setattr__(self, "_t", cached)
-        return cached
+    def tokenizer(self) -> Tokenizer:
+        """Return the pipeline Tokenizer (pipeline Unigram model, Metaspace pre-tokenizer and decoder)."""
+        return wire.pipeline_tokenizer(self, "trained-unigram")
 
     def encode_word(self, word: str) -> list[str]:
-        """Return the Viterbi segmentation of one word (characters unknown to the model as ``unk_token``)."""
-        pcps, poff, slots, phash, logp, unk = self._tables()
-        cps, _off = _pack([word])
-        out = np.empty(len(word) + 1, dtype=np.int64)
-        t = ku.viterbi(cps, 0, len(word), pcps, poff, slots, phash, logp, unk, self.config.max_token_length, -1, out)
-        return [self.pieces[i] if i >= 0 else self.config.unk_token for i in out[:t].tolist()]
+        """Return the Viterbi segmentation of one word (the pipeline's Unigram model)."""
+        return wire.encode_word(self.tokenizer(), word)
 
     def encode(self, text: str) -> list[str]:
-        """Pre-tokenize ``text`` as in training and segment every word."""
-        c = self.config
-        return [t for w in split_text(text, c.pre_tokenizer, c.normalizer) for t in self.encode_word(w)]
+        """Return the tokens of ``text`` through the pipeline (pre-tokenized as in training)."""
+        return wire.encode(self.tokenizer(), text)
 
     def sample_word(self, word: str, *, alpha: float = 0.1, nbest: int = -1, seed: int = 0) -> list[str]:
         """Draw a segmentation with probability proportional to P(segmentation)^alpha (subword regularization).
@@ -141,10 +128,8 @@ class UnigramResult:
         }  # fmt: skip
 
     def save(self, path: str | pathlib.Path) -> None:
-        """Write ``tokenizer.json`` (atomic)."""
-        from .export_bpe import save_json
-
-        save_json(self.to_json(), path)
+        """Write ``tokenizer.json`` with the pipeline's saver (atomic)."""
+        wire.save(self.tokenizer(), path)
 
 
 def _pack(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:

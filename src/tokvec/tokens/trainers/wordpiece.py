@@ -30,6 +30,8 @@ import numpy as np
 from ...errors import TokvecError
 from ...kernels.bpe_train import train_merges
 from ...kernels.wordpiece_train import train_wordpiece_merges
+from ..pipeline import Tokenizer
+from . import wire
 from .bpe import PREFIX_UNIT, char_level_start
 from .config import WordPieceConfig
 from .counting import WordCounts, count_words
@@ -48,40 +50,17 @@ class WordPieceResult:
         """Return ``{token: id}``."""
         return {t: i for i, t in enumerate(self.tokens)}
 
+    def tokenizer(self) -> Tokenizer:
+        """Return the pipeline Tokenizer (pipeline WordPiece model, normalizer, pre-tokenizer, decoder)."""
+        return wire.pipeline_tokenizer(self, "trained-wordpiece")
+
     def encode_word(self, word: str) -> list[str]:
-        """Split one word greedily, longest match first (Hugging Face's and BERT's WordPiece rule)."""
-        vocab = self._vocab_set()
-        c = self.config
-        if len(word) > c.max_input_chars_per_word:
-            return [c.unk_token]
-        out, start = [], 0
-        while start < len(word):
-            end = len(word)
-            while end > start:
-                piece = (c.continuing_subword_prefix if start > 0 else "") + word[start:end]
-                if piece in vocab:
-                    break
-                end -= 1
-            if end == start:
-                return [c.unk_token]
-            out.append(piece)
-            start = end
-        return out
+        """Split one word greedily, longest match first (the pipeline's WordPiece model)."""
+        return wire.encode_word(self.tokenizer(), word)
 
     def encode(self, text: str) -> list[str]:
-        """Pre-tokenize ``text`` as in training, then split each word (normalizer applied first)."""
-        from .counting import split_text
-
-        return [
-            t for w in split_text(text, self.config.pre_tokenizer, self.config.normalizer) for t in self.encode_word(w)
-        ]
-
-    def _vocab_set(self) -> frozenset[str]:
-        cached = self.__dict__.get("_set")
-        if cached is None:
-            cached = frozenset(self.tokens)
-            object.__setattr__(self, "_set", cached)
-        return cached
+        """Return the tokens of ``text`` through the pipeline (normalizer, pre-tokenizer as in training)."""
+        return wire.encode(self.tokenizer(), text)
 
     def to_json(self) -> dict[str, Any]:
         """Return the Hugging Face ``tokenizer.json`` object."""
@@ -105,10 +84,8 @@ class WordPieceResult:
         }  # fmt: skip
 
     def save(self, path: str | pathlib.Path) -> None:
-        """Write ``tokenizer.json`` (atomic)."""
-        from .export_bpe import save_json
-
-        save_json(self.to_json(), path)
+        """Write ``tokenizer.json`` with the pipeline's saver (atomic)."""
+        wire.save(self.tokenizer(), path)
 
     def save_vocab_txt(self, path: str | pathlib.Path) -> None:
         """Write BERT's ``vocab.txt``: one token per line, in id order (atomic)."""
