@@ -12,6 +12,9 @@ import tokvec
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = pathlib.Path(os.environ.get("TOKVEC_TEST_DATA", ROOT.parent / "shared" / "data"))
+#: every FLORES-200 line in the slow pipeline sweeps with TOKVEC_TEST_FULL=1; by default every 8th line
+#: (25,806 lines, every language), which keeps `make test` within its time budget
+FLORES_STRIDE = 1 if os.environ.get("TOKVEC_TEST_FULL") == "1" else 8
 
 
 def data_path(relative: str) -> pathlib.Path:
