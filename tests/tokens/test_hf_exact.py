@@ -85,6 +85,10 @@ def test_padding_and_truncation(name: str, padding: dict | None, truncation: dic
     ours, ref = configured(name, padding, truncation)
     lines = sample(997)
     pairs = [(a, b) for a, b in itertools.pairwise(lines) if len(a) > 60 and len(b) > 60][:40]
+    if truncation is not None and truncation["max_length"] < 10:
+        # a pair truncated to 9 tokens with a stride overflows into (windows of a) x (windows of b)
+        # encodings: 40 pairs give 263,170 of them, minutes in both libraries; 8 pairs cover the same code
+        pairs = pairs[:8]
     if truncation is None or truncation.get("strategy") != "only_second":
         assert_hf_equal(ours, ref, lines[:40], label=f"{name} {padding} {truncation}")
     try:

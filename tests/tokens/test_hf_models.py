@@ -14,7 +14,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.conftest import data_path
+from tests.conftest import FLORES_STRIDE, data_path
 from tokvec.tokens.models.bpe_merges import CharPairModel
 from tokvec.tokens.models.unigram import UnigramModel
 from tokvec.tokens.normalized import NormalizedText
@@ -83,12 +83,14 @@ def test_phi3_edge_texts() -> None:
 
 @pytest.mark.data
 def test_t5_flores_all_languages() -> None:
-    check_t5(flores())
+    """Every FLORES_STRIDE-th devtest line, all languages (every line with TOKVEC_TEST_FULL=1)."""
+    check_t5(flores()[::FLORES_STRIDE])
 
 
 @pytest.mark.data
 def test_phi3_flores_all_languages() -> None:
-    check_phi3(flores())
+    """Every FLORES_STRIDE-th devtest line, all languages (every line with TOKVEC_TEST_FULL=1)."""
+    check_phi3(flores()[::FLORES_STRIDE])
 
 
 def test_round_trip_json() -> None:
