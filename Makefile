@@ -23,10 +23,11 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check src tests bench tools
 	$(VENV)/bin/ruff format --check src tests bench tools
 
+# -n auto: one pytest worker per core (pytest-xdist); numba's cache writes are atomic, so workers share it
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 	# once more without the JIT: the kernels' Python path must stay honest (quick tests only)
-	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -m "not data" -p no:cacheprovider tests/kernels tests/tokens tests/trainers
+	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -n auto -m "not data" -p no:cacheprovider tests/kernels tests/tokens tests/trainers
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/encode.py
