@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from tests.kernels.strategies import SETTINGS
 from tests.trainers.corpora import eltec_lines
+from tokvec.kernels import unigram_lattice as kl
 from tokvec.kernels import unigram_train as ku
+from tokvec.reference import unigram_lattice as rl
 from tokvec.reference import unigram_train as ru
 from tokvec.tokens.trainers.unigram import UnigramResult, _pack, train_unigram
 
@@ -42,17 +44,85 @@ def test_viterbi_is_the_brute_force_best(problem) -> None:
         assert score(k_out[:k].tolist()) == pytest.approx(score(r_out[:r].tolist()), abs=1e-9)
 
 
-@SETTINGS
-@given(lattices())
-def test_expected_counts_are_the_brute_force_expectation(problem) -> None:
-    pieces, logp, words, counts, max_len = problem
+UNK = -1000.0  # below every path of pieces: the best segmentations all have the fewest unknowns
+
+
+def lattice_of(problem):
+    pieces, _logp, words, _counts, max_len = problem
     pcps, poff = _pack(pieces)
     slots, phash = ku.build_piece_table(pcps, poff)
     wcps, woff = _pack(words)
-    k, kl = ku.expected_counts(wcps, woff, counts, pcps, poff, slots, phash, logp, -20.0, max_len)
-    r, rl = ru.expected_counts(wcps, woff, counts, pcps, poff, slots, phash, logp, -20.0, max_len)
+    return (wcps, woff, pcps, poff, slots, phash, max_len), kl.build_lattice(
+        wcps, woff, pcps, poff, slots, phash, max_len
+    )
+
+
+@SETTINGS
+@given(lattices())
+def test_lattice_equals_its_twin(problem) -> None:
+    args, lattice = lattice_of(problem)
+    for k, r in zip(lattice, rl.build_lattice(*args), strict=True):
+        assert k.dtype == r.dtype
+        np.testing.assert_array_equal(k, r)
+
+
+@SETTINGS
+@given(lattices(), st.randoms(use_true_random=False))
+def test_compacted_lattice_equals_its_twin_and_a_fresh_lattice(problem, rnd) -> None:
+    pieces, logp, words, counts, max_len = problem
+    _, lattice = lattice_of(problem)
+    keep = [i for i, p in enumerate(pieces) if len(p) == 1 or rnd.random() < 0.5]
+    new_id = np.full(len(pieces), -1, dtype=np.int64)
+    new_id[keep] = np.arange(len(keep))
+    got = kl.compact_lattice(*lattice, new_id)
+    _, fresh = lattice_of(([pieces[i] for i in keep], logp[keep], words, counts, max_len))
+    for k, r, f in zip(got, rl.compact_lattice(*lattice, new_id), fresh, strict=True):
+        np.testing.assert_array_equal(k, r)
+        np.testing.assert_array_equal(k, f)
+
+
+@SETTINGS
+@given(lattices())
+def test_expected_counts_are_the_brute_force_expectation(problem) -> None:
+    (wcps, woff, pcps, poff, slots, phash, max_len), lattice = lattice_of(problem)
+    logp, counts = problem[1], problem[3]
+    k, kl_ = kl.lattice_expected(woff, *lattice, counts, logp, -20.0)
+    r, rl_ = rl.lattice_expected(woff, *lattice, counts, logp, -20.0)
+    b, bl = ru.expected_counts(wcps, woff, counts, pcps, poff, slots, phash, logp, -20.0, max_len)
     np.testing.assert_allclose(k, r, rtol=1e-9, atol=1e-9)
-    assert kl == pytest.approx(rl, rel=1e-9)
+    np.testing.assert_allclose(k, b, rtol=1e-9, atol=1e-9)
+    assert kl_ == pytest.approx(rl_, rel=1e-9)
+    assert kl_ == pytest.approx(bl, rel=1e-9)
+
+
+@SETTINGS
+@given(lattices())
+def test_viterbi_counts_equal_the_twin_and_the_best_segmentations(problem) -> None:
+    (wcps, woff, pcps, poff, slots, phash, max_len), lattice = lattice_of(problem)
+    logp, counts = problem[1], problem[3]
+    k = kl.lattice_viterbi_freq(woff, *lattice, counts, logp, UNK)
+    np.testing.assert_array_equal(k, rl.lattice_viterbi_freq(woff, *lattice, counts, logp, UNK))
+    # the total score of the counted uses is the sum of the brute-force best scores
+    out = np.empty(16, np.int64)
+    best = 0.0
+    unknown = 0
+    for w in range(len(woff) - 1):
+        t = ru.viterbi(wcps, woff[w], woff[w + 1], pcps, poff, slots, phash, logp, UNK, max_len, -1, out)
+        best += counts[w] * sum(logp[p] if p >= 0 else UNK for p in out[:t])
+        unknown += counts[w] * int((out[:t] < 0).sum())
+    assert float(k @ logp) + UNK * unknown == pytest.approx(best, abs=1e-6)
+
+
+@SETTINGS
+@given(lattices())
+def test_prune_losses_equal_the_twin(problem) -> None:
+    (_wcps, woff, pcps, poff, slots, phash, max_len), lattice = lattice_of(problem)
+    logp, counts = problem[1], problem[3]
+    freq = kl.lattice_viterbi_freq(woff, *lattice, counts, logp, -20.0)
+    keep = (poff[1:] - poff[:-1]) == 1
+    k = ku.prune_losses(freq, pcps, poff, slots, phash, logp, -20.0, max_len, keep)
+    r = ru.prune_losses(freq, pcps, poff, slots, phash, logp, -20.0, max_len, keep)
+    np.testing.assert_allclose(k, r, rtol=1e-9, atol=1e-12)
 
 
 def small_model() -> UnigramResult:

@@ -1,4 +1,4 @@
-"""Unigram language model kernels: piece lookup, forward-backward (EM), Viterbi, pruning losses.
+"""Unigram language model kernels: piece lookup, Viterbi, pruning losses, digamma, seed substrings.
 
 Words and pieces are code-point sequences: word w is ``wcps[woff[w]:woff[w+1]]`` (int32), piece p is
 ``pcps[poff[p]:poff[p+1]]``. A word's lattice has an edge for every piece that matches at every
@@ -6,7 +6,8 @@ position (pieces are at most ``max_len`` code points); a position where no piece
 matches gets an unknown edge of one character with log-probability ``unk_logp`` (piece id -1).
 
 The piece table maps a rolling hash of a code-point sequence to piece ids: ``slots`` int64[2^k]
-(piece id or -1), ``phash`` int64[P].
+(piece id or -1), ``phash`` int64[P]. Forward-backward and the Viterbi counts over all words run on flat
+lattices (:mod:`tokvec.kernels.unigram_lattice`).
 """
 
 from __future__ import annotations
@@ -88,46 +89,6 @@ def _edges(cps, lo, hi, slots, phash, pcps, poff, max_len, banned, es, ee, ep): 
 
 
 @njit(cache=True, nogil=True)
-def expected_counts(wcps, woff, wcount, pcps, poff, slots, phash, logp, unk_logp, max_len):  # pragma: no cover
-    """E-step: expected count of every piece over all words (forward-backward); and the log-likelihood.
-
-    logp: float64[P] piece log-probabilities. Returns (counts float64[P], loglik float).
-    """
-    counts = np.zeros(len(logp), dtype=np.float64)
-    longest = 1
-    for w in range(len(woff) - 1):
-        longest = max(longest, woff[w + 1] - woff[w])
-    cap = longest * max_len + longest
-    es = np.empty(cap, dtype=np.int64)
-    ee = np.empty(cap, dtype=np.int64)
-    ep = np.empty(cap, dtype=np.int64)
-    alpha = np.empty(longest + 1, dtype=np.float64)
-    beta = np.empty(longest + 1, dtype=np.float64)
-    loglik = 0.0
-    for w in range(len(woff) - 1):
-        lo, hi = woff[w], woff[w + 1]
-        n = hi - lo
-        m = _edges(wcps, lo, hi, slots, phash, pcps, poff, max_len, -1, es, ee, ep)
-        alpha[: n + 1] = -np.inf
-        alpha[0] = 0.0
-        for k in range(m):  # edges come sorted by start
-            lp = logp[ep[k]] if ep[k] >= 0 else unk_logp
-            alpha[ee[k]] = np.logaddexp(alpha[ee[k]], alpha[es[k]] + lp)
-        beta[: n + 1] = -np.inf
-        beta[n] = 0.0
-        for k in range(m - 1, -1, -1):
-            lp = logp[ep[k]] if ep[k] >= 0 else unk_logp
-            beta[es[k]] = np.logaddexp(beta[es[k]], beta[ee[k]] + lp)
-        z = alpha[n]
-        c = np.float64(wcount[w])
-        loglik += c * z
-        for k in range(m):
-            if ep[k] >= 0:
-                counts[ep[k]] += c * math.exp(alpha[es[k]] + logp[ep[k]] + beta[ee[k]] - z)
-    return counts, loglik
-
-
-@njit(cache=True, nogil=True)
 def viterbi(cps, lo, hi, pcps, poff, slots, phash, logp, unk_logp, max_len, banned, out):  # pragma: no cover
     """Best segmentation of ``cps[lo:hi]`` (ties: the earlier-found edge, i.e. the shorter last piece
     at the smaller start). Writes piece ids (-1: unknown character) into ``out``; returns their number.
@@ -159,22 +120,16 @@ def viterbi(cps, lo, hi, pcps, poff, slots, phash, logp, unk_logp, max_len, bann
 
 
 @njit(cache=True, nogil=True)
-def prune_losses(wcps, woff, wcount, pcps, poff, slots, phash, logp, unk_logp, max_len, keep):  # pragma: no cover
+def prune_losses(freq, pcps, poff, slots, phash, logp, unk_logp, max_len, keep):  # pragma: no cover - compiled
     """The likelihood lost by removing each piece (SentencePiece's pruning rule).
 
-    Every word is segmented by Viterbi; freq[p] counts the uses of piece p. A piece's alternative is
-    the Viterbi segmentation of its own text without it; removing it hands its uses to the
+    freq: float64[P], the uses of each piece in the Viterbi segmentations of all words
+    (:func:`tokvec.kernels.unigram_lattice.lattice_viterbi_freq`). A piece's alternative is the
+    Viterbi segmentation of its own text without it; removing it hands its uses to the
     alternative's pieces. keep: bool[P], pieces never removed (characters). Returns float64[P]:
     +inf for kept pieces, -inf for unused ones, else the loss (higher = more worth keeping).
     """
     P = len(logp)
-    freq = np.zeros(P, dtype=np.float64)
-    out = np.empty(woff[-1] - woff[0] + 1, dtype=np.int64)
-    for w in range(len(woff) - 1):
-        t = viterbi(wcps, woff[w], woff[w + 1], pcps, poff, slots, phash, logp, unk_logp, max_len, -1, out)
-        for k in range(t):
-            if out[k] >= 0:
-                freq[out[k]] += wcount[w]
     total = freq.sum()
     losses = np.empty(P, dtype=np.float64)
     alt = np.empty(64, dtype=np.int64)
@@ -210,18 +165,6 @@ def digamma(x):  # pragma: no cover - compiled
     return (
         result + math.log(x) + xx2 / 24.0 - 7.0 / 960.0 * xx4 + 31.0 / 8064.0 * xx4 * xx2 - 127.0 / 30720.0 * xx4 * xx4
     )
-
-
-@njit(cache=True, nogil=True)
-def count_tokens(wcps, woff, wcount, pcps, poff, slots, phash, logp, unk_logp, max_len):  # pragma: no cover
-    """Return the number of Viterbi tokens over all words, weighted by their counts (int64)."""
-    out = np.empty(max_len * 0 + (woff[-1] - woff[0]) + 1, dtype=np.int64)
-    total = np.int64(0)
-    for w in range(len(woff) - 1):
-        total += wcount[w] * viterbi(
-            wcps, woff[w], woff[w + 1], pcps, poff, slots, phash, logp, unk_logp, max_len, -1, out
-        )
-    return total
 
 
 @njit(cache=True, nogil=True)

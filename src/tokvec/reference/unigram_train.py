@@ -1,7 +1,8 @@
 """Twin of :mod:`tokvec.kernels.unigram_train` by brute force: every segmentation of a word is enumerated.
 
-Same signatures and results as the kernels (Viterbi ties: the kernel keeps the first best path it
-meets, which the enumeration order below reproduces).
+:func:`viterbi` gives a best segmentation (a tie may pick another one than the kernel);
+:func:`expected_counts` is the brute-force expectation that the lattice kernels are checked against;
+:func:`prune_losses` writes the kernel's dynamic programme out, with its tie-break, so losses match.
 """
 
 from __future__ import annotations
@@ -64,3 +65,42 @@ def expected_counts(wcps, woff, wcount, pcps, poff, slots, phash, logp, unk_logp
                 if p >= 0:
                     counts[p] += wcount[w] * math.exp(sc - z)
     return counts, loglik
+
+
+def _dp_best(word: tuple[int, ...], pieces, logp, unk_logp, max_len: int, banned: int) -> list[int]:
+    """The kernel's Viterbi, written out: edges by start, then length; a tie keeps the edge met first."""
+    n = len(word)
+    best = [-math.inf] * (n + 1)
+    best[0] = 0.0
+    back: list[tuple[int, int]] = [(0, -1)] * (n + 1)
+    for i in range(n):
+        edges = [(k, pieces[word[i : i + k]]) for k in range(1, min(n - i, max_len) + 1)
+                 if pieces.get(word[i : i + k], banned) != banned]  # fmt: skip
+        if not any(k == 1 for k, _ in edges):
+            edges.append((1, -1))
+        for k, p in edges:
+            v = best[i] + (logp[p] if p >= 0 else unk_logp)
+            if v > best[i + k]:
+                best[i + k], back[i + k] = v, (i, p)
+    seg, j = [], n
+    while j > 0:
+        j, p = back[j]
+        seg.append(p)
+    return seg[::-1]
+
+
+def prune_losses(freq, pcps, poff, slots, phash, logp, unk_logp, max_len, keep):
+    """The likelihood lost by removing each piece, given its Viterbi uses ``freq`` (see the kernel)."""
+    pieces = _pieces(pcps, poff)
+    total = float(np.sum(freq))
+    losses = np.empty(len(logp), dtype=np.float64)
+    for p in range(len(logp)):
+        if keep[p] or freq[p] == 0.0:
+            losses[p] = math.inf if keep[p] else -math.inf
+            continue
+        alt = _dp_best(tuple(pcps[poff[p] : poff[p + 1]].tolist()), pieces, logp, unk_logp, max_len, p)
+        logsum_alt = math.log(total + freq[p] * (len(alt) - 1))
+        logprob_alt = sum(math.log((freq[q] if q >= 0 else 0.0) + freq[p]) - logsum_alt for q in alt)
+        logprob = math.log(freq[p]) - math.log(total)
+        losses[p] = (freq[p] / total) * (logprob - logprob_alt)
+    return losses

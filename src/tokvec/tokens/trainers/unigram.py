@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import TokvecError
+from ...kernels import unigram_lattice as kl
 from ...kernels import unigram_train as ku
 from ..pipeline import Tokenizer
 from . import wire
@@ -171,25 +172,21 @@ def learn_unigram(words: WordCounts, config: UnigramConfig, *, progress: bool = 
     wcps, woff = _pack(texts)
     pieces, freqs = _seed(texts, wcps, woff, counts, chars, config)
     logp = np.log(np.array(freqs, dtype=np.float64)) - math.log(sum(freqs))
+    pcps, poff = _pack(pieces)
+    slots, phash = ku.build_piece_table(pcps, poff)
+    lattice = kl.build_lattice(wcps, woff, pcps, poff, slots, phash, config.max_token_length)
+    del pcps, poff, slots, phash
     target = config.vocab_size - n_special
     desired = max(int(target * 1.1), target)
     with StepProgress(None, label="Unigram EM rounds", enabled=progress) as bar:
         while True:
             for _ in range(config.em_iterations):
-                pieces, logp = _em(pieces, logp, wcps, woff, counts, chars, config)
+                pieces, logp, lattice = _em(pieces, logp, lattice, woff, counts)
             bar.update(1)
             if len(pieces) <= desired:
                 break
-            pieces, logp = _prune(
-                pieces,
-                logp,
-                wcps,
-                woff,
-                counts,
-                chars,
-                config,
-                max(desired, int(len(pieces) * config.shrinking_factor)),
-            )
+            size = max(desired, int(len(pieces) * config.shrinking_factor))
+            pieces, logp, lattice = _prune(pieces, logp, lattice, woff, counts, config, size)
     # final: the best ``target`` pieces by log-probability, characters always kept
     order = sorted(range(len(pieces)), key=lambda i: (len(pieces[i]) > 1, -logp[i], pieces[i]))[:target]
     order.sort(key=lambda i: (-logp[i], pieces[i]))
@@ -235,12 +232,10 @@ def _seed(texts, wcps, woff, counts, chars: set[str], config: UnigramConfig):
     return pieces, freqs
 
 
-def _em(pieces, logp, wcps, woff, counts, chars, config):
-    pcps, poff = _pack(pieces)
-    slots, phash = ku.build_piece_table(pcps, poff)
+def _em(pieces, logp, lattice, woff, counts):
     unk = float(logp.min()) - 10.0
-    expected, _ = ku.expected_counts(wcps, woff, counts, pcps, poff, slots, phash, logp, unk, config.max_token_length)
-    is_char = (poff[1:] - poff[:-1]) == 1
+    expected, _ = kl.lattice_expected(woff, *lattice, counts, logp, unk)
+    is_char = np.fromiter((len(p) == 1 for p in pieces), dtype=np.bool_, count=len(pieces))
     keep = np.flatnonzero(is_char | (expected >= 0.5))
     kept = expected[keep]
     new_logp = ku.digamma_all(np.maximum(kept, 1e-9)) - ku.digamma(float(kept.sum()))
@@ -249,16 +244,24 @@ def _em(pieces, logp, wcps, woff, counts, chars, config):
     rare = kept < 0.5
     if rare.any() and not rare.all():
         new_logp[rare] = new_logp[~rare].min() - 10.0
-    return [pieces[i] for i in keep.tolist()], new_logp
+    return [pieces[i] for i in keep.tolist()], new_logp, _renumber(lattice, keep, len(pieces))
 
 
-def _prune(pieces, logp, wcps, woff, counts, chars, config, size):
+def _prune(pieces, logp, lattice, woff, counts, config, size):
     pcps, poff = _pack(pieces)
     slots, phash = ku.build_piece_table(pcps, poff)
     keep = (poff[1:] - poff[:-1]) == 1  # characters (pieces of one character are all kept characters)
     unk = float(logp.min()) - 10.0
-    losses = ku.prune_losses(wcps, woff, counts, pcps, poff, slots, phash, logp, unk, config.max_token_length, keep)
+    freq = kl.lattice_viterbi_freq(woff, *lattice, counts, logp, unk)
+    losses = ku.prune_losses(freq, pcps, poff, slots, phash, logp, unk, config.max_token_length, keep)
     # unused pieces go even below ``size`` (SentencePiece does the same): Viterbi never picks them
     order = [i for i in sorted(range(len(pieces)), key=lambda i: (-losses[i], pieces[i]))[:size] if losses[i] > -np.inf]
     order.sort()
-    return [pieces[i] for i in order], logp[order]
+    return [pieces[i] for i in order], logp[order], _renumber(lattice, np.array(order, dtype=np.int64), len(pieces))
+
+
+def _renumber(lattice, keep: np.ndarray, n: int):
+    """The lattice of the pieces ``keep`` (increasing old ids), which become ids 0, 1, ..."""
+    new_id = np.full(n, -1, dtype=np.int64)
+    new_id[keep] = np.arange(len(keep))
+    return kl.compact_lattice(*lattice, new_id)

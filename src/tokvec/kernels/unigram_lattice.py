@@ -1,0 +1,169 @@
+"""Unigram training lattices in flat arrays: built once from the seed pieces, then only shrunk.
+
+Training only ever removes pieces, and characters are never removed, so the lattice of every word
+under the seed vocabulary holds the lattice under every later vocabulary: each EM step and each
+pruning round filters it (:func:`compact_lattice`) instead of looking every substring up again.
+
+Layout, for words ``wcps[woff[w]:woff[w+1]]`` (int32 code points, ``woff`` int64[W+1]):
+``wedge`` int64[W+1] (the edges of word w are ``wedge[w]:wedge[w+1]``), ``estart`` int32[E] (start
+in the word), ``elen`` uint8[E] (length in code points), ``epiece`` int32[E] (piece id, -1 for an
+unknown character). A word's edges come sorted by start, then by length; a position where no piece of
+one character matches has an unknown edge of length 1, after that position's pieces (the order of
+:func:`tokvec.kernels.unigram_train._edges`, so sums run in the same order).
+
+performance notes (ELTeC 64 MB, vocab 32,000): looking up every substring of every word in the piece
+hash table for each of the 14 EM steps and 6 pruning rounds took about 60% of training; walking the
+flat lattice is sequential memory access and costs a small fraction of one lookup pass.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from .unigram_train import _lookup, _step
+
+
+@njit(cache=True, nogil=True)
+def build_lattice(wcps, woff, pcps, poff, slots, phash, max_len):  # pragma: no cover - compiled
+    """Return (wedge int64[W+1], estart int32[E], elen uint8[E], epiece int32[E]) of every word.
+
+    pcps int32, poff int64[P+1]: the pieces; slots, phash: their table (:func:`build_piece_table`).
+    """
+    n_words = len(woff) - 1
+    wedge = np.zeros(n_words + 1, dtype=np.int64)
+    cap = max(16, 2 * (woff[-1] - woff[0]))
+    estart = np.empty(cap, dtype=np.int32)
+    elen = np.empty(cap, dtype=np.uint8)
+    epiece = np.empty(cap, dtype=np.int32)
+    m = 0
+    for w in range(n_words):
+        lo, hi = woff[w], woff[w + 1]
+        if m + (hi - lo) * (max_len + 1) > cap:  # room for this word's worst case
+            cap = max(2 * cap, m + (hi - lo) * (max_len + 1))
+            estart = _grow(estart, cap)
+            elen = _grow(elen, cap)
+            epiece = _grow(epiece, cap)
+        for i in range(lo, hi):
+            h = np.int64(7)
+            single = False
+            for j in range(i, min(hi, i + max_len)):
+                h = _step(h, wcps[j])
+                p = _lookup(slots, phash, pcps, poff, wcps, i, j + 1, h)
+                if p >= 0:
+                    estart[m], elen[m], epiece[m] = i - lo, j + 1 - i, p
+                    m += 1
+                    if j == i:
+                        single = True
+            if not single:
+                estart[m], elen[m], epiece[m] = i - lo, 1, -1
+                m += 1
+        wedge[w + 1] = m
+    return wedge, estart[:m].copy(), elen[:m].copy(), epiece[:m].copy()
+
+
+@njit(cache=True, nogil=True)
+def _grow(a, cap):  # pragma: no cover - compiled
+    out = np.empty(cap, dtype=a.dtype)
+    out[: len(a)] = a
+    return out
+
+
+@njit(cache=True, nogil=True)
+def compact_lattice(wedge, estart, elen, epiece, new_id):  # pragma: no cover - compiled
+    """Keep the edges of the pieces that survive, renumbered: new_id int64[P_old] (new id, or -1: removed).
+
+    Unknown edges (piece -1) stay. Returns the four lattice arrays.
+    """
+    keep = np.empty(len(epiece), dtype=np.bool_)
+    m = 0
+    for k in range(len(epiece)):
+        keep[k] = epiece[k] < 0 or new_id[epiece[k]] >= 0
+        if keep[k]:
+            m += 1
+    out_wedge = np.empty_like(wedge)
+    out_start = np.empty(m, dtype=np.int32)
+    out_len = np.empty(m, dtype=np.uint8)
+    out_piece = np.empty(m, dtype=np.int32)
+    out_wedge[0] = 0
+    t = 0
+    for w in range(len(wedge) - 1):
+        for k in range(wedge[w], wedge[w + 1]):
+            if keep[k]:
+                out_start[t], out_len[t] = estart[k], elen[k]
+                out_piece[t] = epiece[k] if epiece[k] < 0 else new_id[epiece[k]]
+                t += 1
+        out_wedge[w + 1] = t
+    return out_wedge, out_start, out_len, out_piece
+
+
+@njit(cache=True, nogil=True)
+def lattice_expected(woff, wedge, estart, elen, epiece, wcount, logp, unk_logp):  # pragma: no cover - compiled
+    """E-step: expected count of every piece over all words (forward-backward); and the log-likelihood.
+
+    wcount int64[W]; logp float64[P]; unk_logp: the score of an unknown character.
+    Returns (counts float64[P], loglik float).
+    """
+    counts = np.zeros(len(logp), dtype=np.float64)
+    longest = 1
+    for w in range(len(woff) - 1):
+        longest = max(longest, woff[w + 1] - woff[w])
+    alpha = np.empty(longest + 1, dtype=np.float64)
+    beta = np.empty(longest + 1, dtype=np.float64)
+    loglik = 0.0
+    for w in range(len(woff) - 1):
+        n = woff[w + 1] - woff[w]
+        a, b = wedge[w], wedge[w + 1]
+        alpha[: n + 1] = -np.inf
+        alpha[0] = 0.0
+        for k in range(a, b):
+            s = estart[k]
+            lp = logp[epiece[k]] if epiece[k] >= 0 else unk_logp
+            alpha[s + elen[k]] = np.logaddexp(alpha[s + elen[k]], alpha[s] + lp)
+        beta[: n + 1] = -np.inf
+        beta[n] = 0.0
+        for k in range(b - 1, a - 1, -1):
+            s = estart[k]
+            lp = logp[epiece[k]] if epiece[k] >= 0 else unk_logp
+            beta[s] = np.logaddexp(beta[s], beta[s + elen[k]] + lp)
+        z = alpha[n]
+        c = np.float64(wcount[w])
+        loglik += c * z
+        for k in range(a, b):
+            p = epiece[k]
+            if p >= 0:
+                counts[p] += c * math.exp(alpha[estart[k]] + logp[p] + beta[estart[k] + elen[k]] - z)
+    return counts, loglik
+
+
+@njit(cache=True, nogil=True)
+def lattice_viterbi_freq(woff, wedge, estart, elen, epiece, wcount, logp, unk_logp):  # pragma: no cover
+    """Return float64[P]: how often each piece is used by the Viterbi segmentations, weighted by word counts.
+
+    Ties: the edge met first (smaller start, then shorter) keeps a position's best score.
+    """
+    freq = np.zeros(len(logp), dtype=np.float64)
+    longest = 1
+    for w in range(len(woff) - 1):
+        longest = max(longest, woff[w + 1] - woff[w])
+    best = np.empty(longest + 1, dtype=np.float64)
+    back = np.empty(longest + 1, dtype=np.int64)
+    for w in range(len(woff) - 1):
+        n = woff[w + 1] - woff[w]
+        best[: n + 1] = -np.inf
+        best[0] = 0.0
+        for k in range(wedge[w], wedge[w + 1]):
+            s = estart[k]
+            v = best[s] + (logp[epiece[k]] if epiece[k] >= 0 else unk_logp)
+            if v > best[s + elen[k]]:
+                best[s + elen[k]] = v
+                back[s + elen[k]] = k
+        j = n
+        while j > 0:
+            k = back[j]
+            if epiece[k] >= 0:
+                freq[epiece[k]] += wcount[w]
+            j = estart[k]
+    return freq
