@@ -77,26 +77,21 @@ def compact_lattice(wedge, estart, elen, epiece, new_id):  # pragma: no cover - 
 
     Unknown edges (piece -1) stay. Returns the four lattice arrays.
     """
-    keep = np.empty(len(epiece), dtype=np.bool_)
-    m = 0
-    for k in range(len(epiece)):
-        keep[k] = epiece[k] < 0 or new_id[epiece[k]] >= 0
-        if keep[k]:
-            m += 1
     out_wedge = np.empty_like(wedge)
-    out_start = np.empty(m, dtype=np.int32)
-    out_len = np.empty(m, dtype=np.uint8)
-    out_piece = np.empty(m, dtype=np.int32)
+    out_start = np.empty(len(epiece), dtype=np.int32)
+    out_len = np.empty(len(epiece), dtype=np.uint8)
+    out_piece = np.empty(len(epiece), dtype=np.int32)
     out_wedge[0] = 0
     t = 0
     for w in range(len(wedge) - 1):
         for k in range(wedge[w], wedge[w + 1]):
-            if keep[k]:
-                out_start[t], out_len[t] = estart[k], elen[k]
-                out_piece[t] = epiece[k] if epiece[k] < 0 else new_id[epiece[k]]
+            p = epiece[k]
+            q = p if p < 0 else new_id[p]
+            if p < 0 or q >= 0:
+                out_start[t], out_len[t], out_piece[t] = estart[k], elen[k], q
                 t += 1
         out_wedge[w + 1] = t
-    return out_wedge, out_start, out_len, out_piece
+    return out_wedge, out_start[:t], out_len[:t], out_piece[:t]
 
 
 @njit(cache=True, nogil=True)
@@ -120,14 +115,16 @@ def lattice_expected(woff, wedge, estart, elen, epiece, wcount, logp, unk_logp):
         alpha[0] = 0.0
         for k in range(a, b):
             s = estart[k]
-            lp = logp[epiece[k]] if epiece[k] >= 0 else unk_logp
-            alpha[s + elen[k]] = np.logaddexp(alpha[s + elen[k]], alpha[s] + lp)
+            e = s + elen[k]
+            v = alpha[s] + (logp[epiece[k]] if epiece[k] >= 0 else unk_logp)
+            # subtle: logaddexp(-inf, v) is exactly v; skipping it saves a third of the exp/log1p calls
+            alpha[e] = v if alpha[e] == -np.inf else np.logaddexp(alpha[e], v)
         beta[: n + 1] = -np.inf
         beta[n] = 0.0
         for k in range(b - 1, a - 1, -1):
             s = estart[k]
-            lp = logp[epiece[k]] if epiece[k] >= 0 else unk_logp
-            beta[s] = np.logaddexp(beta[s], beta[s + elen[k]] + lp)
+            v = beta[s + elen[k]] + (logp[epiece[k]] if epiece[k] >= 0 else unk_logp)
+            beta[s] = v if beta[s] == -np.inf else np.logaddexp(beta[s], v)
         z = alpha[n]
         c = np.float64(wcount[w])
         loglik += c * z

@@ -19,7 +19,6 @@ segmentation for subword regularization (alpha, nbest, seed).
 
 from __future__ import annotations
 
-import collections
 import math
 import pathlib
 from collections.abc import Iterable
@@ -159,9 +158,9 @@ def train_unigram(corpus: Iterable | pathlib.Path, *, progress: bool = True, **o
 
 def learn_unigram(words: WordCounts, config: UnigramConfig, *, progress: bool = False) -> UnigramResult:
     """Train a Unigram model on counted words."""
-    texts = [w.decode("utf-8") for w, _ in words.items()]
     counts = words.counts
-    chars = _kept_characters(texts, counts.tolist(), config.character_coverage)
+    wcps, woff = _word_code_points(words)
+    chars = _kept_characters(wcps, woff, counts, config.character_coverage)
     n_special = len(config.special_tokens)
     if config.vocab_size < len(chars) + n_special:
         raise TokvecError(
@@ -169,10 +168,8 @@ def learn_unigram(words: WordCounts, config: UnigramConfig, *, progress: bool = 
             f" needs ({n_special} special tokens and {len(chars)} characters): raise vocab_size, or lower"
             " character_coverage"
         )
-    wcps, woff = _pack(texts)
-    pieces, freqs = _seed(texts, wcps, woff, counts, chars, config)
+    pieces, freqs, pcps, poff = _seed(wcps, woff, counts, chars, config)
     logp = np.log(np.array(freqs, dtype=np.float64)) - math.log(sum(freqs))
-    pcps, poff = _pack(pieces)
     slots, phash = ku.build_piece_table(pcps, poff)
     lattice = kl.build_lattice(wcps, woff, pcps, poff, slots, phash, config.max_token_length)
     del pcps, poff, slots, phash
@@ -196,40 +193,58 @@ def learn_unigram(words: WordCounts, config: UnigramConfig, *, progress: bool = 
     return UnigramResult(tuple(out_pieces), tuple(out_scores), config)
 
 
-def _kept_characters(texts: list[str], counts: list[int], coverage: float) -> set[str]:
-    freq: collections.Counter[str] = collections.Counter()
-    for t, c in zip(texts, counts, strict=True):
-        for ch in t:
-            freq[ch] += c
-    total = sum(freq.values())
+def _word_code_points(words: WordCounts) -> tuple[np.ndarray, np.ndarray]:
+    """The words as code points: (wcps int32, woff int64[W+1]), decoded in one piece."""
+    text = words.data.tobytes().decode("utf-8")
+    wcps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
+    lead = ((words.data & 0xC0) != 0x80).astype(np.int64)  # the first byte of every code point
+    woff = np.zeros(len(words) + 1, dtype=np.int64)
+    if len(words):
+        np.cumsum(np.add.reduceat(lead, words.offsets[:-1]), out=woff[1:])  # words are never empty
+    return wcps, woff
+
+
+def _kept_characters(wcps: np.ndarray, woff: np.ndarray, counts: np.ndarray, coverage: float) -> set[str]:
+    """The most frequent characters (ties: the smaller code point) that cover ``coverage`` of all occurrences."""
+    weights = np.repeat(counts, np.diff(woff)).astype(np.float64)  # exact: sums stay below 2^53
+    freq = np.bincount(wcps, weights=weights).astype(np.int64)
+    cps = np.flatnonzero(freq)
+    cps = cps[np.lexsort((cps, -freq[cps]))]
+    total = int(freq.sum())
     kept, acc = set(), 0
-    for ch, f in sorted(freq.items(), key=lambda x: (-x[1], x[0])):
+    for cp, f in zip(cps.tolist(), freq[cps].tolist(), strict=True):
         if kept and acc >= coverage * total:
             break
-        kept.add(ch)
+        kept.add(chr(cp))
         acc += f
     return kept
 
 
-def _seed(texts, wcps, woff, counts, chars: set[str], config: UnigramConfig):
-    """Characters, and the substrings with the highest frequency x length (SentencePiece's seed score)."""
+def _seed(wcps, woff, counts, chars: set[str], config: UnigramConfig):
+    """Characters, and the substrings with the highest frequency x length (SentencePiece's seed score).
+
+    Returns (pieces, their frequencies, and the pieces packed as pcps, poff).
+    """
     allowed = np.zeros(0x110000, dtype=np.bool_)
     allowed[[ord(c) for c in chars]] = True
     ok = allowed[wcps]
     starts, lens, freq = ku.substring_counts(wcps, woff, counts, ok, ord("▁"), 1, config.max_token_length)
     single = lens == 1
     char_ids = np.flatnonzero(single)
+    char_ids = char_ids[np.argsort(wcps[starts[char_ids]], kind="stable")]  # characters in code point order
     # subtle: only substrings seen at least twice (SentencePiece's seeds are the repeats of a suffix array); with
     # singletons the seed holds every rare word whole and EM starves the short pieces (9% more tokens per byte)
     multi = np.flatnonzero(~single & (freq >= 2))
     score = freq[multi] * lens[multi]
     best = multi[np.argsort(-score, kind="stable")[: config.seed_size]]
-    data = wcps.astype(np.uint32).tobytes()
-    spell = lambda k: data[4 * starts[k] : 4 * (starts[k] + lens[k])].decode("utf-32-le")  # noqa: E731
-    chars_sorted = sorted((spell(k), int(freq[k])) for k in char_ids)
-    pieces = [c for c, _ in chars_sorted] + [spell(k) for k in best.tolist()]
-    freqs = [f for _, f in chars_sorted] + freq[best].tolist()
-    return pieces, freqs
+    chosen = np.concatenate((char_ids, best))
+    poff = np.zeros(len(chosen) + 1, dtype=np.int64)
+    np.cumsum(lens[chosen], out=poff[1:])
+    pcps = wcps[np.repeat(starts[chosen] - poff[:-1], lens[chosen]) + np.arange(poff[-1])]
+    text = pcps.astype(np.uint32).tobytes().decode("utf-32-le")
+    bounds = poff.tolist()
+    pieces = [text[bounds[k] : bounds[k + 1]] for k in range(len(chosen))]
+    return pieces, freq[chosen].tolist(), pcps, poff
 
 
 def _em(pieces, logp, lattice, woff, counts):
@@ -255,9 +270,11 @@ def _prune(pieces, logp, lattice, woff, counts, config, size):
     freq = kl.lattice_viterbi_freq(woff, *lattice, counts, logp, unk)
     losses = ku.prune_losses(freq, pcps, poff, slots, phash, logp, unk, config.max_token_length, keep)
     # unused pieces go even below ``size`` (SentencePiece does the same): Viterbi never picks them
-    order = [i for i in sorted(range(len(pieces)), key=lambda i: (-losses[i], pieces[i]))[:size] if losses[i] > -np.inf]
-    order.sort()
-    return [pieces[i] for i in order], logp[order], _renumber(lattice, np.array(order, dtype=np.int64), len(pieces))
+    rank = np.empty(len(pieces), dtype=np.int64)  # ties: the smaller piece
+    rank[sorted(range(len(pieces)), key=pieces.__getitem__)] = np.arange(len(pieces))
+    order = np.lexsort((rank, -losses))[:size]
+    order = np.sort(order[losses[order] > -np.inf])
+    return [pieces[i] for i in order.tolist()], logp[order], _renumber(lattice, order, len(pieces))
 
 
 def _renumber(lattice, keep: np.ndarray, n: int):
