@@ -15,7 +15,11 @@ from tokvec.kernels import unigram_lattice as kl
 from tokvec.kernels import unigram_train as ku
 from tokvec.reference import unigram_lattice as rl
 from tokvec.reference import unigram_train as ru
-from tokvec.tokens.trainers.unigram import UnigramResult, _pack, train_unigram
+from tokvec.tokens.trainers import packed
+from tokvec.tokens.trainers.config import UnigramConfig
+from tokvec.tokens.trainers.counting import count_words
+from tokvec.tokens.trainers.packed import pack as _pack
+from tokvec.tokens.trainers.unigram import UnigramResult, _kept_characters, _seed, train_unigram
 
 
 @st.composite
@@ -52,9 +56,8 @@ def lattice_of(problem):
     pcps, poff = _pack(pieces)
     slots, phash = ku.build_piece_table(pcps, poff)
     wcps, woff = _pack(words)
-    return (wcps, woff, pcps, poff, slots, phash, max_len), kl.build_lattice(
-        wcps, woff, pcps, poff, slots, phash, max_len
-    )
+    args = (wcps, woff, pcps, poff, slots, phash, max_len, 0)  # cap 0: the kernel grows its arrays
+    return args, kl.build_lattice(*args)
 
 
 @SETTINGS
@@ -74,9 +77,10 @@ def test_compacted_lattice_equals_its_twin_and_a_fresh_lattice(problem, rnd) -> 
     keep = [i for i, p in enumerate(pieces) if len(p) == 1 or rnd.random() < 0.5]
     new_id = np.full(len(pieces), -1, dtype=np.int64)
     new_id[keep] = np.arange(len(keep))
-    got = kl.compact_lattice(*lattice, new_id)
+    twin = rl.compact_lattice(*lattice, new_id)
+    got = kl.compact_lattice(*[a.copy() for a in lattice], new_id)  # the kernel compacts in place
     _, fresh = lattice_of(([pieces[i] for i in keep], logp[keep], words, counts, max_len))
-    for k, r, f in zip(got, rl.compact_lattice(*lattice, new_id), fresh, strict=True):
+    for k, r, f in zip(got, twin, fresh, strict=True):
         np.testing.assert_array_equal(k, r)
         np.testing.assert_array_equal(k, f)
 
@@ -84,7 +88,7 @@ def test_compacted_lattice_equals_its_twin_and_a_fresh_lattice(problem, rnd) -> 
 @SETTINGS
 @given(lattices())
 def test_expected_counts_are_the_brute_force_expectation(problem) -> None:
-    (wcps, woff, pcps, poff, slots, phash, max_len), lattice = lattice_of(problem)
+    (wcps, woff, pcps, poff, slots, phash, max_len, _), lattice = lattice_of(problem)
     logp, counts = problem[1], problem[3]
     k, kl_ = kl.lattice_expected(woff, *lattice, counts, logp, -20.0)
     r, rl_ = rl.lattice_expected(woff, *lattice, counts, logp, -20.0)
@@ -98,7 +102,7 @@ def test_expected_counts_are_the_brute_force_expectation(problem) -> None:
 @SETTINGS
 @given(lattices())
 def test_viterbi_counts_equal_the_twin_and_the_best_segmentations(problem) -> None:
-    (wcps, woff, pcps, poff, slots, phash, max_len), lattice = lattice_of(problem)
+    (wcps, woff, pcps, poff, slots, phash, max_len, _), lattice = lattice_of(problem)
     logp, counts = problem[1], problem[3]
     k = kl.lattice_viterbi_freq(woff, *lattice, counts, logp, UNK)
     np.testing.assert_array_equal(k, rl.lattice_viterbi_freq(woff, *lattice, counts, logp, UNK))
@@ -116,7 +120,7 @@ def test_viterbi_counts_equal_the_twin_and_the_best_segmentations(problem) -> No
 @SETTINGS
 @given(lattices())
 def test_prune_losses_equal_the_twin(problem) -> None:
-    (_wcps, woff, pcps, poff, slots, phash, max_len), lattice = lattice_of(problem)
+    (_wcps, woff, pcps, poff, slots, phash, max_len, _), lattice = lattice_of(problem)
     logp, counts = problem[1], problem[3]
     freq = kl.lattice_viterbi_freq(woff, *lattice, counts, logp, -20.0)
     keep = (poff[1:] - poff[:-1]) == 1
@@ -167,3 +171,23 @@ def test_tokens_per_byte_within_two_percent_of_sentencepiece() -> None:
     theirs = sum(len(sp.encode(t)) for t in held) / size
     mine = sum(len(ours.encode(t)) for t in held) / size
     assert abs(mine / theirs - 1) < 0.02, (mine, theirs)
+
+
+@SETTINGS
+@given(st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=30, unique=True))
+def test_lexical_rank_is_python_string_order(strings) -> None:
+    rank = packed.lexical_rank(*_pack(strings))
+    assert [strings[i] for i in np.argsort(rank)] == sorted(strings)
+    assert packed.spell(*_pack(strings)) == strings
+
+
+@pytest.mark.data
+def test_seed_counts_the_lattice_edges_exactly() -> None:
+    words = count_words(list(eltec_lines(0.05)), pre_tokenizer="metaspace")
+    config = UnigramConfig(vocab_size=500)
+    wcps, woff = packed.pack_words(words)
+    chars = _kept_characters(wcps, woff, words.counts, 0.99)  # some characters left out: unknown edges
+    pcps, poff, _, n_edges = _seed(wcps, woff, words.counts, chars, config)
+    lattice = kl.build_lattice(wcps, woff, pcps, poff, *ku.build_piece_table(pcps, poff), 16, n_edges)
+    assert len(lattice[1]) == n_edges
+    assert (lattice[3] < 0).any()

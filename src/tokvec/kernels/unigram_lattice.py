@@ -27,26 +27,28 @@ from .unigram_train import _lookup, _step
 
 
 @njit(cache=True, nogil=True)
-def build_lattice(wcps, woff, pcps, poff, slots, phash, max_len):  # pragma: no cover - compiled
+def build_lattice(wcps, woff, pcps, poff, slots, phash, max_len, cap):  # pragma: no cover - compiled
     """Return (wedge int64[W+1], estart int32[E], elen uint8[E], epiece int32[E]) of every word.
 
-    pcps int32, poff int64[P+1]: the pieces; slots, phash: their table (:func:`build_piece_table`).
+    pcps int32, poff int64[P+1]: the pieces; slots, phash: their table (:func:`build_piece_table`);
+    cap: the number of edges to allocate for (grown when short; the trainer knows it exactly). The arrays
+    returned may be views of longer ones.
     """
     n_words = len(woff) - 1
     wedge = np.zeros(n_words + 1, dtype=np.int64)
-    cap = max(16, 2 * (woff[-1] - woff[0]))
+    cap = cap + max_len + 1  # the worst case of one position beyond an exact count
     estart = np.empty(cap, dtype=np.int32)
     elen = np.empty(cap, dtype=np.uint8)
     epiece = np.empty(cap, dtype=np.int32)
     m = 0
     for w in range(n_words):
         lo, hi = woff[w], woff[w + 1]
-        if m + (hi - lo) * (max_len + 1) > cap:  # room for this word's worst case
-            cap = max(2 * cap, m + (hi - lo) * (max_len + 1))
-            estart = _grow(estart, cap)
-            elen = _grow(elen, cap)
-            epiece = _grow(epiece, cap)
         for i in range(lo, hi):
+            if m + max_len + 1 > cap:  # room for this position's edges
+                cap = 2 * cap
+                estart = _grow(estart, cap)
+                elen = _grow(elen, cap)
+                epiece = _grow(epiece, cap)
             h = np.int64(7)
             single = False
             for j in range(i, min(hi, i + max_len)):
@@ -61,7 +63,7 @@ def build_lattice(wcps, woff, pcps, poff, slots, phash, max_len):  # pragma: no 
                 estart[m], elen[m], epiece[m] = i - lo, 1, -1
                 m += 1
         wedge[w + 1] = m
-    return wedge, estart[:m].copy(), elen[:m].copy(), epiece[:m].copy()
+    return wedge, estart[:m], elen[:m], epiece[:m]
 
 
 @njit(cache=True, nogil=True)
@@ -75,23 +77,23 @@ def _grow(a, cap):  # pragma: no cover - compiled
 def compact_lattice(wedge, estart, elen, epiece, new_id):  # pragma: no cover - compiled
     """Keep the edges of the pieces that survive, renumbered: new_id int64[P_old] (new id, or -1: removed).
 
-    Unknown edges (piece -1) stay. Returns the four lattice arrays.
+    Unknown edges (piece -1) stay. Returns the four lattice arrays, views of the inputs.
+    subtle: compacts in place (the inputs are overwritten), so that the largest lattice, the seed's, is never
+    held twice; callers drop the old lattice.
     """
-    out_wedge = np.empty_like(wedge)
-    out_start = np.empty(len(epiece), dtype=np.int32)
-    out_len = np.empty(len(epiece), dtype=np.uint8)
-    out_piece = np.empty(len(epiece), dtype=np.int32)
-    out_wedge[0] = 0
     t = 0
+    start = wedge[0]
     for w in range(len(wedge) - 1):
-        for k in range(wedge[w], wedge[w + 1]):
+        end = wedge[w + 1]
+        for k in range(start, end):
             p = epiece[k]
             q = p if p < 0 else new_id[p]
             if p < 0 or q >= 0:
-                out_start[t], out_len[t], out_piece[t] = estart[k], elen[k], q
+                estart[t], elen[t], epiece[t] = estart[k], elen[k], q
                 t += 1
-        out_wedge[w + 1] = t
-    return out_wedge, out_start[:t], out_len[:t], out_piece[:t]
+        start = end
+        wedge[w + 1] = t
+    return wedge, estart[:t], elen[:t], epiece[:t]
 
 
 @njit(cache=True, nogil=True)

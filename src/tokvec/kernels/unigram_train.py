@@ -181,7 +181,8 @@ def substring_counts(wcps, woff, wcount, ok, boundary, min_len, max_len):  # pra
     """Count every substring of every word (``min_len`` to ``max_len`` code points), weighted by word counts.
 
     ok: bool[len(wcps)], False where a character may not be part of a piece; boundary: a code point that
-    may only start a piece (``▁``), or -1. Returns (starts int64[S] into wcps, lengths int64[S], counts int64[S]).
+    may only start a piece (``▁``), or -1. Returns (starts int64[S] into wcps, lengths int64[S], counts int64[S],
+    occurrences int64[S]: in how many places of the distinct words each substring is, unweighted).
     """
     size = 1 << 16
     slots = np.full(size, _EMPTY, dtype=np.int64)
@@ -189,6 +190,7 @@ def substring_counts(wcps, woff, wcount, ok, boundary, min_len, max_len):  # pra
     lens = np.empty(1 << 14, dtype=np.int64)
     hashes = np.empty(1 << 14, dtype=np.int64)
     counts = np.zeros(1 << 14, dtype=np.int64)
+    occ = np.zeros(1 << 14, dtype=np.int64)
     n = 0
     for w in range(len(woff) - 1):
         lo, hi = woff[w], woff[w + 1]
@@ -220,13 +222,15 @@ def substring_counts(wcps, woff, wcount, ok, boundary, min_len, max_len):  # pra
                     s = (s + 1) & mask
                 if found >= 0:
                     counts[found] += wcount[w]
+                    occ[found] += 1
                     continue
                 if n == len(starts):
                     starts = np.concatenate((starts, np.empty(n, dtype=np.int64)))
                     lens = np.concatenate((lens, np.empty(n, dtype=np.int64)))
                     hashes = np.concatenate((hashes, np.empty(n, dtype=np.int64)))
                     counts = np.concatenate((counts, np.zeros(n, dtype=np.int64)))
-                starts[n], lens[n], hashes[n], counts[n] = i, length, h, wcount[w]
+                    occ = np.concatenate((occ, np.zeros(n, dtype=np.int64)))
+                starts[n], lens[n], hashes[n], counts[n], occ[n] = i, length, h, wcount[w], 1
                 slots[s] = n
                 n += 1
                 if 2 * n > len(slots):
@@ -237,4 +241,4 @@ def substring_counts(wcps, woff, wcount, ok, boundary, min_len, max_len):  # pra
                         while slots[s] != _EMPTY:
                             s = (s + 1) & mask
                         slots[s] = q
-    return starts[:n].copy(), lens[:n].copy(), counts[:n].copy()
+    return starts[:n].copy(), lens[:n].copy(), counts[:n].copy(), occ[:n].copy()

@@ -12,8 +12,8 @@ import math
 import numpy as np
 
 
-def build_lattice(wcps, woff, pcps, poff, slots, phash, max_len):
-    """The lattice of every word (see the kernel); ``slots`` and ``phash`` are not needed here."""
+def build_lattice(wcps, woff, pcps, poff, slots, phash, max_len, cap):
+    """The lattice of every word (see the kernel); ``slots``, ``phash`` and ``cap`` are not needed here."""
     pieces: dict[tuple[int, ...], int] = {}
     for p in range(len(poff) - 1):
         pieces.setdefault(tuple(pcps[poff[p] : poff[p + 1]].tolist()), p)

@@ -31,7 +31,7 @@ from ...errors import TokvecError
 from ...kernels import unigram_lattice as kl
 from ...kernels import unigram_train as ku
 from ..pipeline import Tokenizer
-from . import wire
+from . import packed, wire
 from .config import UnigramConfig
 from .counting import WordCounts, count_words
 from .progress import StepProgress
@@ -132,13 +132,6 @@ class UnigramResult:
         wire.save(self.tokenizer(), path)
 
 
-def _pack(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    off = np.zeros(len(strings) + 1, dtype=np.int64)
-    np.cumsum([len(s) for s in strings], out=off[1:])
-    cps = np.frombuffer("".join(strings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int32)
-    return cps, off
-
-
 def train_unigram(corpus: Iterable | pathlib.Path, *, progress: bool = True, **options) -> UnigramResult:
     """Count the words of ``corpus`` (texts as ``str``, files as ``pathlib.Path``) and train a Unigram model.
 
@@ -159,7 +152,7 @@ def train_unigram(corpus: Iterable | pathlib.Path, *, progress: bool = True, **o
 def learn_unigram(words: WordCounts, config: UnigramConfig, *, progress: bool = False) -> UnigramResult:
     """Train a Unigram model on counted words."""
     counts = words.counts
-    wcps, woff = _word_code_points(words)
+    wcps, woff = packed.pack_words(words)
     chars = _kept_characters(wcps, woff, counts, config.character_coverage)
     n_special = len(config.special_tokens)
     if config.vocab_size < len(chars) + n_special:
@@ -168,40 +161,30 @@ def learn_unigram(words: WordCounts, config: UnigramConfig, *, progress: bool = 
             f" needs ({n_special} special tokens and {len(chars)} characters): raise vocab_size, or lower"
             " character_coverage"
         )
-    pieces, freqs, pcps, poff = _seed(wcps, woff, counts, chars, config)
-    logp = np.log(np.array(freqs, dtype=np.float64)) - math.log(sum(freqs))
+    pcps, poff, freqs, n_edges = _seed(wcps, woff, counts, chars, config)
+    logp = np.log(freqs.astype(np.float64)) - math.log(int(freqs.sum()))
     slots, phash = ku.build_piece_table(pcps, poff)
-    lattice = kl.build_lattice(wcps, woff, pcps, poff, slots, phash, config.max_token_length)
-    del pcps, poff, slots, phash
+    lattice = kl.build_lattice(wcps, woff, pcps, poff, slots, phash, config.max_token_length, n_edges)
+    del slots, phash
     target = config.vocab_size - n_special
     desired = max(int(target * 1.1), target)
     with StepProgress(None, label="Unigram EM rounds", enabled=progress) as bar:
         while True:
             for _ in range(config.em_iterations):
-                pieces, logp, lattice = _em(pieces, logp, lattice, woff, counts)
+                pcps, poff, logp, lattice = _em(pcps, poff, logp, lattice, woff, counts)
             bar.update(1)
-            if len(pieces) <= desired:
+            if len(logp) <= desired:
                 break
-            size = max(desired, int(len(pieces) * config.shrinking_factor))
-            pieces, logp, lattice = _prune(pieces, logp, lattice, woff, counts, config, size)
-    # final: the best ``target`` pieces by log-probability, characters always kept
-    order = sorted(range(len(pieces)), key=lambda i: (len(pieces[i]) > 1, -logp[i], pieces[i]))[:target]
-    order.sort(key=lambda i: (-logp[i], pieces[i]))
+            size = max(desired, int(len(logp) * config.shrinking_factor))
+            pcps, poff, logp, lattice = _prune(pcps, poff, logp, lattice, woff, counts, config, size)
+    # final: the best ``target`` pieces by log-probability (ties: the smaller piece), characters always kept
+    rank = packed.lexical_rank(pcps, poff)
+    order = np.lexsort((rank, -logp, np.diff(poff) > 1))[:target]
+    order = order[np.lexsort((rank[order], -logp[order]))]
     unk_score = 0.0
-    out_pieces = list(config.special_tokens) + [pieces[i] for i in order]
-    out_scores = [unk_score] * n_special + [float(logp[i]) for i in order]
+    out_pieces = list(config.special_tokens) + packed.spell(*packed.subset(pcps, poff, order))
+    out_scores = [unk_score] * n_special + logp[order].tolist()
     return UnigramResult(tuple(out_pieces), tuple(out_scores), config)
-
-
-def _word_code_points(words: WordCounts) -> tuple[np.ndarray, np.ndarray]:
-    """The words as code points: (wcps int32, woff int64[W+1]), decoded in one piece."""
-    text = words.data.tobytes().decode("utf-8")
-    wcps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
-    lead = ((words.data & 0xC0) != 0x80).astype(np.int64)  # the first byte of every code point
-    woff = np.zeros(len(words) + 1, dtype=np.int64)
-    if len(words):
-        np.cumsum(np.add.reduceat(lead, words.offsets[:-1]), out=woff[1:])  # words are never empty
-    return wcps, woff
 
 
 def _kept_characters(wcps: np.ndarray, woff: np.ndarray, counts: np.ndarray, coverage: float) -> set[str]:
@@ -223,12 +206,13 @@ def _kept_characters(wcps: np.ndarray, woff: np.ndarray, counts: np.ndarray, cov
 def _seed(wcps, woff, counts, chars: set[str], config: UnigramConfig):
     """Characters, and the substrings with the highest frequency x length (SentencePiece's seed score).
 
-    Returns (pieces, their frequencies, and the pieces packed as pcps, poff).
+    Returns (pcps, poff, freq int64[P], n_edges): the pieces packed, how often each occurs, and the number of
+    edges of the words' lattice.
     """
     allowed = np.zeros(0x110000, dtype=np.bool_)
     allowed[[ord(c) for c in chars]] = True
     ok = allowed[wcps]
-    starts, lens, freq = ku.substring_counts(wcps, woff, counts, ok, ord("▁"), 1, config.max_token_length)
+    starts, lens, freq, occ = ku.substring_counts(wcps, woff, counts, ok, ord("▁"), 1, config.max_token_length)
     single = lens == 1
     char_ids = np.flatnonzero(single)
     char_ids = char_ids[np.argsort(wcps[starts[char_ids]], kind="stable")]  # characters in code point order
@@ -238,19 +222,14 @@ def _seed(wcps, woff, counts, chars: set[str], config: UnigramConfig):
     score = freq[multi] * lens[multi]
     best = multi[np.argsort(-score, kind="stable")[: config.seed_size]]
     chosen = np.concatenate((char_ids, best))
-    poff = np.zeros(len(chosen) + 1, dtype=np.int64)
-    np.cumsum(lens[chosen], out=poff[1:])
-    pcps = wcps[np.repeat(starts[chosen] - poff[:-1], lens[chosen]) + np.arange(poff[-1])]
-    text = pcps.astype(np.uint32).tobytes().decode("utf-32-le")
-    bounds = poff.tolist()
-    pieces = [text[bounds[k] : bounds[k + 1]] for k in range(len(chosen))]
-    return pieces, freq[chosen].tolist(), pcps, poff
+    n_edges = int(occ[chosen].sum() + (~ok).sum())  # every occurrence of a piece, and the unknown characters
+    return (*packed.gather(wcps, starts[chosen], lens[chosen]), freq[chosen], n_edges)
 
 
-def _em(pieces, logp, lattice, woff, counts):
+def _em(pcps, poff, logp, lattice, woff, counts):
     unk = float(logp.min()) - 10.0
     expected, _ = kl.lattice_expected(woff, *lattice, counts, logp, unk)
-    is_char = np.fromiter((len(p) == 1 for p in pieces), dtype=np.bool_, count=len(pieces))
+    is_char = np.diff(poff) == 1
     keep = np.flatnonzero(is_char | (expected >= 0.5))
     kept = expected[keep]
     new_logp = ku.digamma_all(np.maximum(kept, 1e-9)) - ku.digamma(float(kept.sum()))
@@ -259,22 +238,19 @@ def _em(pieces, logp, lattice, woff, counts):
     rare = kept < 0.5
     if rare.any() and not rare.all():
         new_logp[rare] = new_logp[~rare].min() - 10.0
-    return [pieces[i] for i in keep.tolist()], new_logp, _renumber(lattice, keep, len(pieces))
+    return (*packed.subset(pcps, poff, keep), new_logp, _renumber(lattice, keep, len(logp)))
 
 
-def _prune(pieces, logp, lattice, woff, counts, config, size):
-    pcps, poff = _pack(pieces)
+def _prune(pcps, poff, logp, lattice, woff, counts, config, size):
     slots, phash = ku.build_piece_table(pcps, poff)
-    keep = (poff[1:] - poff[:-1]) == 1  # characters (pieces of one character are all kept characters)
+    keep = np.diff(poff) == 1  # characters (pieces of one character are all kept characters)
     unk = float(logp.min()) - 10.0
     freq = kl.lattice_viterbi_freq(woff, *lattice, counts, logp, unk)
     losses = ku.prune_losses(freq, pcps, poff, slots, phash, logp, unk, config.max_token_length, keep)
     # unused pieces go even below ``size`` (SentencePiece does the same): Viterbi never picks them
-    rank = np.empty(len(pieces), dtype=np.int64)  # ties: the smaller piece
-    rank[sorted(range(len(pieces)), key=pieces.__getitem__)] = np.arange(len(pieces))
-    order = np.lexsort((rank, -losses))[:size]
+    order = np.lexsort((packed.lexical_rank(pcps, poff), -losses))[:size]  # ties: the smaller piece
     order = np.sort(order[losses[order] > -np.inf])
-    return [pieces[i] for i in order.tolist()], logp[order], _renumber(lattice, order, len(pieces))
+    return (*packed.subset(pcps, poff, order), logp[order], _renumber(lattice, order, len(logp)))
 
 
 def _renumber(lattice, keep: np.ndarray, n: int):
