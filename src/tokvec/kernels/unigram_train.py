@@ -94,13 +94,28 @@ def viterbi(cps, lo, hi, pcps, poff, slots, phash, logp, unk_logp, max_len, bann
     at the smaller start). Writes piece ids (-1: unknown character) into ``out``; returns their number.
     """
     n = hi - lo
+    es, ee, ep, best, back = _scratch(n, max_len)
+    return _viterbi_into(
+        cps, lo, hi, pcps, poff, slots, phash, logp, unk_logp, max_len, banned, out, es, ee, ep, best, back
+    )
+
+
+@njit(cache=True, nogil=True)
+def _scratch(n, max_len):  # pragma: no cover - compiled
     cap = n * max_len + n
-    es = np.empty(cap, dtype=np.int64)
-    ee = np.empty(cap, dtype=np.int64)
-    ep = np.empty(cap, dtype=np.int64)
+    return (np.empty(cap, dtype=np.int64), np.empty(cap, dtype=np.int64), np.empty(cap, dtype=np.int64),
+            np.empty(n + 1, dtype=np.float64), np.empty(n + 1, dtype=np.int64))  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _viterbi_into(
+    cps, lo, hi, pcps, poff, slots, phash, logp, unk_logp, max_len, banned, out, es, ee, ep, best, back
+):  # pragma: no cover
+    """:func:`viterbi` with its scratch arrays given (edges: at least n * (max_len + 1); best, back: n + 1)."""
+    n = hi - lo
     m = _edges(cps, lo, hi, slots, phash, pcps, poff, max_len, banned, es, ee, ep)
-    best = np.full(n + 1, -np.inf)
-    back = np.full(n + 1, -1, dtype=np.int64)
+    best[: n + 1] = -np.inf
+    back[: n + 1] = -1
     best[0] = 0.0
     for k in range(m):
         lp = logp[ep[k]] if ep[k] >= 0 else unk_logp
@@ -115,7 +130,8 @@ def viterbi(cps, lo, hi, pcps, poff, slots, phash, logp, unk_logp, max_len, bann
         out[t] = ep[k]
         t += 1
         j = es[k]
-    out[:t] = out[:t][::-1].copy()
+    for a in range(t // 2):  # into reading order
+        out[a], out[t - 1 - a] = out[t - 1 - a], out[a]
     return t
 
 
@@ -133,6 +149,10 @@ def prune_losses(freq, pcps, poff, slots, phash, logp, unk_logp, max_len, keep):
     total = freq.sum()
     losses = np.empty(P, dtype=np.float64)
     alt = np.empty(64, dtype=np.int64)
+    longest = 1
+    for p in range(P):
+        longest = max(longest, poff[p + 1] - poff[p])
+    es, ee, ep, best, back = _scratch(longest, max_len)  # once: pieces are short, allocation would dominate
     for p in range(P):
         if keep[p]:
             losses[p] = np.inf
@@ -140,7 +160,25 @@ def prune_losses(freq, pcps, poff, slots, phash, logp, unk_logp, max_len, keep):
         if freq[p] == 0.0:
             losses[p] = -np.inf
             continue
-        t = viterbi(pcps, poff[p], poff[p + 1], pcps, poff, slots, phash, logp, unk_logp, max_len, p, alt)
+        t = _viterbi_into(
+            pcps,
+            poff[p],
+            poff[p + 1],
+            pcps,
+            poff,
+            slots,
+            phash,
+            logp,
+            unk_logp,
+            max_len,
+            p,
+            alt,
+            es,
+            ee,
+            ep,
+            best,
+            back,
+        )
         logsum_alt = math.log(total + freq[p] * (t - 1))
         logprob_alt = 0.0
         for k in range(t):

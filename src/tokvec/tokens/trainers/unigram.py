@@ -255,6 +255,8 @@ def _prune(pcps, poff, logp, lattice, woff, counts, config, size):
 
 def _renumber(lattice, keep: np.ndarray, n: int):
     """The lattice of the pieces ``keep`` (increasing old ids), which become ids 0, 1, ..."""
+    if len(keep) == n:  # nothing removed (later EM steps): the lattice stands
+        return lattice
     new_id = np.full(n, -1, dtype=np.int64)
     new_id[keep] = np.arange(len(keep))
     return kl.compact_lattice(*lattice, new_id)
