@@ -29,6 +29,7 @@ import warnings
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import regex
@@ -168,6 +169,14 @@ def count_words(
     if not counts:
         raise TokvecError("the corpus is empty: no words to count (check the files or the texts given)")
     return WordCounts.from_dict(counts, pre_tokenizer, skipped)
+
+
+def count_for(config: Any, corpus: Iterable[str] | pathlib.Path, *, progress: bool) -> WordCounts:
+    """Count ``corpus`` as a trainer's ``config`` says (its pre_tokenizer, normalizer and strict)."""
+    return count_words(
+        corpus, pre_tokenizer=config.pre_tokenizer, normalizer=config.normalizer, strict=config.strict,
+        progress=progress,
+    )  # fmt: skip
 
 
 def _count_docs(docs, grammar, pre_tokenizer, normalizer, table) -> None:

@@ -30,36 +30,28 @@ import numpy as np
 from ...errors import TokvecError
 from ...kernels import unigram_lattice as kl
 from ...kernels import unigram_train as ku
-from ..pipeline import Tokenizer
 from . import packed, wire
-from .config import UnigramConfig
-from .counting import WordCounts, count_words
+from .config import UnigramConfig, from_options
+from .counting import WordCounts, count_for
 from .progress import StepProgress
 
 
 @dataclass(frozen=True, eq=False)
-class UnigramResult:
-    """A trained Unigram model as plain data: ``pieces[id]`` and ``scores[id]`` (log-probabilities)."""
+class UnigramResult(wire.PipelineResult):
+    """A trained Unigram model as plain data: ``pieces[id]`` and ``scores[id]`` (log-probabilities).
+
+    ``tokenizer()`` is the pipeline Tokenizer (Unigram model, Metaspace pre-tokenizer and decoder);
+    ``encode_word`` is the Viterbi segmentation of one word; ``encode`` and ``save`` use the pipeline.
+    """
 
     pieces: tuple[str, ...]
     scores: tuple[float, ...]
     config: UnigramConfig
+    pipeline_name = "trained-unigram"
 
     def vocab(self) -> dict[str, int]:
         """Return ``{piece: id}``."""
         return {p: i for i, p in enumerate(self.pieces)}
-
-    def tokenizer(self) -> Tokenizer:
-        """Return the pipeline Tokenizer (pipeline Unigram model, Metaspace pre-tokenizer and decoder)."""
-        return wire.pipeline_tokenizer(self, "trained-unigram")
-
-    def encode_word(self, word: str) -> list[str]:
-        """Return the Viterbi segmentation of one word (the pipeline's Unigram model)."""
-        return wire.encode_word(self.tokenizer(), word)
-
-    def encode(self, text: str) -> list[str]:
-        """Return the tokens of ``text`` through the pipeline (pre-tokenized as in training)."""
-        return wire.encode(self.tokenizer(), text)
 
     def sample_word(self, word: str, *, alpha: float = 0.1, nbest: int = -1, seed: int = 0) -> list[str]:
         """Draw a segmentation with probability proportional to P(segmentation)^alpha (subword regularization).
@@ -127,26 +119,14 @@ class UnigramResult:
                       "vocab": [[p, s] for p, s in zip(self.pieces, self.scores, strict=True)], "byte_fallback": False},
         }  # fmt: skip
 
-    def save(self, path: str | pathlib.Path) -> None:
-        """Write ``tokenizer.json`` with the pipeline's saver (atomic)."""
-        wire.save(self.tokenizer(), path)
-
 
 def train_unigram(corpus: Iterable | pathlib.Path, *, progress: bool = True, **options) -> UnigramResult:
     """Count the words of ``corpus`` (texts as ``str``, files as ``pathlib.Path``) and train a Unigram model.
 
     Options are the fields of :class:`UnigramConfig`, or ``config=UnigramConfig(...)``.
     """
-    config = options.pop("config", None)
-    if config is None:
-        config = UnigramConfig(**options)
-    elif options:
-        raise TokvecError(f"give either config= or options ({', '.join(options)}), not both")
-    words = count_words(
-        corpus, pre_tokenizer=config.pre_tokenizer, normalizer=config.normalizer, strict=config.strict,
-        progress=progress,
-    )  # fmt: skip
-    return learn_unigram(words, config, progress=progress)
+    config = from_options(UnigramConfig, options)
+    return learn_unigram(count_for(config, corpus, progress=progress), config, progress=progress)
 
 
 def learn_unigram(words: WordCounts, config: UnigramConfig, *, progress: bool = False) -> UnigramResult:
