@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from .unigram_train import add_expected
+
 
 def build_lattice(wcps, woff, pcps, poff, slots, phash, max_len, cap):
     """The lattice of every word (see the kernel); ``slots``, ``phash`` and ``cap`` are not needed here."""
@@ -72,13 +74,7 @@ def lattice_expected(woff, wedge, estart, elen, epiece, wcount, logp, unk_logp):
     for w in range(len(woff) - 1):
         n = int(woff[w + 1] - woff[w])
         paths = list(_paths(_out_edges(wedge, estart, elen, epiece, w), 0, n))
-        scores = [sum(logp[p] if p >= 0 else unk_logp for p in path) for path in paths]
-        z = float(np.logaddexp.reduce(scores))
-        loglik += wcount[w] * z
-        for path, score in zip(paths, scores, strict=True):
-            for p in path:
-                if p >= 0:
-                    counts[p] += wcount[w] * math.exp(score - z)
+        loglik += wcount[w] * add_expected(counts, paths, logp, unk_logp, wcount[w])
     return counts, loglik
 
 

@@ -57,14 +57,22 @@ def expected_counts(wcps, woff, wcount, pcps, poff, slots, phash, logp, unk_logp
     pieces = _pieces(pcps, poff)
     for w in range(len(woff) - 1):
         segs = list(_segmentations(tuple(wcps[woff[w] : woff[w + 1]].tolist()), pieces, max_len, -1))
-        scores = [_score(s, logp, unk_logp) for s in segs]
-        z = float(np.logaddexp.reduce(scores)) if scores else 0.0
-        loglik += wcount[w] * z
-        for s, sc in zip(segs, scores, strict=True):
-            for p in s:
-                if p >= 0:
-                    counts[p] += wcount[w] * math.exp(sc - z)
+        loglik += wcount[w] * add_expected(counts, segs, logp, unk_logp, wcount[w])
     return counts, loglik
+
+
+def add_expected(counts: np.ndarray, segs: list[list[int]], logp, unk_logp: float, count: int) -> float:
+    """Add each piece's uses in ``segs`` (all segmentations of one word), weighted by P(seg) x ``count``.
+
+    Returns the word's log-probability, the log-sum over its segmentations (0.0 when there are none).
+    """
+    scores = [_score(s, logp, unk_logp) for s in segs]
+    z = float(np.logaddexp.reduce(scores)) if scores else 0.0
+    for s, sc in zip(segs, scores, strict=True):
+        for p in s:
+            if p >= 0:
+                counts[p] += count * math.exp(sc - z)
+    return z
 
 
 def _dp_best(word: tuple[int, ...], pieces, logp, unk_logp, max_len: int, banned: int) -> list[int]:
