@@ -191,3 +191,24 @@ def test_seed_counts_the_lattice_edges_exactly() -> None:
     lattice = kl.build_lattice(wcps, woff, pcps, poff, *ku.build_piece_table(pcps, poff), 16, n_edges)
     assert len(lattice[1]) == n_edges
     assert (lattice[3] < 0).any()
+
+
+@SETTINGS
+@given(
+    st.lists(st.text("ab▁c", min_size=1, max_size=9), min_size=1, max_size=6),
+    st.sampled_from([2, 3, 16]),
+    st.sampled_from(["", "c", "▁"]),
+    st.booleans(),
+)
+def test_substring_counts_equal_the_twin(words, max_len, banned, boundary) -> None:
+    wcps, woff = _pack(words)
+    counts = np.arange(1, len(words) + 1, dtype=np.int64)
+    ok = np.array([chr(c) not in banned for c in wcps.tolist()], dtype=np.bool_)
+    b = ord("▁") if boundary else -1
+    for k, r in zip(
+        ku.substring_counts(wcps, woff, counts, ok, b, max_len),
+        ru.substring_counts(wcps, woff, counts, ok, b, max_len),
+        strict=True,
+    ):
+        assert k.dtype == r.dtype
+        np.testing.assert_array_equal(k, r)

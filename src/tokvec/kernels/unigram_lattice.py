@@ -25,7 +25,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .unigram_train import _lookup, _step
+from .unigram_train import _grow, _lookup, _step
 
 
 @njit(cache=True, nogil=True)
@@ -66,13 +66,6 @@ def build_lattice(wcps, woff, pcps, poff, slots, phash, max_len, cap):  # pragma
                 m += 1
         wedge[w + 1] = m
     return wedge, estart[:m], elen[:m], epiece[:m]
-
-
-@njit(cache=True, nogil=True)
-def _grow(a, cap):  # pragma: no cover - compiled
-    out = np.empty(cap, dtype=a.dtype)
-    out[: len(a)] = a
-    return out
 
 
 @njit(cache=True, nogil=True)

@@ -112,3 +112,19 @@ def prune_losses(freq, pcps, poff, slots, phash, logp, unk_logp, max_len, keep):
         logprob = math.log(freq[p]) - math.log(total)
         losses[p] = (freq[p] / total) * (logprob - logprob_alt)
     return losses
+
+
+def substring_counts(wcps, woff, wcount, ok, boundary, max_len):
+    """Count every substring of every word in a dictionary, in order of first appearance (see the kernel)."""
+    found: dict[tuple[int, ...], list[int]] = {}  # substring -> [start, count, occurrences]
+    for w in range(len(woff) - 1):
+        lo, hi = int(woff[w]), int(woff[w + 1])
+        for i in range(lo, hi):
+            for j in range(i, min(hi, i + max_len)):
+                if not ok[j] or (j > i and wcps[j] == boundary):
+                    break
+                entry = found.setdefault(tuple(wcps[i : j + 1].tolist()), [i, 0, 0])
+                entry[1] += int(wcount[w])
+                entry[2] += 1
+    column = lambda c: np.array([v[c] for v in found.values()], dtype=np.int64)  # noqa: E731
+    return column(0), np.array([len(k) for k in found], dtype=np.int32), column(1), column(2)

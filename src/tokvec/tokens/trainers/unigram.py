@@ -192,7 +192,7 @@ def _seed(wcps, woff, counts, chars: set[str], config: UnigramConfig):
     allowed = np.zeros(0x110000, dtype=np.bool_)
     allowed[[ord(c) for c in chars]] = True
     ok = allowed[wcps]
-    starts, lens, freq, occ = ku.substring_counts(wcps, woff, counts, ok, ord("▁"), 1, config.max_token_length)
+    starts, lens, freq, occ = ku.substring_counts(wcps, woff, counts, ok, ord("▁"), config.max_token_length)
     single = lens == 1
     char_ids = np.flatnonzero(single)
     char_ids = char_ids[np.argsort(wcps[starts[char_ids]], kind="stable")]  # characters in code point order
