@@ -56,15 +56,15 @@ def lattice_of(problem):
     pcps, poff = _pack(pieces)
     slots, phash = ku.build_piece_table(pcps, poff)
     wcps, woff = _pack(words)
-    args = (wcps, woff, pcps, poff, slots, phash, max_len, 0)  # cap 0: the kernel grows its arrays
-    return args, kl.build_lattice(*args)
+    lattice = kl.build_lattice(wcps, woff, pcps, poff, max_len, 0)  # cap 0: the kernel grows its arrays
+    return (wcps, woff, pcps, poff, slots, phash, max_len), lattice
 
 
 @SETTINGS
 @given(lattices())
 def test_lattice_equals_its_twin(problem) -> None:
-    args, lattice = lattice_of(problem)
-    for k, r in zip(lattice, rl.build_lattice(*args), strict=True):
+    (wcps, woff, pcps, poff, _, _, max_len), lattice = lattice_of(problem)
+    for k, r in zip(lattice, rl.build_lattice(wcps, woff, pcps, poff, max_len, 0), strict=True):
         assert k.dtype == r.dtype
         np.testing.assert_array_equal(k, r)
 
@@ -88,7 +88,7 @@ def test_compacted_lattice_equals_its_twin_and_a_fresh_lattice(problem, rnd) -> 
 @SETTINGS
 @given(lattices())
 def test_expected_counts_are_the_brute_force_expectation(problem) -> None:
-    (wcps, woff, pcps, poff, slots, phash, max_len, _), lattice = lattice_of(problem)
+    (wcps, woff, pcps, poff, slots, phash, max_len), lattice = lattice_of(problem)
     logp, counts = problem[1], problem[3]
     k, kl_ = kl.lattice_expected(woff, *lattice, counts, logp, -20.0)
     r, rl_ = rl.lattice_expected(woff, *lattice, counts, logp, -20.0)
@@ -102,7 +102,7 @@ def test_expected_counts_are_the_brute_force_expectation(problem) -> None:
 @SETTINGS
 @given(lattices())
 def test_viterbi_counts_equal_the_twin_and_the_best_segmentations(problem) -> None:
-    (wcps, woff, pcps, poff, slots, phash, max_len, _), lattice = lattice_of(problem)
+    (wcps, woff, pcps, poff, slots, phash, max_len), lattice = lattice_of(problem)
     logp, counts = problem[1], problem[3]
     k = kl.lattice_viterbi_freq(woff, *lattice, counts, logp, UNK)
     np.testing.assert_array_equal(k, rl.lattice_viterbi_freq(woff, *lattice, counts, logp, UNK))
@@ -120,7 +120,7 @@ def test_viterbi_counts_equal_the_twin_and_the_best_segmentations(problem) -> No
 @SETTINGS
 @given(lattices())
 def test_prune_losses_equal_the_twin(problem) -> None:
-    (_wcps, woff, pcps, poff, slots, phash, max_len, _), lattice = lattice_of(problem)
+    (_wcps, woff, pcps, poff, slots, phash, max_len), lattice = lattice_of(problem)
     logp, counts = problem[1], problem[3]
     freq = kl.lattice_viterbi_freq(woff, *lattice, counts, logp, -20.0)
     keep = (poff[1:] - poff[:-1]) == 1
@@ -188,7 +188,7 @@ def test_seed_counts_the_lattice_edges_exactly() -> None:
     wcps, woff = packed.pack_words(words)
     chars = _kept_characters(wcps, woff, words.counts, 0.99)  # some characters left out: unknown edges
     pcps, poff, _, n_edges = _seed(wcps, woff, words.counts, chars, config)
-    lattice = kl.build_lattice(wcps, woff, pcps, poff, *ku.build_piece_table(pcps, poff), 16, n_edges)
+    lattice = kl.build_lattice(wcps, woff, pcps, poff, 16, n_edges)
     assert len(lattice[1]) == n_edges
     assert (lattice[3] < 0).any()
 

@@ -14,8 +14,8 @@ import numpy as np
 from .unigram_train import add_expected
 
 
-def build_lattice(wcps, woff, pcps, poff, slots, phash, max_len, cap):
-    """The lattice of every word (see the kernel); ``slots``, ``phash`` and ``cap`` are not needed here."""
+def build_lattice(wcps, woff, pcps, poff, max_len, cap):
+    """The lattice of every word (see the kernel), by dictionary lookups; ``cap`` is not needed here."""
     pieces: dict[tuple[int, ...], int] = {}
     for p in range(len(poff) - 1):
         pieces.setdefault(tuple(pcps[poff[p] : poff[p + 1]].tolist()), p)

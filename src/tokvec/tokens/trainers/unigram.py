@@ -143,9 +143,7 @@ def learn_unigram(words: WordCounts, config: UnigramConfig, *, progress: bool = 
         )
     pcps, poff, freqs, n_edges = _seed(wcps, woff, counts, chars, config)
     logp = np.log(freqs.astype(np.float64)) - math.log(int(freqs.sum()))
-    slots, phash = ku.build_piece_table(pcps, poff)
-    lattice = kl.build_lattice(wcps, woff, pcps, poff, slots, phash, config.max_token_length, n_edges)
-    del slots, phash
+    lattice = kl.build_lattice(wcps, woff, pcps, poff, config.max_token_length, n_edges)
     target = config.vocab_size - n_special
     desired = max(int(target * 1.1), target)
     with StepProgress(None, label="Unigram EM rounds", enabled=progress) as bar:
