@@ -212,3 +212,14 @@ def test_substring_counts_equal_the_twin(words, max_len, banned, boundary) -> No
     ):
         assert k.dtype == r.dtype
         np.testing.assert_array_equal(k, r)
+
+
+def test_lattice_of_long_pieces_grows_its_trie() -> None:
+    # 4 pieces of 16 characters without a common prefix: 80 trie nodes, past the first sizes of its arrays
+    pieces = ["abcdefghijklmnop", "bcdefghijklmnopq", "cdefghijklmnopqr", "defghijklmnopqrs", *"abcdefghijklmnopqrs"]
+    pcps, poff = _pack(pieces)
+    wcps, woff = _pack(["xabcdefghijklmnopqrs", "cdefghijklmnopqr", "q"])
+    got = kl.build_lattice(wcps, woff, pcps, poff, 16, 0)
+    for k, r in zip(got, rl.build_lattice(wcps, woff, pcps, poff, 16, 0), strict=True):
+        np.testing.assert_array_equal(k, r)
+    assert {0, 1, 2, 3} <= set(got[3].tolist())
