@@ -15,7 +15,7 @@ from tokvec.kernels import wordpiece_train as kw
 from tokvec.reference import bpe_train as rt
 from tokvec.reference import counting as rc
 from tokvec.reference import wordpiece_train as rw
-from tokvec.tokens.trainers.counting import word_table
+from tokvec.tokens.trainers.counting import space_table, word_table
 from tokvec.tokens.unicode import class_table
 
 GRAMMARS = [kp.R50K, kp.CL100K, kp.O200K, kp.LLAMA3]
@@ -67,6 +67,27 @@ def test_word_spans(docs: list[str]) -> None:
     assert k[0].tolist() == r[0].tolist() and k[1].tolist() == r[1].tolist()
     # and both are the matches of the regex itself
     found = [m.group() for d in docs for m in regex.finditer(r"\w+|[^\w\s]+", d)]
+    assert [buf[a:b].tobytes().decode("utf-8") for a, b in zip(k[0], k[1], strict=True)] == found
+
+
+# str.split() also splits at the rarer spaces: file/group separators, NEL, ideographic and line separators
+SPACES = st.lists(
+    st.one_of(twin_texts, st.text("a\x1c\x85\u3000\u2028\u200b\xa0 é\n", max_size=30)), min_size=1, max_size=5
+)
+
+
+@SETTINGS
+@given(SPACES)
+def test_space_spans(docs: list[str]) -> None:
+    datas = [d.encode("utf-8") for d in docs]
+    doc_bounds = np.zeros(len(datas) + 1, dtype=np.int64)
+    np.cumsum([len(d) for d in datas], out=doc_bounds[1:])
+    buf = np.frombuffer(b"".join(datas), dtype=np.uint8)
+    k = kc.space_spans(buf, doc_bounds, space_table())
+    r = rc.space_spans(buf, doc_bounds, space_table())
+    assert k[0].tolist() == r[0].tolist() and k[1].tolist() == r[1].tolist()
+    # and both are the words of str.split()
+    found = [w for d in docs for w in d.split()]
     assert [buf[a:b].tobytes().decode("utf-8") for a, b in zip(k[0], k[1], strict=True)] == found
 
 

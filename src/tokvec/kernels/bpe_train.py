@@ -137,6 +137,66 @@ def _same(units, a, b, n):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def _content_table(units, uoff, n_tokens, min_size):  # pragma: no cover - compiled
+    """Return (ckeys, cvals) int64[2^k >= min_size]: the hash of each token's units -> its id (tokens 0..n_tokens-1)."""
+    size = 64
+    while size < min_size:
+        size *= 2
+    ckeys = np.full(size, _EMPTY, dtype=np.int64)
+    cvals = np.zeros(size, dtype=np.int64)
+    for t in range(n_tokens):
+        h = _content_hash(units, uoff[t], uoff[t + 1])
+        s = _find(ckeys, h)
+        while ckeys[s] != _EMPTY:  # collisions of different contents: probe on (rare)
+            s = (s + 1) & np.int64(size - 1)
+        ckeys[s] = h
+        cvals[s] = t
+    return ckeys, cvals
+
+
+@njit(cache=True, nogil=True)
+def _merged_token(units, uoff, ckeys, cvals, n_tokens, a, b, prefix_unit):  # pragma: no cover - compiled
+    """The token made by merging a and b: its units are a's, then b's without a leading prefix unit.
+
+    Returns (units, id, is_new): an existing token with the same units keeps its id; else the units stay
+    after the last token's, as token ``n_tokens`` (``uoff[n_tokens + 1]`` is set: the caller makes room
+    in uoff and counts the new token).
+    """
+    blo = uoff[b]
+    if prefix_unit >= 0 and uoff[b + 1] > blo and units[blo] == prefix_unit:
+        blo += 1
+    need = uoff[n_tokens] + (uoff[a + 1] - uoff[a]) + (uoff[b + 1] - blo)
+    if need > len(units):
+        units = np.concatenate((units, np.empty(need + len(units), dtype=np.int32)))
+    lo = uoff[n_tokens]
+    n = 0
+    for i in range(uoff[a], uoff[a + 1]):
+        units[lo + n] = units[i]
+        n += 1
+    for i in range(blo, uoff[b + 1]):
+        units[lo + n] = units[i]
+        n += 1
+    h = _content_hash(units, lo, lo + n)
+    s = _find(ckeys, h)
+    while ckeys[s] != _EMPTY:
+        t = cvals[s]
+        if ckeys[s] == h and uoff[t + 1] - uoff[t] == n and _same(units, uoff[t], lo, n):
+            return units, np.int32(t), False
+        s = (s + 1) & np.int64(len(ckeys) - 1)
+    ckeys[s] = h
+    cvals[s] = n_tokens
+    uoff[n_tokens + 1] = lo + n
+    return units, np.int32(n_tokens), True
+
+
+@njit(cache=True, nogil=True)
+def _merge_result(lefts, rights, merged, m, units, uoff, n_tokens):  # pragma: no cover - compiled
+    """The merge kernels' result: the merges in order, and every token's content."""
+    return (lefts[:m].copy(), rights[:m].copy(), merged[:m].copy(), units[: uoff[n_tokens]].copy(),
+            uoff[: n_tokens + 1].copy(), n_tokens)  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
 def _group(bkeys, bwords, nb, pkeys, pvals, pdata, pstart, plen, nlists, hc, hk, hl, hsize):  # pragma: no cover
     """Turn the (pair, word) records of one step into one word list and one heap entry per pair."""
     order = np.argsort(bkeys[:nb], kind="mergesort")
@@ -190,18 +250,7 @@ def train_merges(
     uoff = np.concatenate((uoff[: n_tokens + 1], np.empty(max(vocab_size - n_tokens, 0) + 16, dtype=np.int64)))
     units = np.concatenate((units[: uoff[n_tokens]], np.empty(64 + 16 * max(vocab_size - n_tokens, 0), np.int32)))
     # content table: hash of a token's units -> id (to reuse the id of a token made twice)
-    size = 64
-    while size < 2 * max(vocab_size, n_tokens) + 64:
-        size *= 2
-    ckeys = np.full(size, _EMPTY, dtype=np.int64)
-    cvals = np.zeros(size, dtype=np.int64)
-    for t in range(n_tokens):
-        h = _content_hash(units, uoff[t], uoff[t + 1])
-        s = _find(ckeys, h)
-        while ckeys[s] != _EMPTY:  # collisions of different contents: probe on (rare)
-            s = (s + 1) & np.int64(size - 1)
-        ckeys[s] = h
-        cvals[s] = t
+    ckeys, cvals = _content_table(units, uoff, n_tokens, 2 * max(vocab_size, n_tokens) + 64)
     # pair counts and the initial word lists
     nsym = 0
     for w in range(len(wlen)):
@@ -251,39 +300,12 @@ def train_merges(
             break
         a = np.int32(key >> np.int64(32))
         b = np.int32(key & _LOW)
-        # the new token's content: a's units, then b's (without a leading prefix unit)
-        blo = uoff[b]
-        if prefix_unit >= 0 and uoff[b + 1] > blo and units[blo] == prefix_unit:
-            blo += 1
-        need = uoff[n_tokens] + (uoff[a + 1] - uoff[a]) + (uoff[b + 1] - blo)
-        if need > len(units):
-            units = np.concatenate((units, np.empty(need + len(units), dtype=np.int32)))
-        lo = uoff[n_tokens]
-        n = 0
-        for i in range(uoff[a], uoff[a + 1]):
-            units[lo + n] = units[i]
-            n += 1
-        for i in range(blo, uoff[b + 1]):
-            units[lo + n] = units[i]
-            n += 1
-        h = _content_hash(units, lo, lo + n)
-        s = _find(ckeys, h)
-        new = np.int32(-1)
-        while ckeys[s] != _EMPTY:
-            t = cvals[s]
-            if ckeys[s] == h and uoff[t + 1] - uoff[t] == n and _same(units, uoff[t], lo, n):
-                new = np.int32(t)
-                break
-            s = (s + 1) & np.int64(len(ckeys) - 1)
-        if new < 0:
-            new = np.int32(n_tokens)
-            ckeys[s] = h
-            cvals[s] = n_tokens
-            if n_tokens + 2 > len(uoff):
-                uoff = np.concatenate((uoff, np.empty(len(uoff), dtype=np.int64)))
-                tok_len = np.concatenate((tok_len, np.ones(len(tok_len), dtype=np.int64)))
-            tok_len[n_tokens] = tok_len[a] + tok_len[b]
-            uoff[n_tokens + 1] = lo + n
+        if n_tokens + 2 > len(uoff):
+            uoff = np.concatenate((uoff, np.empty(len(uoff), dtype=np.int64)))
+            tok_len = np.concatenate((tok_len, np.ones(len(tok_len), dtype=np.int64)))
+        units, new, is_new = _merged_token(units, uoff, ckeys, cvals, n_tokens, a, b, prefix_unit)
+        if is_new:
+            tok_len[new] = tok_len[a] + tok_len[b]
             n_tokens += 1
         if m == len(lefts):
             lefts = np.concatenate((lefts, np.empty(len(lefts), dtype=np.int32)))
@@ -335,11 +357,4 @@ def train_merges(
         pdata, pstart, plen, nlists, hc, hk, hl, hsize = _group(
             bkeys, bwords, nb, pkeys, pvals, pdata, pstart, plen, nlists, hc, hk, hl, hsize
         )
-    return (
-        lefts[:m].copy(),
-        rights[:m].copy(),
-        merged[:m].copy(),
-        units[: uoff[n_tokens]].copy(),
-        uoff[: n_tokens + 1].copy(),
-        n_tokens,
-    )
+    return _merge_result(lefts, rights, merged, m, units, uoff, n_tokens)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .bpe_train import _content_hash, _find, _same
+from .bpe_train import _content_table, _merge_result, _merged_token
 
 _EMPTY = np.int64(-1)
 _LOW = np.int64(0xFFFFFFFF)
@@ -95,18 +95,7 @@ def train_wordpiece_merges(
     uoff = np.concatenate((uoff[: n_tokens + 1], np.empty(cap, dtype=np.int64)))
     units = np.concatenate((units[: uoff[n_tokens]], np.empty(64 + 16 * cap, np.int32)))
     freq = np.zeros(cap, dtype=np.int64)
-    size = 64
-    while size < 2 * cap:
-        size *= 2
-    ckeys = np.full(size, _EMPTY, dtype=np.int64)
-    cvals = np.zeros(size, dtype=np.int64)
-    for t in range(n_tokens):
-        h = _content_hash(units, uoff[t], uoff[t + 1])
-        s = _find(ckeys, h)
-        while ckeys[s] != _EMPTY:
-            s = (s + 1) & np.int64(size - 1)
-        ckeys[s] = h
-        cvals[s] = t
+    ckeys, cvals = _content_table(units, uoff, n_tokens, 2 * cap)
     # pairs: key table -> index; per pair: key, count, head of its word chain; per token: pair chain
     nsym = 0
     for w in range(len(wlen)):
@@ -275,34 +264,8 @@ def train_wordpiece_merges(
             break
         a = np.int32(pkey[p] >> np.int64(32))
         b = np.int32(pkey[p] & _LOW)
-        blo = uoff[b]
-        if prefix_unit >= 0 and uoff[b + 1] > blo and units[blo] == prefix_unit:
-            blo += 1
-        need = uoff[n_tokens] + (uoff[a + 1] - uoff[a]) + (uoff[b + 1] - blo)
-        if need > len(units):
-            units = np.concatenate((units, np.empty(need + len(units), dtype=np.int32)))
-        lo = uoff[n_tokens]
-        n = 0
-        for i in range(uoff[a], uoff[a + 1]):
-            units[lo + n] = units[i]
-            n += 1
-        for i in range(blo, uoff[b + 1]):
-            units[lo + n] = units[i]
-            n += 1
-        h = _content_hash(units, lo, lo + n)
-        s = _find(ckeys, h)
-        new = np.int32(-1)
-        while ckeys[s] != _EMPTY:
-            t = cvals[s]
-            if ckeys[s] == h and uoff[t + 1] - uoff[t] == n and _same(units, uoff[t], lo, n):
-                new = np.int32(t)
-                break
-            s = (s + 1) & np.int64(len(ckeys) - 1)
-        if new < 0:
-            new = np.int32(n_tokens)
-            ckeys[s] = h
-            cvals[s] = n_tokens
-            uoff[n_tokens + 1] = lo + n
+        units, new, is_new = _merged_token(units, uoff, ckeys, cvals, n_tokens, a, b, prefix_unit)
+        if is_new:
             n_tokens += 1
         lefts[m], rights[m], merged[m] = a, b, new
         m += 1
@@ -311,14 +274,7 @@ def train_wordpiece_merges(
             lefts = np.concatenate((lefts, np.empty(len(lefts), dtype=np.int32)))
             rights = np.concatenate((rights, np.empty(len(rights), dtype=np.int32)))
             merged = np.concatenate((merged, np.empty(len(merged), dtype=np.int32)))
-    return (
-        lefts[:m].copy(),
-        rights[:m].copy(),
-        merged[:m].copy(),
-        units[: uoff[n_tokens]].copy(),
-        uoff[: n_tokens + 1].copy(),
-        n_tokens,
-    )
+    return _merge_result(lefts, rights, merged, m, units, uoff, n_tokens)
 
 
 @njit(cache=True, nogil=True)

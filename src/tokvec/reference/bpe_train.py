@@ -30,6 +30,20 @@ def _merge_word(word: list[int], a: int, b: int, new: int, tok_len: list[int], m
     return changes
 
 
+def merged_token(
+    contents: list[tuple[int, ...]], ids: dict[tuple[int, ...], int], a: int, b: int, prefix_unit: int
+) -> int:
+    """Return the id of a merged with b (a's units, then b's without a leading prefix unit); a new one is appended."""
+    right = contents[b]
+    if prefix_unit >= 0 and right[:1] == (prefix_unit,):
+        right = right[1:]
+    content = contents[a] + right
+    if content not in ids:
+        ids[content] = len(contents)
+        contents.append(content)
+    return ids[content]
+
+
 def train_merges(
     syms, wstart, wlen, wcount, units, uoff, n_tokens, vocab_size, min_frequency, max_length, prefix_unit, progress
 ):
@@ -61,15 +75,8 @@ def train_merges(
         if -neg < 1 or -neg < min_frequency:
             break
         a, b = p
-        right = contents[b]
-        if prefix_unit >= 0 and right[:1] == (prefix_unit,):
-            right = right[1:]
-        content = contents[a] + right
-        new = ids.get(content)
-        if new is None:
-            new = n_tokens
-            ids[content] = new
-            contents.append(content)
+        new = merged_token(contents, ids, a, b, prefix_unit)
+        if new == n_tokens:
             tok_len.append(tok_len[a] + tok_len[b])
             n_tokens += 1
         merges.append((a, b, new))

@@ -9,6 +9,8 @@ import itertools
 
 import numpy as np
 
+from .bpe_train import merged_token
+
 
 def train_wordpiece_merges(
     syms, wstart, wlen, wcount, units, uoff, n_tokens, vocab_size, min_frequency, prefix_unit, progress
@@ -35,15 +37,8 @@ def train_wordpiece_merges(
         # float division exactly as the kernel computes it: count / (freq(a) * freq(b))
         (a, b), _ = max(live, key=lambda pc: (pc[1] / (float(freq[pc[0][0]]) * float(freq[pc[0][1]])), pc[1],
                                              -pc[0][0], -pc[0][1]))  # fmt: skip
-        right = contents[b]
-        if prefix_unit >= 0 and right[:1] == (prefix_unit,):
-            right = right[1:]
-        content = contents[a] + right
-        new = ids.get(content)
-        if new is None:
-            new = n_tokens
-            ids[content] = new
-            contents.append(content)
+        new = merged_token(contents, ids, a, b, prefix_unit)
+        if new == n_tokens:
             n_tokens += 1
         merges.append((a, b, new))
         progress[0] = len(merges)

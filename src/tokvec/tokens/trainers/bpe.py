@@ -25,8 +25,8 @@ import numpy as np
 from ...errors import TokvecError
 from ...kernels.bpe_train import train_merges
 from ..byte_level import byte_to_char
-from .config import BpeConfig
-from .counting import WordCounts, count_words
+from .config import BpeConfig, from_options
+from .counting import WordCounts, count_for
 from .progress import run_with_progress
 
 SUFFIX_UNIT = 0x110000  # stands for the end-of-word suffix inside token contents
@@ -83,16 +83,8 @@ def train_bpe(corpus: Iterable | pathlib.Path, *, progress: bool = True, **optio
     Options are the fields of :class:`BpeConfig` (vocab_size, min_frequency, special_tokens,
     pre_tokenizer, byte_level, end_of_word_suffix, ...), or ``config=BpeConfig(...)``.
     """
-    config = options.pop("config", None)
-    if config is None:
-        config = BpeConfig(**options)
-    elif options:
-        raise TokvecError(f"give either config= or options ({', '.join(options)}), not both")
-    words = count_words(
-        corpus, pre_tokenizer=config.pre_tokenizer, normalizer=config.normalizer, strict=config.strict,
-        progress=progress,
-    )  # fmt: skip
-    return learn_bpe(words, config, progress=progress)
+    config = from_options(BpeConfig, options)
+    return learn_bpe(count_for(config, corpus, progress=progress), config, progress=progress)
 
 
 def learn_bpe(words: WordCounts, config: BpeConfig, *, progress: bool = False) -> BpeResult:
@@ -111,28 +103,35 @@ def learn_bpe(words: WordCounts, config: BpeConfig, *, progress: bool = False) -
             f"vocab_size {config.vocab_size} is smaller than the {n0} tokens every vocabulary needs"
             f" ({len(specials)} special tokens and the alphabet): raise vocab_size to at least {n0}"
         )
-    uoff = np.zeros(n0 + 1, dtype=np.int64)
-    np.cumsum([len(u) for u in units], out=uoff[1:])
-    flat_units = np.array([x for u in units for x in u], dtype=np.int32)
-    wstart = np.zeros(len(wlen), dtype=np.int64)
-    np.cumsum(wlen[:-1], out=wstart[1:])
+    flat_units, uoff, wstart = merge_inputs(units, wlen)
     lefts, rights, _merged, out_units, out_off, n_tokens = run_with_progress(
         train_merges, syms, wstart, wlen, words.counts, flat_units, uoff, n0, config.vocab_size,
         config.min_frequency, -1 if config.max_token_length is None else config.max_token_length,
         PREFIX_UNIT if config.continuing_subword_prefix else -1,
         total=config.vocab_size - n0, label="BPE merges", enabled=progress,
     )  # fmt: skip
-    spell = _speller(config)
-    all_tokens = list(tokens)
-    uo = out_off.tolist()
-    ul = out_units.tolist()
-    for t in range(n0, n_tokens):
-        all_tokens.append(spell(ul[uo[t] : uo[t + 1]]))
+    all_tokens = spell_new_tokens(tokens, out_units, out_off, n_tokens, _speller(config))
     # subtle: a pair merged twice (its result existed already) keeps its last rank, as Hugging Face's map does
     pairs = list(zip(lefts.tolist(), rights.tolist(), strict=True))
     last = {pair: k for k, pair in enumerate(pairs)}
     merges = tuple((all_tokens[a], all_tokens[b]) for k, (a, b) in enumerate(pairs) if last[a, b] == k)
     return BpeResult(tuple(all_tokens), merges, config, specials)
+
+
+def merge_inputs(units: list[list[int]], wlen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pack the initial tokens' units for the merge kernels: (units int32, their offsets, word starts)."""
+    uoff = np.zeros(len(units) + 1, dtype=np.int64)
+    np.cumsum([len(u) for u in units], out=uoff[1:])
+    flat = np.array([x for u in units for x in u], dtype=np.int32)
+    wstart = np.zeros(len(wlen), dtype=np.int64)
+    np.cumsum(wlen[:-1], out=wstart[1:])
+    return flat, uoff, wstart
+
+
+def spell_new_tokens(tokens: list[str], out_units, out_off, n_tokens: int, spell) -> list[str]:
+    """Return ``tokens`` and then the tokens the merge kernel made, each spelled from its units."""
+    ul, uo = out_units.tolist(), out_off.tolist()
+    return list(tokens) + [spell(ul[uo[t] : uo[t + 1]]) for t in range(len(tokens), n_tokens)]
 
 
 def _byte_level_start(words: WordCounts, specials: tuple[str, ...]):

@@ -11,10 +11,23 @@ tokvec.errors.TokvecError: vocab_size must be a positive integer, got 0
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from ...errors import TokvecError, UnknownNameError
 from .counting import GRAMMARS, PRE_TOKENIZERS
 from .normalize import check_normalizer
+
+C = TypeVar("C")
+
+
+def from_options(cls: type[C], options: dict[str, Any]) -> C:
+    """Return ``options["config"]``, or ``cls(**options)``; both at once is an error."""
+    config = options.pop("config", None)
+    if config is None:
+        return cls(**options)
+    if options:
+        raise TokvecError(f"give either config= or options ({', '.join(options)}), not both")
+    return config
 
 
 def _check_common(c) -> None:

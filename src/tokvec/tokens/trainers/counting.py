@@ -22,7 +22,6 @@ Lines that are not UTF-8 are skipped and counted (``strict=True`` raises instead
 
 from __future__ import annotations
 
-import collections
 import functools
 import os
 import pathlib
@@ -30,6 +29,7 @@ import warnings
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import regex
@@ -128,7 +128,6 @@ def count_words(
         )
     sources = [corpus] if isinstance(corpus, pathlib.PurePath) else corpus
     table = _Table()
-    py_counts: collections.Counter[str] = collections.Counter()
     skipped = 0
     grammar = GRAMMARS.get(pre_tokenizer, -1)
     texts: list[str] = []
@@ -136,7 +135,7 @@ def count_words(
 
     def flush_texts() -> None:
         nonlocal size
-        _count_docs(texts, grammar, pre_tokenizer, normalizer, table, py_counts)
+        _count_docs(texts, grammar, pre_tokenizer, normalizer, table)
         texts.clear()
         size = 0
 
@@ -144,15 +143,15 @@ def count_words(
         if isinstance(source, pathlib.PurePath):
             for chunk, bad in _read_file(source, strict=strict, progress=progress):
                 skipped += bad
-                if pre_tokenizer != "metaspace" and normalizer is None:
+                if normalizer is None:
                     buf = np.frombuffer(chunk, dtype=np.uint8)
                     ends = np.flatnonzero(buf == 10) + 1
                     doc_bounds = np.unique(np.concatenate(([0], ends, [len(buf)]))).astype(np.int64)
-                    _count_buffer(buf, doc_bounds, grammar, table)
+                    _count_buffer(buf, doc_bounds, grammar, pre_tokenizer, table)
                 else:
                     docs = chunk.decode("utf-8").split("\n")
                     docs = [d + "\n" for d in docs[:-1]] + ([docs[-1]] if docs[-1] else [])
-                    _count_docs(docs, grammar, pre_tokenizer, normalizer, table, py_counts)
+                    _count_docs(docs, grammar, pre_tokenizer, normalizer, table)
         elif isinstance(source, str):
             texts.append(source)
             size += len(source)
@@ -164,38 +163,55 @@ def count_words(
     flush_texts()
     if skipped:
         warnings.warn(f"skipped {skipped} lines that are not valid UTF-8", stacklevel=2)
-    counts = table.to_dict() if pre_tokenizer != "metaspace" else {w.encode("utf-8"): c for w, c in py_counts.items()}
+    counts = table.to_dict()
+    if pre_tokenizer == "metaspace":  # counted bare: "▁" goes in front of each distinct word
+        counts = {"▁".encode() + w: c for w, c in counts.items()}
     if not counts:
         raise TokvecError("the corpus is empty: no words to count (check the files or the texts given)")
     return WordCounts.from_dict(counts, pre_tokenizer, skipped)
 
 
-def _count_docs(docs, grammar, pre_tokenizer, normalizer, table, py_counts) -> None:
+def count_for(config: Any, corpus: Iterable[str] | pathlib.Path, *, progress: bool) -> WordCounts:
+    """Count ``corpus`` as a trainer's ``config`` says (its pre_tokenizer, normalizer and strict)."""
+    return count_words(
+        corpus, pre_tokenizer=config.pre_tokenizer, normalizer=config.normalizer, strict=config.strict,
+        progress=progress,
+    )  # fmt: skip
+
+
+def _count_docs(docs, grammar, pre_tokenizer, normalizer, table) -> None:
     if not docs:
         return
     if normalizer is not None:
         docs = [normalize_text(d, normalizer) for d in docs]
-    if pre_tokenizer != "metaspace":
-        datas = []
-        for d in docs:
-            try:
-                datas.append(d.encode("utf-8"))
-            except UnicodeEncodeError:  # lone surrogates: not text that any reference library accepts
-                continue
-        lengths = np.fromiter((len(d) for d in datas), dtype=np.int64, count=len(datas))
-        doc_bounds = np.zeros(len(datas) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=doc_bounds[1:])
-        _count_buffer(np.frombuffer(b"".join(datas), dtype=np.uint8), doc_bounds, grammar, table)
-    else:  # metaspace
-        for d in docs:
-            py_counts.update("▁" + w for w in d.split())
+    datas = []
+    for d in docs:
+        try:
+            datas.append(d.encode("utf-8"))
+        except UnicodeEncodeError:  # lone surrogates: not text that any reference library accepts
+            continue
+    lengths = np.fromiter((len(d) for d in datas), dtype=np.int64, count=len(datas))
+    doc_bounds = np.zeros(len(datas) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=doc_bounds[1:])
+    _count_buffer(np.frombuffer(b"".join(datas), dtype=np.uint8), doc_bounds, grammar, pre_tokenizer, table)
 
 
-def _count_buffer(buf: np.ndarray, doc_bounds: np.ndarray, grammar: int, table: _Table) -> None:
+def _count_buffer(buf: np.ndarray, doc_bounds: np.ndarray, grammar: int, pre_tokenizer: str, table: _Table) -> None:
     if grammar >= 0:
         table.add(buf, kc.piece_bounds(buf, doc_bounds, class_table(), grammar))
+    elif pre_tokenizer == "metaspace":
+        table.add_spans(buf, *kc.space_spans(buf, doc_bounds, space_table()))
     else:
         table.add_spans(buf, *kc.word_spans(buf, doc_bounds, word_table()))
+
+
+@functools.cache
+def space_table() -> np.ndarray:
+    """Return bool[0x110000]: True for the code points that ``str.isspace`` (and so ``str.split()``) splits at."""
+    table = np.zeros(0x110000, dtype=np.bool_)
+    table[[c for c in range(0x110000) if chr(c).isspace()]] = True
+    table.flags.writeable = False
+    return table
 
 
 @functools.cache

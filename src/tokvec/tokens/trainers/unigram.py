@@ -19,7 +19,6 @@ segmentation for subword regularization (alpha, nbest, seed).
 
 from __future__ import annotations
 
-import collections
 import math
 import pathlib
 from collections.abc import Iterable
@@ -29,37 +28,30 @@ from typing import Any
 import numpy as np
 
 from ...errors import TokvecError
+from ...kernels import unigram_lattice as kl
 from ...kernels import unigram_train as ku
-from ..pipeline import Tokenizer
-from . import wire
-from .config import UnigramConfig
-from .counting import WordCounts, count_words
+from . import packed, wire
+from .config import UnigramConfig, from_options
+from .counting import WordCounts, count_for
 from .progress import StepProgress
 
 
 @dataclass(frozen=True, eq=False)
-class UnigramResult:
-    """A trained Unigram model as plain data: ``pieces[id]`` and ``scores[id]`` (log-probabilities)."""
+class UnigramResult(wire.PipelineResult):
+    """A trained Unigram model as plain data: ``pieces[id]`` and ``scores[id]`` (log-probabilities).
+
+    ``tokenizer()`` is the pipeline Tokenizer (Unigram model, Metaspace pre-tokenizer and decoder);
+    ``encode_word`` is the Viterbi segmentation of one word; ``encode`` and ``save`` use the pipeline.
+    """
 
     pieces: tuple[str, ...]
     scores: tuple[float, ...]
     config: UnigramConfig
+    pipeline_name = "trained-unigram"
 
     def vocab(self) -> dict[str, int]:
         """Return ``{piece: id}``."""
         return {p: i for i, p in enumerate(self.pieces)}
-
-    def tokenizer(self) -> Tokenizer:
-        """Return the pipeline Tokenizer (pipeline Unigram model, Metaspace pre-tokenizer and decoder)."""
-        return wire.pipeline_tokenizer(self, "trained-unigram")
-
-    def encode_word(self, word: str) -> list[str]:
-        """Return the Viterbi segmentation of one word (the pipeline's Unigram model)."""
-        return wire.encode_word(self.tokenizer(), word)
-
-    def encode(self, text: str) -> list[str]:
-        """Return the tokens of ``text`` through the pipeline (pre-tokenized as in training)."""
-        return wire.encode(self.tokenizer(), text)
 
     def sample_word(self, word: str, *, alpha: float = 0.1, nbest: int = -1, seed: int = 0) -> list[str]:
         """Draw a segmentation with probability proportional to P(segmentation)^alpha (subword regularization).
@@ -127,40 +119,21 @@ class UnigramResult:
                       "vocab": [[p, s] for p, s in zip(self.pieces, self.scores, strict=True)], "byte_fallback": False},
         }  # fmt: skip
 
-    def save(self, path: str | pathlib.Path) -> None:
-        """Write ``tokenizer.json`` with the pipeline's saver (atomic)."""
-        wire.save(self.tokenizer(), path)
-
-
-def _pack(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    off = np.zeros(len(strings) + 1, dtype=np.int64)
-    np.cumsum([len(s) for s in strings], out=off[1:])
-    cps = np.frombuffer("".join(strings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int32)
-    return cps, off
-
 
 def train_unigram(corpus: Iterable | pathlib.Path, *, progress: bool = True, **options) -> UnigramResult:
     """Count the words of ``corpus`` (texts as ``str``, files as ``pathlib.Path``) and train a Unigram model.
 
     Options are the fields of :class:`UnigramConfig`, or ``config=UnigramConfig(...)``.
     """
-    config = options.pop("config", None)
-    if config is None:
-        config = UnigramConfig(**options)
-    elif options:
-        raise TokvecError(f"give either config= or options ({', '.join(options)}), not both")
-    words = count_words(
-        corpus, pre_tokenizer=config.pre_tokenizer, normalizer=config.normalizer, strict=config.strict,
-        progress=progress,
-    )  # fmt: skip
-    return learn_unigram(words, config, progress=progress)
+    config = from_options(UnigramConfig, options)
+    return learn_unigram(count_for(config, corpus, progress=progress), config, progress=progress)
 
 
 def learn_unigram(words: WordCounts, config: UnigramConfig, *, progress: bool = False) -> UnigramResult:
     """Train a Unigram model on counted words."""
-    texts = [w.decode("utf-8") for w, _ in words.items()]
     counts = words.counts
-    chars = _kept_characters(texts, counts.tolist(), config.character_coverage)
+    wcps, woff = packed.pack_words(words)
+    chars = _kept_characters(wcps, woff, counts, config.character_coverage)
     n_special = len(config.special_tokens)
     if config.vocab_size < len(chars) + n_special:
         raise TokvecError(
@@ -168,79 +141,73 @@ def learn_unigram(words: WordCounts, config: UnigramConfig, *, progress: bool = 
             f" needs ({n_special} special tokens and {len(chars)} characters): raise vocab_size, or lower"
             " character_coverage"
         )
-    wcps, woff = _pack(texts)
-    pieces, freqs = _seed(texts, wcps, woff, counts, chars, config)
-    logp = np.log(np.array(freqs, dtype=np.float64)) - math.log(sum(freqs))
+    pcps, poff, freqs, n_edges = _seed(wcps, woff, counts, chars, config)
+    logp = np.log(freqs.astype(np.float64)) - math.log(int(freqs.sum()))
+    lattice = kl.build_lattice(wcps, woff, pcps, poff, config.max_token_length, n_edges)
     target = config.vocab_size - n_special
     desired = max(int(target * 1.1), target)
     with StepProgress(None, label="Unigram EM rounds", enabled=progress) as bar:
         while True:
             for _ in range(config.em_iterations):
-                pieces, logp = _em(pieces, logp, wcps, woff, counts, chars, config)
+                pcps, poff, logp, lattice = _em(pcps, poff, logp, lattice, woff, counts)
             bar.update(1)
-            if len(pieces) <= desired:
+            if len(logp) <= desired:
                 break
-            pieces, logp = _prune(
-                pieces,
-                logp,
-                wcps,
-                woff,
-                counts,
-                chars,
-                config,
-                max(desired, int(len(pieces) * config.shrinking_factor)),
-            )
-    # final: the best ``target`` pieces by log-probability, characters always kept
-    order = sorted(range(len(pieces)), key=lambda i: (len(pieces[i]) > 1, -logp[i], pieces[i]))[:target]
-    order.sort(key=lambda i: (-logp[i], pieces[i]))
+            size = max(desired, int(len(logp) * config.shrinking_factor))
+            pcps, poff, logp, lattice = _prune(pcps, poff, logp, lattice, woff, counts, config, size)
+    # final: the best ``target`` pieces by log-probability (ties: the smaller piece), characters always kept
+    rank = packed.lexical_rank(pcps, poff)
+    order = np.lexsort((rank, -logp, np.diff(poff) > 1))[:target]
+    order = order[np.lexsort((rank[order], -logp[order]))]
     unk_score = 0.0
-    out_pieces = list(config.special_tokens) + [pieces[i] for i in order]
-    out_scores = [unk_score] * n_special + [float(logp[i]) for i in order]
+    out_pieces = list(config.special_tokens) + packed.spell(*packed.subset(pcps, poff, order))
+    out_scores = [unk_score] * n_special + logp[order].tolist()
     return UnigramResult(tuple(out_pieces), tuple(out_scores), config)
 
 
-def _kept_characters(texts: list[str], counts: list[int], coverage: float) -> set[str]:
-    freq: collections.Counter[str] = collections.Counter()
-    for t, c in zip(texts, counts, strict=True):
-        for ch in t:
-            freq[ch] += c
-    total = sum(freq.values())
+def _kept_characters(wcps: np.ndarray, woff: np.ndarray, counts: np.ndarray, coverage: float) -> set[str]:
+    """The most frequent characters (ties: the smaller code point) that cover ``coverage`` of all occurrences."""
+    weights = np.repeat(counts, np.diff(woff)).astype(np.float64)  # exact: sums stay below 2^53
+    freq = np.bincount(wcps, weights=weights).astype(np.int64)
+    cps = np.flatnonzero(freq)
+    cps = cps[np.lexsort((cps, -freq[cps]))]
+    total = int(freq.sum())
     kept, acc = set(), 0
-    for ch, f in sorted(freq.items(), key=lambda x: (-x[1], x[0])):
+    for cp, f in zip(cps.tolist(), freq[cps].tolist(), strict=True):
         if kept and acc >= coverage * total:
             break
-        kept.add(ch)
+        kept.add(chr(cp))
         acc += f
     return kept
 
 
-def _seed(texts, wcps, woff, counts, chars: set[str], config: UnigramConfig):
-    """Characters, and the substrings with the highest frequency x length (SentencePiece's seed score)."""
+def _seed(wcps, woff, counts, chars: set[str], config: UnigramConfig):
+    """Characters, and the substrings with the highest frequency x length (SentencePiece's seed score).
+
+    Returns (pcps, poff, freq int64[P], n_edges): the pieces packed, how often each occurs, and the number of
+    edges of the words' lattice.
+    """
     allowed = np.zeros(0x110000, dtype=np.bool_)
     allowed[[ord(c) for c in chars]] = True
     ok = allowed[wcps]
-    starts, lens, freq = ku.substring_counts(wcps, woff, counts, ok, ord("▁"), 1, config.max_token_length)
+    starts, lens, freq, occ = ku.substring_counts(wcps, woff, counts, ok, ord("▁"), config.max_token_length)
     single = lens == 1
     char_ids = np.flatnonzero(single)
+    char_ids = char_ids[np.argsort(wcps[starts[char_ids]], kind="stable")]  # characters in code point order
     # subtle: only substrings seen at least twice (SentencePiece's seeds are the repeats of a suffix array); with
     # singletons the seed holds every rare word whole and EM starves the short pieces (9% more tokens per byte)
     multi = np.flatnonzero(~single & (freq >= 2))
     score = freq[multi] * lens[multi]
     best = multi[np.argsort(-score, kind="stable")[: config.seed_size]]
-    data = wcps.astype(np.uint32).tobytes()
-    spell = lambda k: data[4 * starts[k] : 4 * (starts[k] + lens[k])].decode("utf-32-le")  # noqa: E731
-    chars_sorted = sorted((spell(k), int(freq[k])) for k in char_ids)
-    pieces = [c for c, _ in chars_sorted] + [spell(k) for k in best.tolist()]
-    freqs = [f for _, f in chars_sorted] + freq[best].tolist()
-    return pieces, freqs
+    chosen = np.concatenate((char_ids, best))
+    n_edges = int(occ[chosen].sum() + (~ok).sum())  # every occurrence of a piece, and the unknown characters
+    return (*packed.gather(wcps, starts[chosen], lens[chosen]), freq[chosen], n_edges)
 
 
-def _em(pieces, logp, wcps, woff, counts, chars, config):
-    pcps, poff = _pack(pieces)
-    slots, phash = ku.build_piece_table(pcps, poff)
+def _em(pcps, poff, logp, lattice, woff, counts):
     unk = float(logp.min()) - 10.0
-    expected, _ = ku.expected_counts(wcps, woff, counts, pcps, poff, slots, phash, logp, unk, config.max_token_length)
-    is_char = (poff[1:] - poff[:-1]) == 1
+    expected, _ = kl.lattice_expected(woff, *lattice, counts, logp, unk)
+    is_char = np.diff(poff) == 1
     keep = np.flatnonzero(is_char | (expected >= 0.5))
     kept = expected[keep]
     new_logp = ku.digamma_all(np.maximum(kept, 1e-9)) - ku.digamma(float(kept.sum()))
@@ -249,16 +216,25 @@ def _em(pieces, logp, wcps, woff, counts, chars, config):
     rare = kept < 0.5
     if rare.any() and not rare.all():
         new_logp[rare] = new_logp[~rare].min() - 10.0
-    return [pieces[i] for i in keep.tolist()], new_logp
+    return (*packed.subset(pcps, poff, keep), new_logp, _renumber(lattice, keep, len(logp)))
 
 
-def _prune(pieces, logp, wcps, woff, counts, chars, config, size):
-    pcps, poff = _pack(pieces)
+def _prune(pcps, poff, logp, lattice, woff, counts, config, size):
     slots, phash = ku.build_piece_table(pcps, poff)
-    keep = (poff[1:] - poff[:-1]) == 1  # characters (pieces of one character are all kept characters)
+    keep = np.diff(poff) == 1  # characters (pieces of one character are all kept characters)
     unk = float(logp.min()) - 10.0
-    losses = ku.prune_losses(wcps, woff, counts, pcps, poff, slots, phash, logp, unk, config.max_token_length, keep)
+    freq = kl.lattice_viterbi_freq(woff, *lattice, counts, logp, unk)
+    losses = ku.prune_losses(freq, pcps, poff, slots, phash, logp, unk, config.max_token_length, keep)
     # unused pieces go even below ``size`` (SentencePiece does the same): Viterbi never picks them
-    order = [i for i in sorted(range(len(pieces)), key=lambda i: (-losses[i], pieces[i]))[:size] if losses[i] > -np.inf]
-    order.sort()
-    return [pieces[i] for i in order], logp[order]
+    order = np.lexsort((packed.lexical_rank(pcps, poff), -losses))[:size]  # ties: the smaller piece
+    order = np.sort(order[losses[order] > -np.inf])
+    return (*packed.subset(pcps, poff, order), logp[order], _renumber(lattice, order, len(logp)))
+
+
+def _renumber(lattice, keep: np.ndarray, n: int):
+    """The lattice of the pieces ``keep`` (increasing old ids), which become ids 0, 1, ..."""
+    if len(keep) == n:  # nothing removed (later EM steps): the lattice stands
+        return lattice
+    new_id = np.full(n, -1, dtype=np.int64)
+    new_id[keep] = np.arange(len(keep))
+    return kl.compact_lattice(*lattice, new_id)

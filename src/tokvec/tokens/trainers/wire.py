@@ -23,6 +23,34 @@ from ..formats.hf_json import save_tokenizer_json, tokenizer_from_json
 from ..pipeline import Tokenizer
 
 
+class PipelineResult:
+    """What the WordPiece and Unigram results share: their pipeline Tokenizer, encoding through it, saving it.
+
+    A subclass names its tokenizer in ``pipeline_name`` and describes it in ``to_json()``.
+    """
+
+    pipeline_name = "trained"
+
+    def to_json(self) -> dict[str, Any]:  # pragma: no cover - every subclass has its own
+        raise NotImplementedError
+
+    def tokenizer(self) -> Tokenizer:
+        """Return the pipeline Tokenizer of :meth:`to_json` (built once)."""
+        return pipeline_tokenizer(self, self.pipeline_name)
+
+    def encode_word(self, word: str) -> list[str]:
+        """Return the tokens of one word (pre-token) by the pipeline's model alone."""
+        return encode_word(self.tokenizer(), word)
+
+    def encode(self, text: str) -> list[str]:
+        """Return the tokens of ``text`` through the pipeline (normalizer and pre-tokenizer as in training)."""
+        return encode(self.tokenizer(), text)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write ``tokenizer.json`` with the pipeline's saver (atomic)."""
+        save(self.tokenizer(), path)
+
+
 def pipeline_tokenizer(result: Any, name: str) -> Tokenizer:
     """Return (and cache on the frozen ``result``) the pipeline Tokenizer of ``result.to_json()``."""
     cached = result.__dict__.get("_tokenizer")

@@ -25,42 +25,32 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from ...errors import TokvecError
 from ...kernels.bpe_train import train_merges
 from ...kernels.wordpiece_train import train_wordpiece_merges
-from ..pipeline import Tokenizer
 from . import wire
-from .bpe import PREFIX_UNIT, char_level_start
-from .config import WordPieceConfig
-from .counting import WordCounts, count_words
+from .bpe import PREFIX_UNIT, char_level_start, merge_inputs, spell_new_tokens
+from .config import WordPieceConfig, from_options
+from .counting import WordCounts, count_for
 from .progress import run_with_progress
 
 
 @dataclass(frozen=True, eq=False)
-class WordPieceResult:
-    """A trained WordPiece vocabulary as plain data: ``tokens[id]``, and the merges that made it."""
+class WordPieceResult(wire.PipelineResult):
+    """A trained WordPiece vocabulary as plain data: ``tokens[id]``, and the merges that made it.
+
+    ``tokenizer()`` is the pipeline Tokenizer (WordPiece model, normalizer, pre-tokenizer, decoder);
+    ``encode_word`` splits one word greedily, longest match first; ``encode`` and ``save`` use the pipeline.
+    """
 
     tokens: tuple[str, ...]
     merges: tuple[tuple[str, str], ...]
     config: WordPieceConfig
+    pipeline_name = "trained-wordpiece"
 
     def vocab(self) -> dict[str, int]:
         """Return ``{token: id}``."""
         return {t: i for i, t in enumerate(self.tokens)}
-
-    def tokenizer(self) -> Tokenizer:
-        """Return the pipeline Tokenizer (pipeline WordPiece model, normalizer, pre-tokenizer, decoder)."""
-        return wire.pipeline_tokenizer(self, "trained-wordpiece")
-
-    def encode_word(self, word: str) -> list[str]:
-        """Split one word greedily, longest match first (the pipeline's WordPiece model)."""
-        return wire.encode_word(self.tokenizer(), word)
-
-    def encode(self, text: str) -> list[str]:
-        """Return the tokens of ``text`` through the pipeline (normalizer, pre-tokenizer as in training)."""
-        return wire.encode(self.tokenizer(), text)
 
     def to_json(self) -> dict[str, Any]:
         """Return the Hugging Face ``tokenizer.json`` object."""
@@ -83,10 +73,6 @@ class WordPieceResult:
             },
         }  # fmt: skip
 
-    def save(self, path: str | pathlib.Path) -> None:
-        """Write ``tokenizer.json`` with the pipeline's saver (atomic)."""
-        wire.save(self.tokenizer(), path)
-
     def save_vocab_txt(self, path: str | pathlib.Path) -> None:
         """Write BERT's ``vocab.txt``: one token per line, in id order (atomic)."""
         from ..._io import atomic_write
@@ -99,16 +85,8 @@ def train_wordpiece(corpus: Iterable | pathlib.Path, *, progress: bool = True, *
 
     Options are the fields of :class:`WordPieceConfig`, or ``config=WordPieceConfig(...)``.
     """
-    config = options.pop("config", None)
-    if config is None:
-        config = WordPieceConfig(**options)
-    elif options:
-        raise TokvecError(f"give either config= or options ({', '.join(options)}), not both")
-    words = count_words(
-        corpus, pre_tokenizer=config.pre_tokenizer, normalizer=config.normalizer, strict=config.strict,
-        progress=progress,
-    )  # fmt: skip
-    return learn_wordpiece(words, config, progress=progress)
+    config = from_options(WordPieceConfig, options)
+    return learn_wordpiece(count_for(config, corpus, progress=progress), config, progress=progress)
 
 
 def learn_wordpiece(words: WordCounts, config: WordPieceConfig, *, progress: bool = False) -> WordPieceResult:
@@ -125,11 +103,7 @@ def learn_wordpiece(words: WordCounts, config: WordPieceConfig, *, progress: boo
             f" ({len(specials)} special tokens and the alphabet with its {prefix!r} forms): raise vocab_size to at"
             f" least {n0}, or set limit_alphabet"
         )
-    uoff = np.zeros(n0 + 1, dtype=np.int64)
-    np.cumsum([len(u) for u in units], out=uoff[1:])
-    flat = np.array([x for u in units for x in u], dtype=np.int32)
-    wstart = np.zeros(len(wlen), dtype=np.int64)
-    np.cumsum(wlen[:-1], out=wstart[1:])
+    flat, uoff, wstart = merge_inputs(units, wlen)
     common = (syms, wstart, wlen, words.counts, flat, uoff, n0, config.vocab_size, config.min_frequency)
     if config.score == "likelihood":
         kernel, args = train_wordpiece_merges, (*common, PREFIX_UNIT)
@@ -139,9 +113,7 @@ def learn_wordpiece(words: WordCounts, config: WordPieceConfig, *, progress: boo
         kernel, *args, total=config.vocab_size - n0, label="WordPiece merges", enabled=progress
     )
     table = {PREFIX_UNIT: prefix}
-    ul, uo = out_units.tolist(), out_off.tolist()
-    all_tokens = list(tokens)
-    for t in range(n0, n_tokens):
-        all_tokens.append("".join(table[x] if x in table else chr(x) for x in ul[uo[t] : uo[t + 1]]))
+    spell = lambda u: "".join(table[x] if x in table else chr(x) for x in u)  # noqa: E731
+    all_tokens = spell_new_tokens(tokens, out_units, out_off, n_tokens, spell)
     merges = tuple((all_tokens[a], all_tokens[b]) for a, b in zip(lefts.tolist(), rights.tolist(), strict=True))
     return WordPieceResult(tuple(all_tokens), merges, config)
