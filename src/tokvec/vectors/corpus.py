@@ -19,8 +19,10 @@ under ``min_count`` drop out.
 from __future__ import annotations
 
 import codecs
+import itertools
 import mmap
 import os
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,13 +49,20 @@ class Corpus:
 
 
 class _Collector:
-    """Collect provisional ids in blocks, and the positions where sentences end."""
+    """Collect provisional ids in blocks, and the positions where sentences end.
+
+    Performance notes: ``map(ids.__getitem__, words)`` on a defaultdict whose factory is a counter
+    numbers new words in C, where a list comprehension called ``setdefault(w, len(ids))`` per word;
+    ``np.fromiter`` fills the int32 ids without a list of ints. Reading eltec8: 2.0 -> 1.8 CPU s
+    (what is left is mostly gunzip and ``str.split``).
+    """
 
     def __init__(self, fixed: Mapping[str, int] | None) -> None:
-        self.ids: dict[str, int] = {} if fixed is None else dict(fixed)
         self.fixed = fixed is not None
+        self.ids: dict[str, int] = defaultdict(itertools.count().__next__) if fixed is None else dict(fixed)
         self.unknown = len(self.ids)  # the provisional id of every unknown word in a fixed vocabulary
-        self.buffer: list[int] = []
+        self.buffer: list[np.ndarray] = []
+        self.buffered = 0
         self.blocks: list[np.ndarray] = []
         self.ends: list[int] = []
         self.total = 0
@@ -61,26 +70,30 @@ class _Collector:
 
     def add(self, words: Sequence[str], *, end: bool) -> None:
         """Append ``words`` to the open sentence; close it when ``end`` (or each 10,000 words)."""
-        if self.fixed:
-            get, unknown = self.ids.get, self.unknown
-            self.buffer += [get(w, unknown) for w in words]
-        else:
-            ids = self.ids
-            self.buffer += [ids.setdefault(w, len(ids)) for w in words]
-        self.total += len(words)
+        n = len(words)
+        if n:
+            if self.fixed:
+                get, unknown = self.ids.get, self.unknown
+                ids = np.fromiter((get(w, unknown) for w in words), dtype=np.int32, count=n)
+            else:
+                ids = np.fromiter(map(self.ids.__getitem__, words), dtype=np.int32, count=n)
+            self.buffer.append(ids)
+            self.buffered += n
+        self.total += n
         while self.total - self.start >= MAX_SENTENCE:
             self.start += MAX_SENTENCE
             self.ends.append(self.start)
         if end and self.total > self.start:
             self.start = self.total
             self.ends.append(self.total)
-        if len(self.buffer) >= _FLUSH:
+        if self.buffered >= _FLUSH:
             self.flush()
 
     def flush(self) -> None:
         if self.buffer:
-            self.blocks.append(_unmappable(np.array(self.buffer, dtype=np.int32)))
+            self.blocks.append(_unmappable(np.concatenate(self.buffer)))
             self.buffer = []
+            self.buffered = 0
 
 
 def _unmappable(array: np.ndarray) -> np.ndarray:
