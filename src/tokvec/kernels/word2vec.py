@@ -25,6 +25,9 @@ Performance notes (2 M words of eltec8, 1 epoch, 1 thread, CPU seconds, back-to-
   tests/kernels/test_word2vec.py). A given build stays deterministic: ``threads=1`` and a seed give
   the same weights run after run.
 - the two updates per target (input gradient, output row) are one loop: the output row is read once.
+- CBOW: the context row index is read into a local before each row loop; indexing ``syn0[sent[j], k]``
+  in the loop made LLVM reload ``sent[j]`` after every store (it cannot rule out aliasing), so the
+  loop did not vectorize: CBOW 1.22 -> 0.56 s.
 - a sigmoid table (word2vec's 1,000 entries over [-6, 6]) is cheaper than ``exp``.
 """
 
@@ -241,8 +244,9 @@ def train_sentences(
                 neu1[0, :] = 0.0
                 for j in range(j0, j1):
                     if j != i:
+                        c = sent[j]  # subtle: hoisted, or the stores below make LLVM reload it (no vectorizing)
                         for k in range(size):
-                            neu1[0, k] += syn0[sent[j], k]
+                            neu1[0, k] += syn0[c, k]
                 inv = np.float32(1.0) / np.float32(count)
                 for k in range(size):
                     neu1[0, k] *= inv
@@ -253,6 +257,7 @@ def train_sentences(
                 examples += 1
                 for j in range(j0, j1):
                     if j != i:
+                        c = sent[j]
                         for k in range(size):
-                            syn0[sent[j], k] += work[k]
+                            syn0[c, k] += work[k]
     return rng, kept_words, loss, examples
