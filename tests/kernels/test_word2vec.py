@@ -24,7 +24,8 @@ def problems(draw: st.DrawFn) -> dict:
     """A tiny corpus (a few sentences over a small vocabulary) and random training options."""
     vocab = draw(st.integers(2, 12))
     lengths = draw(st.lists(st.integers(0, 12), min_size=1, max_size=5))
-    words = np.array(draw(st.lists(st.integers(0, vocab - 1), min_size=sum(lengths), max_size=sum(lengths))), np.int32)
+    dtype = draw(st.sampled_from([np.int32, np.uint16]))  # the corpus reader's two index types
+    words = np.array(draw(st.lists(st.integers(0, vocab - 1), min_size=sum(lengths), max_size=sum(lengths))), dtype)
     bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     counts = np.bincount(words, minlength=vocab) + draw(st.integers(0, 3))
     size = draw(st.sampled_from([1, 3, 8, 13, 20]))

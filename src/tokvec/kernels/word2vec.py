@@ -1,8 +1,8 @@
 """word2vec training: skip-gram and CBOW with negative sampling, one chunk of sentences per call.
 
-The corpus is one int32 array of vocabulary indices with int64 sentence bounds; a call trains on
-sentences ``first..last-1`` and updates the two weight matrices in place (Hogwild: threads share
-them without locks, as word2vec and gensim do). Everything random comes from one 48-bit linear
+The corpus is one uint16 or int32 array of vocabulary indices with int64 sentence bounds; a call
+trains on sentences ``first..last-1`` and updates the two weight matrices in place (Hogwild:
+threads share them without locks, as word2vec and gensim do). Everything random comes from one 48-bit linear
 congruential generator (word2vec's constants) whose state goes in and comes back out, so the
 pure-Python twin in :mod:`tokvec.reference.word2vec` walks the same random stream.
 
@@ -178,8 +178,8 @@ def train_sentences(
 ):  # pragma: no cover - compiled
     """Train on sentences ``first..last-1``; return ``(rng, kept_words, loss, examples)``.
 
-    ``syn0``, ``syn1neg``: float32[V, D], updated in place. ``corpus``: int32[N] indices into the
-    vocabulary; ``bounds``: int64[S + 1], sentence s is ``corpus[bounds[s]:bounds[s+1]]``.
+    ``syn0``, ``syn1neg``: float32[V, D], updated in place. ``corpus``: uint16[N] or int32[N]
+    indices into the vocabulary; ``bounds``: int64[S + 1], sentence s is ``corpus[bounds[s]:bounds[s+1]]``.
     ``keep``: int64[V], a word is kept when ``keep[w] >= (rng >> 16) & 0xFFFFFFFF`` (2**32 = always).
     ``threshold`` (int64[V]), ``alias`` (int32[V]): the alias table negatives are drawn from
     (:func:`alias_table`, capacity 2**32). ``sigmoid_table``: float32[T]; ``loss_table``:

@@ -1,4 +1,4 @@
-"""Read a training corpus once into one int32 array of word indices with sentence bounds.
+"""Read a training corpus once into one array of word indices (uint16 or int32) with sentence bounds.
 
 Corpora are token lists (any iterable of sequences of strings), text files with one sentence per
 line, text8-style files (one long line), plain or .gz, or raw text cut into tokens by a tokvec
@@ -39,7 +39,12 @@ _FLUSH = 1 << 18
 
 @dataclass(frozen=True)
 class Corpus:
-    """A corpus as arrays: ``words`` (int32[N], indices into ``keys``) and ``bounds`` (int64[S + 1])."""
+    """A corpus as arrays: ``words`` (indices into ``keys``) and ``bounds`` (int64[S + 1]).
+
+    ``words`` is uint16[N] when there are at most 65,536 keys, else int32[N] (performance notes:
+    eltec8's 11.6 M words with 33,723 keys take 23 MB instead of 46 MB, which keeps the peak memory
+    of training under gensim's).
+    """
 
     keys: list[str]
     counts: np.ndarray
@@ -149,19 +154,20 @@ def read_corpus(
         keys = [keys_all[i] for i in order]
         counts = counts[order]
     kept = int(raw_counts[final >= 0].sum())
-    words, bounds = _renumber(col.blocks, np.array(col.ends, dtype=np.int64), final, kept)
+    dtype = np.uint16 if len(keys) <= 1 << 16 else np.int32
+    words, bounds = _renumber(col.blocks, np.array(col.ends, dtype=np.int64), final, kept, dtype)
     return Corpus(keys=keys, counts=counts, words=words, bounds=bounds, raw_words=col.total)
 
 
 def _renumber(
-    blocks: list[np.ndarray], ends: np.ndarray, final: np.ndarray, kept: int
+    blocks: list[np.ndarray], ends: np.ndarray, final: np.ndarray, kept: int, dtype: type
 ) -> tuple[np.ndarray, np.ndarray]:
     """Map provisional ids through ``final`` (-1 drops a word) and move the sentence ends to match.
 
-    ``kept``: how many words survive. Blocks are freed one by one as they are copied into the
+    ``kept``: how many words survive; ``dtype``: of the result. Blocks are freed one by one as they are copied into the
     preallocated result, so the corpus is held about once, not twice.
     """
-    words = np.empty(kept, dtype=np.int32)
+    words = np.empty(kept, dtype=dtype)
     new_ends = np.empty(len(ends), dtype=np.int64)
     start = kept_before = e = 0
     blocks.reverse()

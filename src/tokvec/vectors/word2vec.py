@@ -1,6 +1,6 @@
 """Train word2vec (skip-gram or CBOW with negative sampling) and return :class:`KeyedVectors`.
 
-The corpus is read once into an int32 array (:mod:`tokvec.vectors.corpus`); each epoch cuts it into
+The corpus is read once into an array of word indices (:mod:`tokvec.vectors.corpus`); each epoch cuts it into
 chunks of about 50,000 words (whole sentences) that the numba kernel trains on, one chunk per call,
 on ``threads`` threads sharing the weights without locks (Hogwild). Each chunk's random stream is
 seeded from (seed, epoch, chunk) and its learning rate from its position in the whole run, so with
