@@ -10,6 +10,7 @@
 
     .venv/bin/python bench/recommend.py                      # everything (about 15 minutes here)
     .venv/bin/python bench/recommend.py --datasets yes_small --seeds 1 --repeat 1   # a quick look
+    .venv/bin/python bench/recommend.py --timing-only        # (1) only
 """
 
 from __future__ import annotations
@@ -84,10 +85,11 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=3, help="training-time runs per library (best is kept)")
     parser.add_argument("--no-timing", action="store_true", help="skip (1)")
+    parser.add_argument("--timing-only", action="store_true", help="run (1) only (reads yes_big alone)")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     args = parser.parse_args()
     root = data_dir(args.data)
-    names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+    names = [] if args.timing_only else [n.strip() for n in args.datasets.split(",") if n.strip()]
     try:
         paths = {n: require(root, DATASETS[n]) for n in names}
     except KeyError as e:
@@ -101,6 +103,9 @@ def main() -> int:
         print(
             f"    tokvec {timing['tokvec_s']:.2f} s   gensim {timing['gensim_s']:.2f} s   ratio {timing['ratio']:.2f}x"
         )
+    if args.timing_only:
+        _write(args.json, out)
+        return 0
     methods = standard_methods(("book", "default"))
     methods["gensim book"] = gensim_book
     rows = run_evaluation(datasets, methods, seeds=range(1, args.seeds + 1), log=progress)
@@ -108,10 +113,14 @@ def main() -> int:
     print(f"(2) HitRate@10 (mean ± std over {args.seeds} seeds), MRR@10, NDCG@10, coverage, training seconds:")
     print(table(rows))
     print(goals(rows))
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(out, f, indent=1)
+    _write(args.json, out)
     return 0
+
+
+def _write(path: str | None, out: dict) -> None:
+    if path:
+        with open(path, "w") as f:
+            json.dump(out, f, indent=1)
 
 
 def table(rows: list[Row]) -> str:

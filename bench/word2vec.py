@@ -1,7 +1,7 @@
 """word2vec: tokvec against gensim in the same run, on ELTeC in text8 form (eltec8.gz, 11.7 M words).
 
 Each (library, architecture, threads) trains in a fresh process (so peak memory is that library's
-alone, read with getrusage right after training): corpus file to vectors, end to end, with vector 100,
+alone, read from /proc (VmHWM) right after training): corpus file to vectors, end to end, with vector 100,
 window 5, negative 5, sample 1e-3, min_count 5 and 5 epochs. Words per second = corpus words x epochs /
 seconds (wall clock), and per CPU-second (user + system time of the process: on a machine whose
 cores other users keep busy, wall-clock rates say more about the neighbours than about the code).
@@ -55,7 +55,7 @@ def worker(lib: str, arch: str, threads: int, corpus: str, epochs: int, seed: in
         keys, vectors = list(model.wv.index_to_key), model.wv.vectors
     seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    peak = usage.ru_maxrss / 1024
+    peak = _peak_mib(usage)
     cpu = usage.ru_utime + usage.ru_stime - cpu_before
     kv = KeyedVectors(keys, np.asarray(vectors))
     analogies = ev.evaluate_analogies(kv, DATA / ev.ANALOGY_SET, restrict=30_000)
@@ -68,6 +68,22 @@ def worker(lib: str, arch: str, threads: int, corpus: str, epochs: int, seed: in
         "ws353": ws.spearman,
         "keys": len(keys),
     }
+
+
+def _peak_mib(usage: resource.struct_rusage) -> float:
+    """Return this process's peak resident memory in MiB.
+
+    # subtle: ru_maxrss survives exec, so a worker started by a parent that holds a big word list
+    # (--words) would report the parent's size; /proc's VmHWM belongs to this program alone.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return usage.ru_maxrss / 1024
 
 
 def count_words(path: str) -> int:

@@ -1,4 +1,11 @@
-"""The word2vec kernel equals its twin bit for bit: same weights, same random state, same loss."""
+"""The word2vec kernel equals its twin: the same random stream, kept words and examples exactly, and the
+same weights and loss up to float32 rounding (the kernel is compiled with fastmath: see its performance notes).
+
+Tolerance: a rounding difference can move a dot product across one of the 1,000 steps of the sigmoid
+table, which changes that update by about alpha * 0.003 * |weight|; with weights up to 1.5 and alpha up
+to 0.5 over a few dozen updates, 0.02 * alpha bounds it with room. A logic error (a wrong row, sign or
+draw) moves weights by about alpha * |weight|, far beyond it. Measured: at most 7e-6 * alpha (400 examples).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +24,8 @@ def problems(draw: st.DrawFn) -> dict:
     """A tiny corpus (a few sentences over a small vocabulary) and random training options."""
     vocab = draw(st.integers(2, 12))
     lengths = draw(st.lists(st.integers(0, 12), min_size=1, max_size=5))
-    words = np.array(draw(st.lists(st.integers(0, vocab - 1), min_size=sum(lengths), max_size=sum(lengths))), np.int32)
+    dtype = draw(st.sampled_from([np.int32, np.uint16]))  # the corpus reader's two index types
+    words = np.array(draw(st.lists(st.integers(0, vocab - 1), min_size=sum(lengths), max_size=sum(lengths))), dtype)
     bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     counts = np.bincount(words, minlength=vocab) + draw(st.integers(0, 3))
     size = draw(st.sampled_from([1, 3, 8, 13, 20]))
@@ -29,7 +37,7 @@ def problems(draw: st.DrawFn) -> dict:
         "corpus": words,
         "bounds": bounds,
         "keep": keep_thresholds(counts, draw(st.sampled_from([0.0, 1e-3, 0.2]))),
-        "cum": negative_table(counts, draw(st.sampled_from([0.75, 0.0, 1.0]))),
+        "alias": negative_table(counts, draw(st.sampled_from([0.75, 0.0, 1.0]))),
         "skipgram": draw(st.booleans()),
         "window": draw(st.integers(1, 4)),
         "negative": draw(st.integers(1, 5 if NO_JIT else 8)),
@@ -49,28 +57,56 @@ def test_kernel_equals_twin(p: dict) -> None:
         syn0, syn1neg = p["syn0"].copy(), p["syn1neg"].copy()
         total = p["before"] + int(p["bounds"][-1]) + 1
         out = impl.train_sentences(
-            syn0, syn1neg, p["corpus"], p["bounds"], 0, len(p["bounds"]) - 1, p["keep"], p["cum"], sig, loss_table,
+            syn0, syn1neg, p["corpus"], p["bounds"], 0, len(p["bounds"]) - 1, p["keep"], *p["alias"], sig, loss_table,
             p["skipgram"], p["window"], p["negative"], p["shrink"], p["alpha"], 1e-4, p["before"], total, p["rng"],
         )  # fmt: skip
         results.append((syn0, syn1neg, out))
     (a0, a1, (ar, ak, al, ae)), (b0, b1, (br, bk, bl, be)) = results
     assert (int(ar), int(ak), int(ae)) == (br, bk, be)
-    np.testing.assert_array_equal(a0, b0)  # bit-identical weights
-    np.testing.assert_array_equal(a1, b1)
-    assert float(al) == bl
+    tol = 0.02 * p["alpha"]
+    np.testing.assert_allclose(a0, b0, rtol=1e-4, atol=tol)
+    np.testing.assert_allclose(a1, b1, rtol=1e-4, atol=tol)
+    assert abs(float(al) - bl) <= 1e-3 * max(1.0, abs(bl)) + 0.05 * be
 
 
 @SETTINGS
-@given(st.integers(0, 2**48 - 1), st.lists(st.integers(0, 50), min_size=1, max_size=20))
-def test_negative_draw_and_generator(state: int, weights: list[int]) -> None:
-    cum = np.cumsum(np.array(weights, dtype=np.int64) + 1)
+@given(st.integers(0, 2**48 - 1), st.lists(st.integers(0, 50), min_size=1, max_size=20), st.sampled_from([0.0, 0.75]))
+def test_alias_table_and_generator(state: int, counts: list[int], exponent: float) -> None:
+    counts_array = np.array(counts, dtype=np.int64)
+    threshold, alias = negative_table(counts_array, exponent)
+    n = len(counts)
+    weights = np.where(counts_array > 0, counts_array.astype(np.float64) ** exponent, 0.0)
+    if weights.sum() <= 0:
+        weights[:] = 1.0
+    mass = np.floor(weights / weights.sum() * n * 2**32).astype(np.int64)
+    mass[np.argmax(mass)] += n * 2**32 - int(mass.sum())
+    twin = rw.alias_table(mass, 2**32)
+    np.testing.assert_array_equal(threshold, twin[0])
+    np.testing.assert_array_equal(alias, twin[1])
+    # the table holds every word's mass exactly: its own bucket's share plus what other buckets alias to it
+    held = threshold.copy()
+    np.add.at(held, alias, 2**32 - threshold)
+    np.testing.assert_array_equal(held, mass)
     assert int(kw.lcg(np.int64(state))) == rw.lcg(state)
-    assert int(kw.draw_negative(cum, np.int64(state))) == rw.draw_negative(cum, state)
+    assert int(kw.draw_negative(threshold, alias, np.int64(state))) == rw.draw_negative(threshold, alias, state)
 
 
-def test_dot_lanes_match_twin() -> None:
+def test_negatives_follow_the_weights() -> None:
+    counts = np.array([100, 30, 30, 5, 1, 0, 12])
+    threshold, alias = negative_table(counts, 0.75)
+    rng, draws = np.int64(12345), []
+    for _ in range(100_000):
+        rng = kw.lcg(rng)
+        draws.append(int(kw.draw_negative(threshold, alias, rng)))
+    share = np.bincount(draws, minlength=len(counts)) / len(draws)
+    want = counts**0.75 / (counts**0.75).sum()
+    np.testing.assert_allclose(share, want, atol=0.005)  # 100,000 draws: standard error <= 0.0016
+    assert share[5] == 0.0
+
+
+def test_dot_matches_twin() -> None:
     rng = np.random.default_rng(0)
     for size in (1, 7, 8, 9, 100):
         a = rng.standard_normal((2, size)).astype(np.float32)
         b = rng.standard_normal((3, size)).astype(np.float32)
-        assert kw.dot(a, 1, b, 2) == rw.dot(a[1], b[2])
+        assert abs(kw.dot(a, 1, b, 2) - rw.dot(a[1], b[2])) <= 1e-5 * size

@@ -1,9 +1,10 @@
 """Twin of :mod:`tokvec.kernels.word2vec`: the same training step written plainly.
 
-It walks the same random stream (Python integers, exact) and does the same float32 arithmetic
-(numpy float32 scalars and elementwise array operations, which round like the kernel's scalar
-loops), so on the same inputs it leaves bit-identical weights. Only the dot product needs care:
-it sums in 8 lanes combined pairwise, as the kernel does.
+It walks the same random stream (Python integers, exact), so it keeps the same words, draws the
+same windows and negatives and trains the same examples as the kernel. The float32 arithmetic is
+the same up to rounding: the kernel is compiled with ``fastmath`` (its dot products sum in SIMD
+lanes in an order the compiler picks, and multiply-adds may be fused), so weights agree to float32
+rounding, not bit for bit (the kernel's performance notes say why).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 
 MAX_EXP = 6.0
 _MASK48 = (1 << 48) - 1
-_LANES = 8
+_MASK32 = 0xFFFFFFFF
 
 
 def lcg(rng: int) -> int:
@@ -26,29 +27,39 @@ def random32(rng: int) -> int:
 
 
 def dot(a: np.ndarray, b: np.ndarray) -> np.float32:
-    """Return ``a . b`` (float32[D]) summed as the kernel does: 8 lanes, then a fixed pairwise order."""
-    n = len(a)
-    full = n - n % _LANES
-    lanes = np.zeros(_LANES, dtype=np.float32)
-    for k in range(0, full, _LANES):
-        lanes += a[k : k + _LANES] * b[k : k + _LANES]
-    for k in range(full, n):
-        lanes[0] += a[k] * b[k]
-    s = lanes
-    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+    """Return ``a . b`` (float32[D]) in float32 (the kernel's order of additions is the compiler's)."""
+    return np.float32(np.dot(a, b))
 
 
-def draw_negative(cum_table: np.ndarray, rng: int) -> int:
-    """Sample an index with probability proportional to its weight in the cumulative table."""
-    x = (rng >> 16) % int(cum_table[-1])
-    return int(np.searchsorted(cum_table, x, side="right"))
+def draw_negative(threshold: np.ndarray, alias: np.ndarray, rng: int) -> int:
+    """Draw from the alias table: bucket ``(r * V) >> 32``, kept when the low 32 bits are under its threshold."""
+    x = random32(rng) * len(threshold)
+    i = x >> 32
+    return i if (x & _MASK32) < int(threshold[i]) else int(alias[i])
+
+
+def alias_table(mass: np.ndarray, capacity: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return (threshold int64[V], alias int32[V]) by Vose's method; ``mass`` sums to ``V * capacity``."""
+    left = [int(m) for m in mass]
+    threshold = [int(capacity)] * len(left)
+    alias = list(range(len(left)))
+    small = [i for i, m in enumerate(left) if m < capacity]
+    large = [i for i, m in enumerate(left) if m >= capacity]
+    while small and large:
+        s, big = small.pop(), large[-1]
+        threshold[s], alias[s] = left[s], big
+        left[big] -= capacity - left[s]
+        if left[big] < capacity:
+            small.append(large.pop())
+    return np.array(threshold, dtype=np.int64), np.array(alias, dtype=np.int32)
 
 
 def negative_step(
     inp: np.ndarray,
     syn1neg: np.ndarray,
     word: int,
-    cum_table: np.ndarray,
+    threshold: np.ndarray,
+    alias: np.ndarray,
     sigmoid_table: np.ndarray,
     loss_table: np.ndarray,
     negative: int,
@@ -62,7 +73,7 @@ def negative_step(
     targets: list[tuple[int, int]] = [(word, 1)]
     for _ in range(negative):
         rng = lcg(rng)
-        target = draw_negative(cum_table, rng)
+        target = draw_negative(threshold, alias, rng)
         if target != word:
             targets.append((target, 0))
     for target, label in targets:
@@ -90,7 +101,8 @@ def train_sentences(
     first: int,
     last: int,
     keep: np.ndarray,
-    cum_table: np.ndarray,
+    threshold: np.ndarray,
+    alias: np.ndarray,
     sigmoid_table: np.ndarray,
     loss_table: np.ndarray,
     skipgram: bool,
@@ -122,12 +134,12 @@ def train_sentences(
             b = 0
             if shrink_windows:
                 rng = lcg(rng)
-                b = random32(rng) % window
+                b = (random32(rng) * window) >> 32
             context = [j for j in range(max(0, i - window + b), min(len(sent), i + window + 1 - b)) if j != i]
             if skipgram:
                 for j in context:  # each context word's vector predicts the centre word
                     work, rng, part = negative_step(
-                        syn0[sent[j]], syn1neg, word, cum_table, sigmoid_table, loss_table, negative, alpha, rng
+                        syn0[sent[j]], syn1neg, word, threshold, alias, sigmoid_table, loss_table, negative, alpha, rng
                     )
                     syn0[sent[j]] += work
                     loss += part
@@ -138,7 +150,7 @@ def train_sentences(
                     neu1 += syn0[sent[j]]
                 neu1 *= np.float32(1.0) / np.float32(len(context))
                 work, rng, part = negative_step(
-                    neu1, syn1neg, word, cum_table, sigmoid_table, loss_table, negative, alpha, rng
+                    neu1, syn1neg, word, threshold, alias, sigmoid_table, loss_table, negative, alpha, rng
                 )
                 for j in context:
                     syn0[sent[j]] += work

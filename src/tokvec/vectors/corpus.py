@@ -1,4 +1,4 @@
-"""Read a training corpus once into one int32 array of word indices with sentence bounds.
+"""Read a training corpus once into one array of word indices (uint16 or int32) with sentence bounds.
 
 Corpora are token lists (any iterable of sequences of strings), text files with one sentence per
 line, text8-style files (one long line), plain or .gz, or raw text cut into tokens by a tokvec
@@ -19,8 +19,10 @@ under ``min_count`` drop out.
 from __future__ import annotations
 
 import codecs
+import itertools
 import mmap
 import os
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +39,12 @@ _FLUSH = 1 << 18
 
 @dataclass(frozen=True)
 class Corpus:
-    """A corpus as arrays: ``words`` (int32[N], indices into ``keys``) and ``bounds`` (int64[S + 1])."""
+    """A corpus as arrays: ``words`` (indices into ``keys``) and ``bounds`` (int64[S + 1]).
+
+    ``words`` is uint16[N] when there are at most 65,536 keys, else int32[N] (performance notes:
+    eltec8's 11.6 M words with 33,723 keys take 23 MB instead of 46 MB, which keeps the peak memory
+    of training under gensim's).
+    """
 
     keys: list[str]
     counts: np.ndarray
@@ -47,13 +54,20 @@ class Corpus:
 
 
 class _Collector:
-    """Collect provisional ids in blocks, and the positions where sentences end."""
+    """Collect provisional ids in blocks, and the positions where sentences end.
+
+    Performance notes: ``map(ids.__getitem__, words)`` on a defaultdict whose factory is a counter
+    numbers new words in C, where a list comprehension called ``setdefault(w, len(ids))`` per word;
+    ``np.fromiter`` fills the int32 ids without a list of ints. Reading eltec8: 2.0 -> 1.8 CPU s
+    (what is left is mostly gunzip and ``str.split``).
+    """
 
     def __init__(self, fixed: Mapping[str, int] | None) -> None:
-        self.ids: dict[str, int] = {} if fixed is None else dict(fixed)
         self.fixed = fixed is not None
+        self.ids: dict[str, int] = defaultdict(itertools.count().__next__) if fixed is None else dict(fixed)
         self.unknown = len(self.ids)  # the provisional id of every unknown word in a fixed vocabulary
-        self.buffer: list[int] = []
+        self.buffer: list[np.ndarray] = []
+        self.buffered = 0
         self.blocks: list[np.ndarray] = []
         self.ends: list[int] = []
         self.total = 0
@@ -61,26 +75,30 @@ class _Collector:
 
     def add(self, words: Sequence[str], *, end: bool) -> None:
         """Append ``words`` to the open sentence; close it when ``end`` (or each 10,000 words)."""
-        if self.fixed:
-            get, unknown = self.ids.get, self.unknown
-            self.buffer += [get(w, unknown) for w in words]
-        else:
-            ids = self.ids
-            self.buffer += [ids.setdefault(w, len(ids)) for w in words]
-        self.total += len(words)
+        n = len(words)
+        if n:
+            if self.fixed:
+                get, unknown = self.ids.get, self.unknown
+                ids = np.fromiter((get(w, unknown) for w in words), dtype=np.int32, count=n)
+            else:
+                ids = np.fromiter(map(self.ids.__getitem__, words), dtype=np.int32, count=n)
+            self.buffer.append(ids)
+            self.buffered += n
+        self.total += n
         while self.total - self.start >= MAX_SENTENCE:
             self.start += MAX_SENTENCE
             self.ends.append(self.start)
         if end and self.total > self.start:
             self.start = self.total
             self.ends.append(self.total)
-        if len(self.buffer) >= _FLUSH:
+        if self.buffered >= _FLUSH:
             self.flush()
 
     def flush(self) -> None:
         if self.buffer:
-            self.blocks.append(_unmappable(np.array(self.buffer, dtype=np.int32)))
+            self.blocks.append(_unmappable(np.concatenate(self.buffer)))
             self.buffer = []
+            self.buffered = 0
 
 
 def _unmappable(array: np.ndarray) -> np.ndarray:
@@ -136,19 +154,20 @@ def read_corpus(
         keys = [keys_all[i] for i in order]
         counts = counts[order]
     kept = int(raw_counts[final >= 0].sum())
-    words, bounds = _renumber(col.blocks, np.array(col.ends, dtype=np.int64), final, kept)
+    dtype = np.uint16 if len(keys) <= 1 << 16 else np.int32
+    words, bounds = _renumber(col.blocks, np.array(col.ends, dtype=np.int64), final, kept, dtype)
     return Corpus(keys=keys, counts=counts, words=words, bounds=bounds, raw_words=col.total)
 
 
 def _renumber(
-    blocks: list[np.ndarray], ends: np.ndarray, final: np.ndarray, kept: int
+    blocks: list[np.ndarray], ends: np.ndarray, final: np.ndarray, kept: int, dtype: type
 ) -> tuple[np.ndarray, np.ndarray]:
     """Map provisional ids through ``final`` (-1 drops a word) and move the sentence ends to match.
 
-    ``kept``: how many words survive. Blocks are freed one by one as they are copied into the
+    ``kept``: how many words survive; ``dtype``: of the result. Blocks are freed one by one as they are copied into the
     preallocated result, so the corpus is held about once, not twice.
     """
-    words = np.empty(kept, dtype=np.int32)
+    words = np.empty(kept, dtype=dtype)
     new_ends = np.empty(len(ends), dtype=np.int64)
     start = kept_before = e = 0
     blocks.reverse()

@@ -1,6 +1,6 @@
 """Train word2vec (skip-gram or CBOW with negative sampling) and return :class:`KeyedVectors`.
 
-The corpus is read once into an int32 array (:mod:`tokvec.vectors.corpus`); each epoch cuts it into
+The corpus is read once into an array of word indices (:mod:`tokvec.vectors.corpus`); each epoch cuts it into
 chunks of about 50,000 words (whole sentences) that the numba kernel trains on, one chunk per call,
 on ``threads`` threads sharing the weights without locks (Hogwild). Each chunk's random stream is
 seeded from (seed, epoch, chunk) and its learning rate from its position in the whole run, so with
@@ -163,11 +163,15 @@ def keep_thresholds(counts: np.ndarray, sample: float) -> np.ndarray:
     return np.round(prob * (1 << 32)).astype(np.int64)
 
 
-def negative_table(counts: np.ndarray, exponent: float) -> np.ndarray:
-    """Return int64[V]: cumulative ``count**exponent`` weights scaled to 2**31 - 1 (the last entry).
+def negative_table(counts: np.ndarray, exponent: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return the alias table (threshold int64[V], alias int32[V]) of ``count**exponent`` weights.
 
-    >>> negative_table(np.array([16, 1]), 0.75).tolist()
-    [1908874353, 2147483647]
+    Each of the V buckets holds 2**32 units of probability mass; the weights are scaled to
+    ``V * 2**32`` units in all (rounded down; the most frequent word takes up the rounding).
+
+    >>> threshold, alias = negative_table(np.array([3, 1]), 1.0)
+    >>> (threshold / 2**32).tolist(), alias.tolist()
+    ([1.0, 0.5], [0, 0])
     """
     weights = np.asarray(counts, dtype=np.float64) ** exponent
     weights[np.asarray(counts) <= 0] = 0.0
@@ -175,9 +179,12 @@ def negative_table(counts: np.ndarray, exponent: float) -> np.ndarray:
     if total <= 0:
         weights[:] = 1.0
         total = float(len(weights))
-    cum = np.round(np.cumsum(weights / total) * (2**31 - 1)).astype(np.int64)
-    cum[-1] = 2**31 - 1
-    return cum
+    n = len(weights)
+    units = n * (1 << 32)
+    mass = np.floor(weights / total * float(units)).astype(np.int64)
+    # subtle: the units must add up exactly (the alias table needs it); float64 rounding leaves them a little off
+    mass[int(np.argmax(mass))] += units - int(mass.sum())
+    return kernel.alias_table(mass, np.int64(1 << 32))
 
 
 def sigmoid_tables() -> tuple[np.ndarray, np.ndarray]:
@@ -225,7 +232,7 @@ def _train(
     progress: bool,
 ) -> None:
     keep = keep_thresholds(counts, config.sample)
-    cum = negative_table(counts, config.ns_exponent)
+    threshold, alias = negative_table(counts, config.ns_exponent)
     sig, loss_table = sigmoid_tables()
     bounds = corpus.bounds
     starts = chunk_starts(bounds)
@@ -236,7 +243,7 @@ def _train(
     def run(epoch: int, c: int) -> tuple[int, float, int]:
         first, last = int(starts[c]), int(starts[c + 1])
         _rng, _kept, loss, examples = kernel.train_sentences(
-            syn0, syn1neg, corpus.words, bounds, first, last, keep, cum, sig, loss_table,
+            syn0, syn1neg, corpus.words, bounds, first, last, keep, threshold, alias, sig, loss_table,
             skipgram, config.window, config.negative, config.shrink_windows,
             config.alpha, config.min_alpha, epoch * n_words + int(bounds[first]), total,
             chunk_seed(config.seed, epoch, c),
