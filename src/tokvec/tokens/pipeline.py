@@ -144,7 +144,7 @@ class Tokenizer:
                 if b is not None:
                     _check_text(b)
                 items.append((a, b))
-            return EncodingBatch.of(self.pipeline.encode(items, self, add_special_tokens=add_special_tokens), self)
+            return self.pipeline.encode_batch(items, self, add_special_tokens=add_special_tokens)
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
         for t in texts:
             sp.check_disallowed(t, deny)
