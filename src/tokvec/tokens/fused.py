@@ -18,6 +18,7 @@ Python loop per text. Results equal the general path (and Hugging Face) field fo
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ import numpy as np
 from .bert_fast import BertFastPath
 from .encoding import Encoding
 from .processors import BertProcessing, TemplateProcessing, post_process
+from .unigram_fast import UnigramFastPath
 
 if TYPE_CHECKING:
     from .general import Pipeline
@@ -50,13 +52,14 @@ class FlatEncodings:
     respelled: dict[int, str] = field(default_factory=dict)
 
 
-def fused_path(pipeline: Pipeline) -> BertFastPath | None:
+def fused_path(pipeline: Pipeline) -> BertFastPath | UnigramFastPath | None:
     """Return the fused path of ``pipeline`` (built once), or None when it must run component by component."""
 
-    def build() -> BertFastPath | None:
+    def build() -> BertFastPath | UnigramFastPath | None:
         if pipeline.added.has_normalized:
             return None
-        return BertFastPath.maybe(pipeline.normalizer, pipeline.pre_tokenizer, pipeline.model)
+        parts = (pipeline.normalizer, pipeline.pre_tokenizer, pipeline.model)
+        return BertFastPath.maybe(*parts) or UnigramFastPath.maybe(*parts)
 
     return pipeline.cached("fused_path", build)
 
@@ -77,7 +80,7 @@ def _tiles(pipeline: Pipeline, texts: list[str], joined: str, text_start: np.nda
     return np.array(bounds, dtype=np.int64), np.array(kinds, dtype=np.int64), np.array(first_seg, dtype=np.int64)
 
 
-def encode_flat(pipeline: Pipeline, path: BertFastPath, texts: list[str]) -> FlatEncodings:
+def encode_flat(pipeline: Pipeline, path: BertFastPath | UnigramFastPath, texts: list[str]) -> FlatEncodings:
     """Encode ``texts`` (no special tokens, no truncation) in one fused kernel call; see :class:`FlatEncodings`."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     text_start = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -85,13 +88,17 @@ def encode_flat(pipeline: Pipeline, path: BertFastPath, texts: list[str]) -> Fla
     joined = "".join(texts)
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     seg_bounds, kinds, first_seg = _tiles(pipeline, texts, joined, text_start)
-    ids, starts, ends, words, seg_tokens = path.encode_segments(cps, seg_bounds)
     n_seg = len(kinds)
     seg_text = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(first_seg))
+    if isinstance(path, BertFastPath):
+        ids, starts, ends, words, seg_tokens = path.encode_segments(cps, seg_bounds)
+        unknown: dict[int, str] = {}
+    else:  # subtle: Unigram spells an unknown token as the text it covers (HF does), and "first" needs text starts
+        ids, starts, ends, words, seg_tokens, unknown = path.encode_segments(cps, seg_bounds, text_start[seg_text])
     if n_seg == len(texts) and not (kinds >= 0).any():  # one segment per text: the tokens are the texts' tokens
         base = np.repeat(text_start[:-1], np.diff(seg_tokens))
         offsets = np.stack([starts - base, ends - base], axis=1)
-        return FlatEncodings(ids.astype(np.int32, copy=False), offsets, words, seg_tokens)
+        return FlatEncodings(ids.astype(np.int32, copy=False), offsets, words, seg_tokens, respelled=unknown)
     # subtle: an added token is one word of its own; words count on across the segments of one text
     added = kinds >= 0
     seg_ntok = np.diff(seg_tokens)
@@ -114,6 +121,8 @@ def encode_flat(pipeline: Pipeline, path: BertFastPath, texts: list[str]) -> Fla
     out_off[pos, 0] = starts[keep] - base
     out_off[pos, 1] = ends[keep] - base
     out_words[pos] = words[keep] + word_base[k_seg]
+    new_index = np.full(len(ids), -1, dtype=np.int64)
+    new_index[np.flatnonzero(keep)] = pos
     a_seg = np.flatnonzero(added)
     a_pos = out_start[a_seg]
     a_base = text_start[seg_text[a_seg]]
@@ -122,12 +131,41 @@ def encode_flat(pipeline: Pipeline, path: BertFastPath, texts: list[str]) -> Fla
     out_off[a_pos, 1] = seg_bounds[a_seg + 1] - a_base
     out_words[a_pos] = word_base[a_seg]
     spelling = pipeline._id_to_token
-    respelled = {}
+    respelled = {int(new_index[k]): spelled for k, spelled in unknown.items() if new_index[k] >= 0}
     for s, p in zip(a_seg.tolist(), a_pos.tolist(), strict=True):
         matched = joined[seg_bounds[s] : seg_bounds[s + 1]]
         if matched != spelling[kinds[s]]:
             respelled[p] = matched  # subtle: HF spells an added token as the text it matched (" <mask>")
     return FlatEncodings(out_ids, out_off, out_words, out_start[first_seg], respelled=respelled)
+
+
+def encode_flat_threads(
+    pipeline: Pipeline, path: BertFastPath | UnigramFastPath, texts: list[str], threads: int
+) -> FlatEncodings:
+    """:func:`encode_flat` on ``threads`` threads (the kernels release the GIL); the same result for any count.
+
+    Performance notes: the texts are cut into one chunk per thread of about equal characters; batches
+    under ~64k characters stay on one thread, where starting threads costs more than it saves.
+    """
+    total = sum(map(len, texts))
+    threads = max(1, min(threads, len(texts)))
+    if threads == 1 or total < 1 << 16:
+        return encode_flat(pipeline, path, texts)
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    cuts = np.unique(
+        np.concatenate([[0], np.searchsorted(ends, np.linspace(0, total, threads + 1)[1:-1]), [len(texts)]])
+    )
+    with ThreadPoolExecutor(threads) as pool:
+        parts = list(
+            pool.map(lambda k: encode_flat(pipeline, path, texts[cuts[k] : cuts[k + 1]]), range(len(cuts) - 1))
+        )
+    shift = np.cumsum([0] + [len(p.ids) for p in parts])
+    bounds = np.concatenate([parts[0].bounds[:1]] + [p.bounds[1:] + shift[k] for k, p in enumerate(parts)])
+    respelled = {int(i + shift[k]): t for k, p in enumerate(parts) for i, t in p.respelled.items()}
+    return FlatEncodings(
+        np.concatenate([p.ids for p in parts]), np.concatenate([p.offsets for p in parts]),
+        np.concatenate([p.words for p in parts]), bounds, respelled=respelled,
+    )  # fmt: skip
 
 
 def split_encodings(flat: FlatEncodings, type_ids: list[int], tok: Tokenizer) -> list[Encoding]:

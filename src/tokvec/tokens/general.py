@@ -126,13 +126,23 @@ class Pipeline:
         return out
 
     def encode_batch(
-        self, items: list[tuple[str, str | None]], tok: Tokenizer, *, add_special_tokens: bool = True
+        self,
+        items: list[tuple[str, str | None]],
+        tok: Tokenizer,
+        *,
+        add_special_tokens: bool = True,
+        num_threads: int = 1,
     ) -> EncodingBatch:
-        """Encode texts or pairs into a batch; single texts on a fused path stay flat arrays (no loop per text)."""
+        """Encode texts or pairs into a batch; single texts on a fused path stay flat arrays (no loop per text).
+
+        ``num_threads`` is used by the fused paths (BERT, T5-style Unigram) for batches of single texts
+        without padding or truncation; the component-by-component path runs on one thread.
+        """
         path = fused.fused_path(self)
         texts = fused.batch_items(items) if path is not None else None
         if texts is not None and self.truncation is None and self.padding is None:
-            flat = fused.add_specials(self, tok, fused.encode_flat(self, path, texts), add_special_tokens)
+            flat = fused.encode_flat_threads(self, path, texts, num_threads)
+            flat = fused.add_specials(self, tok, flat, add_special_tokens)
             if flat is not None:
                 return EncodingBatch.of_flat(fused.freeze(flat), tok)
         return EncodingBatch.of(self.encode(items, tok, add_special_tokens=add_special_tokens), tok)
