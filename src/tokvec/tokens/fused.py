@@ -27,12 +27,14 @@ import numpy as np
 from .bert_fast import BertFastPath
 from .encoding import Encoding
 from .processors import BertProcessing, TemplateProcessing, post_process
+from .sentencepiece_fast import SentencePieceFastPath
 from .unigram_fast import UnigramFastPath
 
 if TYPE_CHECKING:
     from .general import Pipeline
     from .pipeline import Tokenizer
 
+FusedPath = BertFastPath | UnigramFastPath | SentencePieceFastPath
 _PLAIN_PROCESSORS = (type(None), TemplateProcessing, BertProcessing)
 
 
@@ -52,14 +54,14 @@ class FlatEncodings:
     respelled: dict[int, str] = field(default_factory=dict)
 
 
-def fused_path(pipeline: Pipeline) -> BertFastPath | UnigramFastPath | None:
+def fused_path(pipeline: Pipeline) -> FusedPath | None:
     """Return the fused path of ``pipeline`` (built once), or None when it must run component by component."""
 
-    def build() -> BertFastPath | UnigramFastPath | None:
+    def build() -> FusedPath | None:
         if pipeline.added.has_normalized:
             return None
         parts = (pipeline.normalizer, pipeline.pre_tokenizer, pipeline.model)
-        return BertFastPath.maybe(*parts) or UnigramFastPath.maybe(*parts)
+        return BertFastPath.maybe(*parts) or UnigramFastPath.maybe(*parts) or SentencePieceFastPath.maybe(*parts)
 
     return pipeline.cached("fused_path", build)
 
@@ -80,7 +82,7 @@ def _tiles(pipeline: Pipeline, texts: list[str], joined: str, text_start: np.nda
     return np.array(bounds, dtype=np.int64), np.array(kinds, dtype=np.int64), np.array(first_seg, dtype=np.int64)
 
 
-def encode_flat(pipeline: Pipeline, path: BertFastPath | UnigramFastPath, texts: list[str]) -> FlatEncodings:
+def encode_flat(pipeline: Pipeline, path: FusedPath, texts: list[str]) -> FlatEncodings:
     """Encode ``texts`` (no special tokens, no truncation) in one fused kernel call; see :class:`FlatEncodings`."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     text_start = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -139,9 +141,7 @@ def encode_flat(pipeline: Pipeline, path: BertFastPath | UnigramFastPath, texts:
     return FlatEncodings(out_ids, out_off, out_words, out_start[first_seg], respelled=respelled)
 
 
-def encode_flat_threads(
-    pipeline: Pipeline, path: BertFastPath | UnigramFastPath, texts: list[str], threads: int
-) -> FlatEncodings:
+def encode_flat_threads(pipeline: Pipeline, path: FusedPath, texts: list[str], threads: int) -> FlatEncodings:
     """:func:`encode_flat` on ``threads`` threads (the kernels release the GIL); the same result for any count.
 
     Performance notes: the texts are cut into one chunk per thread of about equal characters; batches
