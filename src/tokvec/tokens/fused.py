@@ -1,13 +1,17 @@
-"""Route a pipeline's batch through a fused kernel when its components allow it (BERT), as flat arrays.
+"""Route a pipeline's batch through fused kernels when its components allow it, as flat arrays.
 
 :func:`fused_path` says whether a :class:`~tokvec.tokens.general.Pipeline` can skip the
-component-by-component loop: its normalizer, pre-tokenizer and model are BERT's
-(:class:`~tokvec.tokens.bert_fast.BertFastPath`) and no added token is matched after
-normalization. :func:`encode_flat` then encodes a whole batch in one kernel call and gives the
-tokens of every text as flat arrays (ids, offsets, word ids) plus per-text bounds; added tokens
-(``[CLS]`` typed in the text) are cut out first, exactly as the general path does.
-:func:`add_specials` lays the post-processor's single-text template over the flat arrays without a
-Python loop per text. Results equal the general path (and Hugging Face) field for field.
+component-by-component loop (and no added token is matched after normalization):
+
+- BERT: BertNormalizer + BertPreTokenizer + WordPiece (:class:`~tokvec.tokens.bert_fast.BertFastPath`);
+- T5-style: Precompiled + [WhitespaceSplit] + Metaspace + Unigram (:mod:`tokvec.tokens.unigram_fast`);
+- SentencePiece ``.model`` files: sentencepiece's normalizer + BPE or Unigram (:mod:`tokvec.tokens.sentencepiece_fast`).
+
+:func:`encode_flat` then encodes a whole batch in one kernel pass and gives the tokens of every text
+as flat arrays (ids, offsets, word ids) plus per-text bounds; added tokens (``[CLS]`` typed in the
+text) are cut out first, exactly as the general path does. :func:`add_specials` lays the
+post-processor's single-text template over the flat arrays without a Python loop per text. Results
+equal the general path (and Hugging Face) field for field.
 
 >>> import tokvec
 >>> bert = tokvec.load("bert-base-uncased")
