@@ -4,8 +4,8 @@ Llama-2: the SentencePiece ``tokenizer.model`` (BPE, byte fallback), tokvec's Se
 against ``sentencepiece``'s ``encode`` with ``num_threads=1``. T5 (t5-small, Unigram with the NFKC
 character map): there is no T5 ``.model`` file in the shared data, so tokvec's tokenizer.json pipeline
 is compared with Hugging Face ``tokenizers`` (``encode_batch`` with RAYON_NUM_THREADS=1) on the same
-tokenizer.json. Texts are the lines of ELTeC (``--mb`` of it); ids are compared line by line (a mismatch
-prints MISMATCH and exits 1); each figure is the best of ``--repeat`` runs.
+tokenizer.json. Texts are the lines of ELTeC (``--mb`` of it); ids (and T5's character offsets) are compared
+line by line (a mismatch prints MISMATCH and exits 1); each figure is the best of ``--repeat`` runs.
 
 example:
   python bench/encode_spm.py --mb 2 --repeat 1        # a quick look
@@ -57,7 +57,9 @@ def t5(lines: list[str], data, repeat: int) -> tuple[float, float, bool]:
     ours.encode_batch(lines[:1000], num_threads=1)
     t_ours, got = best(lambda: ours.encode_batch(lines, num_threads=1), repeat)
     t_ref, want = best(lambda: ref.encode_batch(lines), repeat)
-    same = all(got[k].ids.tolist() == want[k].ids for k in range(len(lines)))
+    same = got.tolist() == [w.ids for w in want]
+    offsets = got.offsets.tolist()  # the batch's flat offsets, each text's from 0
+    same = same and offsets == [list(o) for w in want for o in w.offsets]
     return t_ours, t_ref, same
 
 

@@ -28,6 +28,8 @@ FRAGMENTS = [" ", "  ", "\t", "a", "Hello", "ﬁ", "Ａ", "１２", "ｶﾞ", "e
 
 @functools.cache
 def charsmap(name: str) -> CharsMap:
+    if name == "empty":
+        return CharsMap.parse(b"")
     if name == "spm_test":
         raw = read_model(data_path("tokenizers/sentencepiece_testdata/test_model.model")).precompiled_charsmap
     else:
@@ -51,7 +53,7 @@ def user_tables(on: bool):
 
 @SETTINGS
 @given(
-    name=st.sampled_from(["spm_test", "t5"]), text=texts, options=st.tuples(*[st.booleans()] * 4),
+    name=st.sampled_from(["spm_test", "t5", "empty"]), text=texts, options=st.tuples(*[st.booleans()] * 4),
     user=st.booleans(),
 )  # fmt: skip
 def test_normalize_equals_twin(name: str, text: str, options: tuple[bool, bool, bool, bool], user: bool) -> None:
@@ -62,6 +64,21 @@ def test_normalize_equals_twin(name: str, text: str, options: tuple[bool, bool, 
     assert [g.tolist() for g in got] == [w.tolist() for w in want]
     for i in range(len(cps)):
         assert kernel.longest_match(cm.units, cps, i, len(cps)) == twin.longest_match(cm.units, cps, i, len(cps))
+
+
+@SETTINGS
+@given(
+    name=st.sampled_from(["spm_test", "t5", "empty"]), docs=st.lists(texts, max_size=5),
+    options=st.tuples(*[st.booleans()] * 4), user=st.booleans(),
+)  # fmt: skip
+def test_normalize_batch_equals_twin(name: str, docs: list[str], options: tuple[bool, ...], user: bool) -> None:
+    cm = charsmap(name)
+    cps = np.frombuffer("".join(docs).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bounds = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum([len(d) for d in docs], out=bounds[1:])
+    args = (cps, bounds, cm.units, cm.blob_cps, cm.blob_at, *user_tables(user), *options)
+    got, want = kernel.normalize_batch(*args), twin.normalize_batch(*args)
+    assert [g.tolist() for g in got] == [w.tolist() for w in want]
 
 
 def test_empty_map_copies_characters() -> None:

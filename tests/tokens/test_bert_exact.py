@@ -132,3 +132,34 @@ def test_word_level_equals_tokenizers() -> None:
         assert ids.tolist() == enc.ids
         assert [(int(nt.align[a, 0]), int(nt.align[b - 1, 1])) for a, b in zip(s, e, strict=True)] == enc.offsets
     assert WordLevel.from_json(ours.to_json()).get_vocab() == vocab
+
+
+ROUTED = [*EDGE_TEXTS, "[CLS][SEP]", "a [MASK]b [UNK]", " [PAD] ", "x [SEP]", "[SEP]x", "a\u0301\u1b44x [SEP] y"]
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("name", FILES)
+def test_load_routes_through_the_fused_path_with_the_general_results(name: str) -> None:
+    """tokvec.load(...) takes the fused path; it equals the component loop field for field (added tokens too)."""
+    import tokvec
+    from tokvec.tokens.fused import fused_path
+
+    tok = tokvec.load(data_path(FILES[name])).with_padding(None).with_truncation(None)
+    assert fused_path(tok.pipeline) is not None
+    texts = [*ROUTED, *flores_lines(3)]
+    general = tok.pipeline.encode_sequences_general(texts, [0] * len(texts), tok)
+    for special in (True, False):
+        batch = tok.encode_batch(texts, add_special_tokens=special)
+        singles = [tok.encode(t, add_special_tokens=special) for t in texts]
+        for k, text in enumerate(texts):
+            for got in (batch[k], singles[k]):
+                want = tok.pipeline.encode([(text, None)], tok, add_special_tokens=special)[0]
+                for f in ("ids", "offsets", "words", "type_ids", "special_tokens_mask", "attention_mask"):
+                    assert getattr(got, f).tolist() == getattr(want, f).tolist(), (text, f)
+                assert got.tokens == want.tokens, text
+        assert batch.tolist() == [e.ids.tolist() for e in singles]
+    routed = tok.pipeline.encode_sequences(texts, [0] * len(texts), tok)
+    for a, b, text in zip(routed, general, texts, strict=True):
+        for f in ("ids", "offsets", "words", "type_ids"):
+            assert getattr(a, f).tolist() == getattr(b, f).tolist(), (text, f)
+        assert a.tokens == b.tokens, text

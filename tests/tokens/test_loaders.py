@@ -93,6 +93,20 @@ def test_sentencepiece_model_loads_as_sentencepiece_not_as_a_rank_file() -> None
     assert tok.encode("Hello world, ünïcode").ids.tolist() == spm.encode("Hello world, ünïcode")
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["tokenizer.model.v1", "mistral_instruct_tokenizer_240216.model.v2", "mistral_instruct_tokenizer_240323.model.v3"],
+)
+def test_mistral_model_vn_files_load_as_sentencepiece(name: str) -> None:
+    """Mistral names its SentencePiece files ``*.model.v1`` .. ``*.model.v3``: recognised like ``.model``."""
+    path = data_path(f"tokenizers/mistral_spm/{name}")
+    spm = pytest.importorskip("sentencepiece").SentencePieceProcessor(model_file=str(path))
+    tok = tokvec.load(path)
+    assert tok.pipeline is not None and tok.vocab_size == spm.get_piece_size()
+    for text in ["Hello world, ünïcode", "  two  spaces [INST] 漢字 👋🏽"]:
+        assert tok.encode(text).ids.tolist() == spm.encode(text)
+
+
 def test_merges_file_is_not_a_rank_file() -> None:
     path = data_path("tokenizers/ortx/gpt2.merges.txt")
     with pytest.raises(tokvec.FormatError, match=r"gpt2\.merges\.txt line 1: .*Is this a tiktoken rank file\?"):

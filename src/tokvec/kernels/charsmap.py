@@ -28,9 +28,9 @@ def longest_match(units, cps, i, n):  # pragma: no cover - compiled
     units: uint32[U] (the trie); cps: uint32[N]. Walks the UTF-8 bytes of cps[i], cps[i+1], ...
     A key must end at a character boundary.
     """
-    buf = np.empty(4, dtype=np.uint8)
-    if len(units) == 0:
+    if len(units) == 0:  # performance: no map (Llama-2, Mistral) allocates nothing per character
         return 0, -1
+    buf = np.empty(4, dtype=np.uint8)
     u = np.int64(units[0])
     node = (u >> np.int64(10)) << ((u & np.int64(512)) >> np.int64(6))
     best_len = 0
@@ -114,8 +114,12 @@ def normalize(
         out[m], lo[m], hi[m] = sp, i, i
         m += 1
     prev_space = remove_extra
+    plain = len(units) == 0 and user_max == 0  # no map and no user symbols: every character is itself
     while i < n:
-        text, a, z, length = _prefix(cps, i, n, units, blob_cps, blob_at, user, user_cps, user_off, user_max)
+        if plain:
+            text, a, z, length = True, i, i + 1, 1
+        else:
+            text, a, z, length = _prefix(cps, i, n, units, blob_cps, blob_at, user, user_cps, user_off, user_max)
         if m + (z - a) + 4 > len(out):
             out2 = np.empty(2 * len(out) + (z - a) + 8, dtype=np.uint32)
             lo2 = np.empty(len(out2), dtype=np.int64)
@@ -141,6 +145,54 @@ def normalize(
         out[m], lo[m], hi[m] = sp, n, n
         m += 1
     return out[:m].copy(), lo[:m].copy(), hi[:m].copy()
+
+
+@njit(cache=True, nogil=True)
+def normalize_batch(
+    cps,
+    bounds,
+    units,
+    blob_cps,
+    blob_at,
+    user,
+    user_cps,
+    user_off,
+    user_max,
+    add_dummy_prefix,
+    remove_extra,
+    escape,
+    suffix,
+):  # pragma: no cover - compiled
+    """:func:`normalize` on every text ``cps[bounds[d]:bounds[d+1]]`` (bounds: int64[D+1]) in one call.
+
+    Returns (out uint32[M], lo int64[M], hi int64[M], out_bounds int64[D+1]): text d's result is
+    ``out[out_bounds[d]:out_bounds[d+1]]``; ``lo``/``hi`` count from the start of its own text.
+    Performance notes: one call instead of one per text saves the call overhead (~10 us a text).
+    """
+    n_docs = len(bounds) - 1
+    cap = 3 * len(cps) + 8 * n_docs + 8
+    out = np.empty(cap, dtype=np.uint32)
+    lo = np.empty(cap, dtype=np.int64)
+    hi = np.empty(cap, dtype=np.int64)
+    out_bounds = np.zeros(n_docs + 1, dtype=np.int64)
+    m = 0
+    for d in range(n_docs):
+        o, a, z = normalize(
+            cps[bounds[d] : bounds[d + 1]], units, blob_cps, blob_at, user, user_cps, user_off, user_max,
+            add_dummy_prefix, remove_extra, escape, suffix,
+        )  # fmt: skip
+        k = len(o)
+        if m + k > len(out):
+            size = max(2 * len(out), m + k)
+            out2 = np.empty(size, dtype=np.uint32)
+            lo2 = np.empty(size, dtype=np.int64)
+            hi2 = np.empty(size, dtype=np.int64)
+            out2[:m], lo2[:m], hi2[:m] = out[:m], lo[:m], hi[:m]
+            out, lo, hi = out2, lo2, hi2
+        out[m : m + k], lo[m : m + k], hi[m : m + k] = o, a, z
+        m += k
+        out_bounds[d + 1] = m
+    return out[:m].copy(), lo[:m].copy(), hi[:m].copy(), out_bounds
 
 
 @njit(cache=True, nogil=True)

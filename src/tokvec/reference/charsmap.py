@@ -136,3 +136,36 @@ def first_match_each(cps, units, blob_cps, blob_at):
     text = "".join(c for c, _ in out)
     arr = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
     return arr, np.array([i for _, i in out], dtype=np.int64)
+
+
+def normalize_batch(
+    cps,
+    bounds,
+    units,
+    blob_cps,
+    blob_at,
+    user,
+    user_cps,
+    user_off,
+    user_max,
+    add_dummy_prefix,
+    remove_extra,
+    escape,
+    suffix,
+):
+    """Same as the kernel: :func:`normalize` on each text, results joined, with their bounds."""
+    parts = [
+        normalize(cps[bounds[d] : bounds[d + 1]], units, blob_cps, blob_at, user, user_cps, user_off, user_max,
+                  add_dummy_prefix, remove_extra, escape, suffix)
+        for d in range(len(bounds) - 1)
+    ]  # fmt: skip
+    out_bounds = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(p[0]) for p in parts], out=out_bounds[1:])
+    if not parts:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, np.int64), out_bounds
+    return (
+        np.concatenate([p[0] for p in parts]).astype(np.uint32),
+        np.concatenate([p[1] for p in parts]).astype(np.int64),
+        np.concatenate([p[2] for p in parts]).astype(np.int64),
+        out_bounds,
+    )

@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import TokvecError
 
 if TYPE_CHECKING:
+    from .fused import FlatEncodings
     from .pipeline import Tokenizer
 
 
@@ -130,15 +131,27 @@ class EncodingBatch(Sequence[Encoding]):
     of one length) also give 2-D arrays: :meth:`to_numpy`.
     """
 
-    __slots__ = ("_encodings", "_tokenizer", "bounds", "ids")
+    __slots__ = ("_encodings", "_flat", "_tokenizer", "bounds", "ids")
 
     def __init__(
-        self, ids: np.ndarray, bounds: np.ndarray, tokenizer: Tokenizer, encodings: list[Encoding] | None = None
+        self,
+        ids: np.ndarray,
+        bounds: np.ndarray,
+        tokenizer: Tokenizer,
+        encodings: list[Encoding] | None = None,
+        *,
+        flat: FlatEncodings | None = None,
     ) -> None:
         self.ids = ids
         self.bounds = bounds
         self._tokenizer = tokenizer
         self._encodings = encodings
+        self._flat = flat  # the pipeline's fused path: flat arrays, one Encoding built per access
+
+    @classmethod
+    def of_flat(cls, flat: FlatEncodings, tokenizer: Tokenizer) -> EncodingBatch:
+        """Wrap the flat arrays of a pipeline's fused path (each text's Encoding is built when asked for)."""
+        return cls(flat.ids, flat.bounds, tokenizer, flat=flat)
 
     @classmethod
     def of(cls, encodings: list[Encoding], tokenizer: Tokenizer) -> EncodingBatch:
@@ -151,6 +164,8 @@ class EncodingBatch(Sequence[Encoding]):
     @property
     def offsets(self) -> np.ndarray:
         """int64[T, 2]: offsets of every token, relative to the start of its own text."""
+        if self._flat is not None:
+            return self._flat.offsets
         if self._encodings is not None:
             if not self._encodings:
                 return np.zeros((0, 2), dtype=np.int64)
@@ -173,12 +188,22 @@ class EncodingBatch(Sequence[Encoding]):
             raise IndexError(f"batch index {i} out of range for {len(self)} texts")
         if self._encodings is not None:
             return self._encodings[i]
+        if self._flat is not None:
+            from .fused import encodings_of
+
+            return encodings_of(self._flat, self._tokenizer, i)
         a, b = self.bounds[i], self.bounds[i + 1]
         return Encoding(self.ids[a:b], self._tokenizer)
 
     def __iter__(self) -> Iterator[Encoding]:
         if self._encodings is not None:
             yield from self._encodings
+            return
+        if self._flat is not None:
+            from .fused import encodings_of
+
+            for k in range(len(self)):
+                yield encodings_of(self._flat, self._tokenizer, k)
             return
         ids, bounds, tok = self.ids, self.bounds.tolist(), self._tokenizer
         for k in range(len(bounds) - 1):

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import UnknownTokenError
+from . import fused
 from .added import AddedVocabulary
-from .encoding import Encoding
+from .encoding import Encoding, EncodingBatch
 from .normalized import NormalizedText
 from .padding import Padding, Truncation, pad_batch, truncate_pair
 from .processors import post_process
@@ -124,8 +125,37 @@ class Pipeline:
             out = pad_batch(out, self.padding)
         return out
 
+    def encode_batch(
+        self,
+        items: list[tuple[str, str | None]],
+        tok: Tokenizer,
+        *,
+        add_special_tokens: bool = True,
+        num_threads: int = 1,
+    ) -> EncodingBatch:
+        """Encode texts or pairs into a batch; single texts on a fused path stay flat arrays (no loop per text).
+
+        ``num_threads`` is used by the fused paths (BERT, T5-style Unigram) for batches of single texts
+        without padding or truncation; the component-by-component path runs on one thread.
+        """
+        path = fused.fused_path(self)
+        texts = fused.batch_items(items) if path is not None else None
+        if texts is not None and self.truncation is None and self.padding is None:
+            flat = fused.encode_flat_threads(self, path, texts, num_threads)
+            flat = fused.add_specials(self, tok, flat, add_special_tokens)
+            if flat is not None:
+                return EncodingBatch.of_flat(fused.freeze(flat), tok)
+        return EncodingBatch.of(self.encode(items, tok, add_special_tokens=add_special_tokens), tok)
+
     def encode_sequences(self, texts: list[str], type_ids: list[int], tok: Tokenizer) -> list[Encoding]:
         """Encode each text on its own (no special tokens, no truncation): offsets, word ids, type ids."""
+        path = fused.fused_path(self)
+        if path is not None:  # the fused kernel: the same results as the component loop below
+            return fused.split_encodings(fused.encode_flat(self, path, texts), type_ids, tok)
+        return self.encode_sequences_general(texts, type_ids, tok)
+
+    def encode_sequences_general(self, texts: list[str], type_ids: list[int], tok: Tokenizer) -> list[Encoding]:
+        """Encode each text component by component (what the fused path must equal)."""
         plans: list[list[tuple]] = []
         cps_parts: list[np.ndarray] = []
         bound_parts: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]

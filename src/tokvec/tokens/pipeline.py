@@ -133,7 +133,9 @@ class Tokenizer:
         """Encode many texts on ``num_threads`` threads (default: all cores); the GIL is released.
 
         Pipeline engine: items are texts or (text, pair) tuples; padding (the batch's longest, or a
-        fixed length) and truncation as configured; one model call for the whole batch.
+        fixed length) and truncation as configured; one model call for the whole batch. Threads
+        are used only on the fused paths (BERT, T5-style Unigram) for single texts without padding
+        or truncation; everything else runs on one thread.
         """
         texts = list(texts)
         if self.pipeline is not None:
@@ -144,7 +146,8 @@ class Tokenizer:
                 if b is not None:
                     _check_text(b)
                 items.append((a, b))
-            return EncodingBatch.of(self.pipeline.encode(items, self, add_special_tokens=add_special_tokens), self)
+            threads = num_threads or os.cpu_count() or 1
+            return self.pipeline.encode_batch(items, self, add_special_tokens=add_special_tokens, num_threads=threads)
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
         for t in texts:
             sp.check_disallowed(t, deny)

@@ -1,8 +1,8 @@
 """Find tokenizers by name (bundled presets) or by path.
 
 Paths: ``tokenizer.json`` (or ``.json.gz``), BERT ``vocab.txt``, GPT-2 ``vocab.json`` + ``merges.txt``,
-SentencePiece ``.model`` (or Llama-3's tiktoken-format ``tokenizer.model``), ``.tiktoken`` rank
-files, or a folder holding one of them.
+SentencePiece ``.model`` (also Mistral's ``.model.v1`` .. ``.model.v3``; or Llama-3's tiktoken-format
+``tokenizer.model``), ``.tiktoken`` rank files, or a folder holding one of them.
 
 >>> load("cl100k_base")
 Tokenizer('cl100k_base', ranks BPE, 100277 ids, pattern=cl100k, 5 special tokens)
@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -129,7 +130,7 @@ def load(
         return _load_vocab_merges(key, merges, base, pattern)
     if base.endswith(".txt") and "vocab" in base:
         return _load_vocab_txt(key)
-    if base.endswith(".model") and _is_protobuf(key):
+    if _MODEL_NAME.search(base) and _is_protobuf(key):  # also Mistral's tokenizer.model.v1, ....model.v3
         return _load_sentencepiece(key)
     return _load_rank_file(key, pattern, special_tokens)
 
@@ -148,6 +149,9 @@ def _load_folder(folder: str, pattern: str | None) -> Tokenizer:
     if os.path.exists(join(folder, "vocab.txt")):
         return _load_vocab_txt(join(folder, "vocab.txt"))
     raise TokvecFileError(f"{folder} holds none of tokenizer.json, vocab.json + merges.txt, tokenizer.model, vocab.txt")
+
+
+_MODEL_NAME = re.compile(r"\.model(\.v\d+)?$")
 
 
 def _is_protobuf(path: str) -> bool:

@@ -144,10 +144,10 @@ class SentencePieceTokenizer:
 
     def encode_batch(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Return the ids of every text (one model call for all of them)."""
-        normed = [self._normalize(t)[0] for t in texts]
-        bounds = np.zeros(len(normed) + 1, dtype=np.int64)
-        np.cumsum([len(c) for c in normed], out=bounds[1:])
-        cps = np.concatenate(normed) if normed else np.zeros(0, dtype=np.uint32)
+        raw = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        doc_bounds = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=doc_bounds[1:])
+        cps, _, _, bounds = self.normalizer.run_batch(raw, doc_bounds)
         ids, starts, _ = self.model.encode_pieces(cps, bounds)
         cut = np.searchsorted(starts, bounds[1:-1])
         return np.split(ids, cut)
@@ -213,6 +213,14 @@ class SentencePieceNormalizer:
         s, cm = self.spec, self.charsmap
         return normalizer_kernel.normalize(
             cps, cm.units, cm.blob_cps, cm.blob_at, *self._user, s.add_dummy_prefix,  # type: ignore[attr-defined]
+            s.remove_extra_whitespaces, s.escape_whitespaces, s.treat_whitespace_as_suffix,
+        )  # fmt: skip
+
+    def run_batch(self, cps: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Normalize every text ``cps[bounds[d]:bounds[d+1]]`` in one call: (out, lo, hi, out_bounds)."""
+        s, cm = self.spec, self.charsmap
+        return normalizer_kernel.normalize_batch(
+            cps, bounds, cm.units, cm.blob_cps, cm.blob_at, *self._user, s.add_dummy_prefix,  # type: ignore[attr-defined]
             s.remove_extra_whitespaces, s.escape_whitespaces, s.treat_whitespace_as_suffix,
         )  # fmt: skip
 

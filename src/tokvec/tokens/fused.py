@@ -1,0 +1,282 @@
+"""Route a pipeline's batch through fused kernels when its components allow it, as flat arrays.
+
+:func:`fused_path` says whether a :class:`~tokvec.tokens.general.Pipeline` can skip the
+component-by-component loop (and no added token is matched after normalization):
+
+- BERT: BertNormalizer + BertPreTokenizer + WordPiece (:class:`~tokvec.tokens.bert_fast.BertFastPath`);
+- T5-style: Precompiled + [WhitespaceSplit] + Metaspace + Unigram (:mod:`tokvec.tokens.unigram_fast`);
+- SentencePiece ``.model`` files: sentencepiece's normalizer + BPE or Unigram (:mod:`tokvec.tokens.sentencepiece_fast`).
+
+:func:`encode_flat` then encodes a whole batch in one kernel pass and gives the tokens of every text
+as flat arrays (ids, offsets, word ids) plus per-text bounds; added tokens (``[CLS]`` typed in the
+text) are cut out first, exactly as the general path does. :func:`add_specials` lays the
+post-processor's single-text template over the flat arrays without a Python loop per text. Results
+equal the general path (and Hugging Face) field for field.
+
+>>> import tokvec
+>>> bert = tokvec.load("bert-base-uncased")
+>>> flat = encode_flat(bert.pipeline, fused_path(bert.pipeline), ["Hello [SEP] world", "Héllo!"])
+>>> flat.ids.tolist(), flat.bounds.tolist(), flat.words.tolist()
+([7592, 102, 2088, 7592, 999], [0, 3, 5], [0, 1, 2, 0, 1])
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .bert_fast import BertFastPath
+from .encoding import Encoding
+from .processors import BertProcessing, TemplateProcessing, post_process
+from .sentencepiece_fast import SentencePieceFastPath
+from .unigram_fast import UnigramFastPath
+
+if TYPE_CHECKING:
+    from .general import Pipeline
+    from .pipeline import Tokenizer
+
+FusedPath = BertFastPath | UnigramFastPath | SentencePieceFastPath
+_PLAIN_PROCESSORS = (type(None), TemplateProcessing, BertProcessing)
+
+
+@dataclass(frozen=True)
+class FlatEncodings:
+    """The tokens of D texts: ``ids`` int32[T], ``offsets`` int64[T, 2] (characters of each text),
+    ``words`` int64[T] (-1 for special tokens), ``bounds`` int64[D+1] (text k is ``bounds[k]:bounds[k+1]``),
+    ``type_ids`` int32[T] and ``special`` int8[T] (special-tokens mask) once :func:`add_specials` ran,
+    and ``respelled`` (token index -> spelling, where HF spells an added token as the text it matched)."""
+
+    ids: np.ndarray
+    offsets: np.ndarray
+    words: np.ndarray
+    bounds: np.ndarray
+    type_ids: np.ndarray | None = None
+    special: np.ndarray | None = None
+    respelled: dict[int, str] = field(default_factory=dict)
+
+
+def fused_path(pipeline: Pipeline) -> FusedPath | None:
+    """Return the fused path of ``pipeline`` (built once), or None when it must run component by component."""
+
+    def build() -> FusedPath | None:
+        if pipeline.added.has_normalized:
+            return None
+        parts = (pipeline.normalizer, pipeline.pre_tokenizer, pipeline.model)
+        return BertFastPath.maybe(*parts) or UnigramFastPath.maybe(*parts) or SentencePieceFastPath.maybe(*parts)
+
+    return pipeline.cached("fused_path", build)
+
+
+def _tiles(pipeline: Pipeline, texts: list[str], joined: str, text_start: np.ndarray):
+    """Segment bounds tiling ``joined`` (text starts and added-token spans) and each segment's added id or -1."""
+    pattern = pipeline.added._raw
+    if pattern is None or pattern.search(joined) is None:
+        return text_start, np.full(len(texts), -1, dtype=np.int64), np.arange(len(texts) + 1, dtype=np.int64)
+    bounds: list[int] = [0]
+    kinds: list[int] = []
+    first_seg = [0]
+    for text, start in zip(texts, text_start[:-1].tolist(), strict=True):
+        for _, e, tid in pipeline.added.split(text):
+            bounds.append(start + e)
+            kinds.append(-1 if tid is None else tid)
+        first_seg.append(len(kinds))
+    return np.array(bounds, dtype=np.int64), np.array(kinds, dtype=np.int64), np.array(first_seg, dtype=np.int64)
+
+
+def encode_flat(pipeline: Pipeline, path: FusedPath, texts: list[str]) -> FlatEncodings:
+    """Encode ``texts`` (no special tokens, no truncation) in one fused kernel call; see :class:`FlatEncodings`."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    text_start = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=text_start[1:])
+    joined = "".join(texts)
+    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    seg_bounds, kinds, first_seg = _tiles(pipeline, texts, joined, text_start)
+    n_seg = len(kinds)
+    seg_text = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(first_seg))
+    if isinstance(path, BertFastPath):
+        ids, starts, ends, words, seg_tokens = path.encode_segments(cps, seg_bounds)
+        unknown: dict[int, str] = {}
+    else:  # subtle: Unigram spells an unknown token as the text it covers (HF does), and "first" needs text starts
+        ids, starts, ends, words, seg_tokens, unknown = path.encode_segments(cps, seg_bounds, text_start[seg_text])
+    if n_seg == len(texts) and not (kinds >= 0).any():  # one segment per text: the tokens are the texts' tokens
+        base = np.repeat(text_start[:-1], np.diff(seg_tokens))
+        offsets = np.stack([starts - base, ends - base], axis=1)
+        return FlatEncodings(ids.astype(np.int32, copy=False), offsets, words, seg_tokens, respelled=unknown)
+    # subtle: an added token is one word of its own; words count on across the segments of one text
+    added = kinds >= 0
+    seg_ntok = np.diff(seg_tokens)
+    last = np.maximum(seg_tokens[1:] - 1, 0)
+    seg_nw = np.where(added, 1, np.where(seg_ntok > 0, words[last] + 1 if len(words) else 0, 0))
+    run = np.concatenate([[0], np.cumsum(seg_nw)])
+    word_base = run[:-1] - run[first_seg[:-1]][seg_text]
+    out_count = np.where(added, 1, seg_ntok)
+    out_start = np.concatenate([[0], np.cumsum(out_count)]).astype(np.int64)
+    total = int(out_start[-1])
+    out_ids = np.empty(total, dtype=np.int32)
+    out_off = np.empty((total, 2), dtype=np.int64)
+    out_words = np.empty(total, dtype=np.int64)
+    tok_seg = np.repeat(np.arange(n_seg, dtype=np.int64), seg_ntok)
+    keep = ~added[tok_seg]
+    k_seg = tok_seg[keep]
+    pos = out_start[k_seg] + (np.flatnonzero(keep) - seg_tokens[k_seg])
+    base = text_start[seg_text[k_seg]]
+    out_ids[pos] = ids[keep]
+    out_off[pos, 0] = starts[keep] - base
+    out_off[pos, 1] = ends[keep] - base
+    out_words[pos] = words[keep] + word_base[k_seg]
+    new_index = np.full(len(ids), -1, dtype=np.int64)
+    new_index[np.flatnonzero(keep)] = pos
+    a_seg = np.flatnonzero(added)
+    a_pos = out_start[a_seg]
+    a_base = text_start[seg_text[a_seg]]
+    out_ids[a_pos] = kinds[a_seg]
+    out_off[a_pos, 0] = seg_bounds[a_seg] - a_base
+    out_off[a_pos, 1] = seg_bounds[a_seg + 1] - a_base
+    out_words[a_pos] = word_base[a_seg]
+    spelling = pipeline._id_to_token
+    respelled = {int(new_index[k]): spelled for k, spelled in unknown.items() if new_index[k] >= 0}
+    for s, p in zip(a_seg.tolist(), a_pos.tolist(), strict=True):
+        matched = joined[seg_bounds[s] : seg_bounds[s + 1]]
+        if matched != spelling[kinds[s]]:
+            respelled[p] = matched  # subtle: HF spells an added token as the text it matched (" <mask>")
+    return FlatEncodings(out_ids, out_off, out_words, out_start[first_seg], respelled=respelled)
+
+
+def encode_flat_threads(pipeline: Pipeline, path: FusedPath, texts: list[str], threads: int) -> FlatEncodings:
+    """:func:`encode_flat` on ``threads`` threads (the kernels release the GIL); the same result for any count.
+
+    Performance notes: the texts are cut into one chunk per thread of about equal characters; batches
+    under ~64k characters stay on one thread, where starting threads costs more than it saves.
+    """
+    total = sum(map(len, texts))
+    threads = max(1, min(threads, len(texts)))
+    if threads == 1 or total < 1 << 16:
+        return encode_flat(pipeline, path, texts)
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    cuts = np.unique(
+        np.concatenate([[0], np.searchsorted(ends, np.linspace(0, total, threads + 1)[1:-1]), [len(texts)]])
+    )
+    with ThreadPoolExecutor(threads) as pool:
+        parts = list(
+            pool.map(lambda k: encode_flat(pipeline, path, texts[cuts[k] : cuts[k + 1]]), range(len(cuts) - 1))
+        )
+    shift = np.cumsum([0] + [len(p.ids) for p in parts])
+    bounds = np.concatenate([parts[0].bounds[:1]] + [p.bounds[1:] + shift[k] for k, p in enumerate(parts)])
+    respelled = {int(i + shift[k]): t for k, p in enumerate(parts) for i, t in p.respelled.items()}
+    return FlatEncodings(
+        np.concatenate([p.ids for p in parts]), np.concatenate([p.offsets for p in parts]),
+        np.concatenate([p.words for p in parts]), bounds, respelled=respelled,
+    )  # fmt: skip
+
+
+def split_encodings(flat: FlatEncodings, type_ids: list[int], tok: Tokenizer) -> list[Encoding]:
+    """One :class:`Encoding` per text of ``flat`` (as the general path builds them, before post-processing)."""
+    ids, off, words, b = flat.ids, flat.offsets, flat.words, flat.bounds.tolist()
+    for a in (ids, off, words):
+        a.flags.writeable = False
+    out = []
+    for k, type_id in enumerate(type_ids):
+        lo, hi = b[k], b[k + 1]
+        tokens = None
+        if flat.respelled and any(lo <= i < hi for i in flat.respelled):
+            tokens = tok.pipeline.id_to_token_list(ids[lo:hi])
+            for i, spelled in flat.respelled.items():
+                if lo <= i < hi:
+                    tokens[i - lo] = spelled
+        out.append(Encoding(ids[lo:hi], tok, tokens=tokens, offsets=off[lo:hi], type_ids=np.full(hi - lo, type_id,
+                   np.int32), words=words[lo:hi]))  # fmt: skip
+    return out
+
+
+def _template(pipeline: Pipeline, tok: Tokenizer, add_special_tokens: bool):
+    """(prefix ids, prefix type ids, sequence type id, suffix ids, suffix type ids) of the single-text template,
+    or None when the processor does more than place special tokens around the text."""
+
+    def build():
+        if type(pipeline.post_processor) not in _PLAIN_PROCESSORS:
+            return None
+        dummy = Encoding(np.array([-1], np.int32), tok, offsets=np.zeros((1, 2), np.int64),
+                         type_ids=np.zeros(1, np.int32), words=np.zeros(1, np.int64))  # fmt: skip
+        e = post_process(pipeline.post_processor, dummy, None, add_special_tokens, tok)
+        where = np.flatnonzero(e.ids == -1)
+        if len(where) != 1 or e._tokens is not None:
+            return None
+        k = int(where[0])
+        specials = np.ones(len(e), dtype=bool)
+        specials[k] = False
+        if (
+            (e.offsets[specials] != 0).any()
+            or (e.words[specials] != -1).any()
+            or not e.special_tokens_mask[specials].all()
+        ):
+            return None
+        return (
+            e.ids[:k].copy(),
+            e.type_ids[:k].copy(),
+            int(e.type_ids[k]),
+            e.ids[k + 1 :].copy(),
+            e.type_ids[k + 1 :].copy(),
+        )
+
+    return pipeline.cached(f"fused_template_{add_special_tokens}", build)
+
+
+def add_specials(
+    pipeline: Pipeline, tok: Tokenizer, flat: FlatEncodings, add_special_tokens: bool
+) -> FlatEncodings | None:
+    """Lay the single-text template over every text of ``flat`` (None when the processor needs the general path)."""
+    t = _template(pipeline, tok, add_special_tokens)
+    if t is None:
+        return None
+    pre_ids, pre_types, seq_type, post_ids, post_types = t
+    p, q = len(pre_ids), len(post_ids)
+    n_texts = len(flat.bounds) - 1
+    n_tok = len(flat.ids)
+    text_of = np.repeat(np.arange(n_texts, dtype=np.int64), np.diff(flat.bounds))
+    bounds = flat.bounds + np.arange(n_texts + 1, dtype=np.int64) * (p + q)
+    total = n_tok + n_texts * (p + q)
+    ids = np.empty(total, dtype=np.int32)
+    types = np.empty(total, dtype=np.int32)
+    offsets = np.zeros((total, 2), dtype=np.int64)
+    words = np.full(total, -1, dtype=np.int64)
+    special = np.ones(total, dtype=np.int8)
+    pos = np.arange(n_tok, dtype=np.int64) + text_of * (p + q) + p
+    ids[pos], types[pos], offsets[pos], words[pos], special[pos] = flat.ids, seq_type, flat.offsets, flat.words, 0
+    for j in range(p):
+        ids[bounds[:-1] + j], types[bounds[:-1] + j] = pre_ids[j], pre_types[j]
+    for j in range(q):
+        ids[bounds[1:] - q + j], types[bounds[1:] - q + j] = post_ids[j], post_types[j]
+    respelled = {int(pos[i]): s for i, s in flat.respelled.items()}
+    return FlatEncodings(ids, offsets, words, bounds, types, special, respelled)
+
+
+def encodings_of(flat: FlatEncodings, tok: Tokenizer, k: int) -> Encoding:
+    """The :class:`Encoding` of text ``k`` of a post-processed ``flat`` (arrays are read-only views)."""
+    lo, hi = int(flat.bounds[k]), int(flat.bounds[k + 1])
+    tokens = None
+    if flat.respelled:
+        mine = {i - lo: s for i, s in flat.respelled.items() if lo <= i < hi}
+        if mine:
+            tokens = tok.pipeline.id_to_token_list(flat.ids[lo:hi])
+            for i, s in mine.items():
+                tokens[i] = s
+    return Encoding(flat.ids[lo:hi], tok, tokens=tokens, offsets=flat.offsets[lo:hi], type_ids=flat.type_ids[lo:hi],
+                    words=flat.words[lo:hi], special_tokens_mask=flat.special[lo:hi])  # fmt: skip
+
+
+def freeze(flat: FlatEncodings) -> FlatEncodings:
+    """Make every array of ``flat`` read-only (a batch hands out views of them)."""
+    for a in (flat.ids, flat.offsets, flat.words, flat.bounds, flat.type_ids, flat.special):
+        if a is not None:
+            a.flags.writeable = False
+    return flat
+
+
+def batch_items(items: list[tuple[str, Any]]) -> list[str] | None:
+    """The texts of ``items`` when none is a pair (the flat batch handles single texts only), else None."""
+    if any(b is not None for _, b in items):
+        return None
+    return [a for a, _ in items]
