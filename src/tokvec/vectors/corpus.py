@@ -42,8 +42,7 @@ class Corpus:
     """A corpus as arrays: ``words`` (indices into ``keys``) and ``bounds`` (int64[S + 1]).
 
     ``words`` is uint16[N] when there are at most 65,536 keys, else int32[N] (performance notes:
-    eltec8's 11.6 M words with 33,723 keys take 23 MB instead of 46 MB, which keeps the peak memory
-    of training under gensim's).
+    eltec8's 11.6 M words with 33,723 keys take 23 MB instead of 46 MB of the training peak).
     """
 
     keys: list[str]
