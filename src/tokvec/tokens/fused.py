@@ -56,6 +56,22 @@ class FlatEncodings:
     type_ids: np.ndarray | None = None
     special: np.ndarray | None = None
     respelled: dict[int, str] = field(default_factory=dict)
+    #: the keys of ``respelled``, sorted: a text's share is found by bisection, not by a scan of the whole batch
+    respelled_at: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keys = np.fromiter(self.respelled, dtype=np.int64, count=len(self.respelled))
+        object.__setattr__(self, "respelled_at", np.sort(keys))
+
+    def tokens_of(self, tok: Tokenizer, lo: int, hi: int) -> list[str] | None:
+        """The token spellings of tokens ``lo..hi-1`` when one of them is respelled, else None (the vocabulary's)."""
+        a, b = np.searchsorted(self.respelled_at, [lo, hi])
+        if a == b:
+            return None
+        tokens = tok.pipeline.id_to_token_list(self.ids[lo:hi])
+        for i in self.respelled_at[a:b].tolist():
+            tokens[i - lo] = self.respelled[i]
+        return tokens
 
 
 def fused_path(pipeline: Pipeline) -> FusedPath | None:
@@ -180,12 +196,7 @@ def split_encodings(flat: FlatEncodings, type_ids: list[int], tok: Tokenizer) ->
     out = []
     for k, type_id in enumerate(type_ids):
         lo, hi = b[k], b[k + 1]
-        tokens = None
-        if flat.respelled and any(lo <= i < hi for i in flat.respelled):
-            tokens = tok.pipeline.id_to_token_list(ids[lo:hi])
-            for i, spelled in flat.respelled.items():
-                if lo <= i < hi:
-                    tokens[i - lo] = spelled
+        tokens = flat.tokens_of(tok, lo, hi)
         out.append(Encoding(ids[lo:hi], tok, tokens=tokens, offsets=off[lo:hi], type_ids=np.full(hi - lo, type_id,
                    np.int32), words=words[lo:hi]))  # fmt: skip
     return out
@@ -256,13 +267,7 @@ def add_specials(
 def encodings_of(flat: FlatEncodings, tok: Tokenizer, k: int) -> Encoding:
     """The :class:`Encoding` of text ``k`` of a post-processed ``flat`` (arrays are read-only views)."""
     lo, hi = int(flat.bounds[k]), int(flat.bounds[k + 1])
-    tokens = None
-    if flat.respelled:
-        mine = {i - lo: s for i, s in flat.respelled.items() if lo <= i < hi}
-        if mine:
-            tokens = tok.pipeline.id_to_token_list(flat.ids[lo:hi])
-            for i, s in mine.items():
-                tokens[i] = s
+    tokens = flat.tokens_of(tok, lo, hi)
     return Encoding(flat.ids[lo:hi], tok, tokens=tokens, offsets=flat.offsets[lo:hi], type_ids=flat.type_ids[lo:hi],
                     words=flat.words[lo:hi], special_tokens_mask=flat.special[lo:hi])  # fmt: skip
 
