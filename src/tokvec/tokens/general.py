@@ -135,7 +135,7 @@ class Pipeline:
     ) -> EncodingBatch:
         """Encode texts or pairs into a batch; single texts on a fused path stay flat arrays (no loop per text).
 
-        ``num_threads`` is used by the fused paths (BERT, T5-style Unigram) for batches of single texts
+        ``num_threads`` is used by the fused paths (BERT, T5-style Unigram, SentencePiece) for batches of single texts
         without padding or truncation; the component-by-component path runs on one thread.
         """
         path = fused.fused_path(self)

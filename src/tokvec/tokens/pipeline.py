@@ -134,7 +134,7 @@ class Tokenizer:
 
         Pipeline engine: items are texts or (text, pair) tuples; padding (the batch's longest, or a
         fixed length) and truncation as configured; one model call for the whole batch. Threads
-        are used only on the fused paths (BERT, T5-style Unigram) for single texts without padding
+        are used only on the fused paths (BERT, T5-style Unigram, SentencePiece) for single texts without padding
         or truncation; everything else runs on one thread.
         """
         texts = list(texts)

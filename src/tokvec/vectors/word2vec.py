@@ -11,7 +11,7 @@ Defaults follow gensim's ``Word2Vec``: CBOW, 100 dimensions, window 5, 5 negativ
 for both architectures (the original C tool uses 0.05 for CBOW), min_alpha 0.0001, sample 0.001,
 min_count 5, 5 epochs.
 
-Memory notes (eltec8, resident MB): importing this module 99 (numpy 25, numba 70); reading the corpus
+Memory notes (eltec8, resident MB): importing this module 101-104 (numpy 25, numba 70); reading the corpus
 peaks at +65 and leaves +29 (23 of them the uint16 corpus); the weights take 27; numba's first
 kernel call (even from its cache) builds its target context, +62. The training peak is then
 ~217 MiB against gensim's ~159 (bench/word2vec.py): the gap is numba's fixed cost.
