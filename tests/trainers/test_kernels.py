@@ -78,13 +78,13 @@ SPACES = st.lists(
 
 @SETTINGS
 @given(SPACES)
-def test_space_spans(docs: list[str]) -> None:
+def test_word_spans_with_the_space_table(docs: list[str]) -> None:
     datas = [d.encode("utf-8") for d in docs]
     doc_bounds = np.zeros(len(datas) + 1, dtype=np.int64)
     np.cumsum([len(d) for d in datas], out=doc_bounds[1:])
     buf = np.frombuffer(b"".join(datas), dtype=np.uint8)
-    k = kc.space_spans(buf, doc_bounds, space_table())
-    r = rc.space_spans(buf, doc_bounds, space_table())
+    k = kc.word_spans(buf, doc_bounds, space_table())
+    r = rc.word_spans(buf, doc_bounds, space_table())
     assert k[0].tolist() == r[0].tolist() and k[1].tolist() == r[1].tolist()
     # and both are the words of str.split()
     found = [w for d in docs for w in d.split()]

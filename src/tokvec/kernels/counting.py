@@ -70,7 +70,9 @@ def word_spans(buf, doc_bounds, wtable):  # pragma: no cover - compiled
     """Return (starts, ends), int64[P] each: the matches of ``\\w+|[^\\w\\s]+`` in every document.
 
     buf: uint8[N] UTF-8; doc_bounds: int64[D+1]; wtable: uint8[0x110000], bit 1 = ``\\w``, bit 2 = ``\\s``.
-    Whitespace is dropped (Hugging Face's ``Whitespace`` pre-tokenizer).
+    Whitespace is dropped (Hugging Face's ``Whitespace`` pre-tokenizer). More generally: the maximal runs of
+    one class ``wtable[cp] & 3`` other than 2, class 2 dropped; a table of 1 everywhere and 2 at the
+    characters that ``str.isspace`` gives the words of ``str.split()`` (SentencePiece-style counting).
     """
     n = doc_bounds[-1] - doc_bounds[0]
     starts = np.empty(n, dtype=np.int64)
@@ -88,36 +90,6 @@ def word_spans(buf, doc_bounds, wtable):  # pragma: no cover - compiled
             while j < hi:
                 cp2, w2 = decode_at(buf, j)
                 if (wtable[cp2] & 3) != kind:
-                    break
-                j += w2
-            starts[k] = i
-            ends[k] = j
-            k += 1
-            i = j
-    return starts[:k].copy(), ends[:k].copy()
-
-
-@njit(cache=True, nogil=True)
-def space_spans(buf, doc_bounds, space):  # pragma: no cover - compiled
-    """Return (starts, ends), int64[P] each: the runs of non-space characters of every document (``str.split()``).
-
-    buf: uint8[N] UTF-8; doc_bounds: int64[D+1]; space: bool[0x110000], True where ``str.isspace``.
-    """
-    n = doc_bounds[-1] - doc_bounds[0]
-    starts = np.empty(n, dtype=np.int64)
-    ends = np.empty(n, dtype=np.int64)
-    k = 0
-    for d in range(len(doc_bounds) - 1):
-        i, hi = doc_bounds[d], doc_bounds[d + 1]
-        while i < hi:
-            cp, w = decode_at(buf, i)
-            if space[cp]:
-                i += w
-                continue
-            j = i + w
-            while j < hi:
-                cp2, w2 = decode_at(buf, j)
-                if space[cp2]:
                     break
                 j += w2
             starts[k] = i

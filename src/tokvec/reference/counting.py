@@ -41,27 +41,6 @@ def word_spans(buf: np.ndarray, doc_bounds: np.ndarray, wtable: np.ndarray) -> t
     return np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
 
 
-def space_spans(buf: np.ndarray, doc_bounds: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (starts, ends) of the words of ``str.split()`` in every document, as byte offsets."""
-    starts, ends = [], []
-    for d in range(len(doc_bounds) - 1):
-        pos = int(doc_bounds[d])
-        text = buf[pos : int(doc_bounds[d + 1])].tobytes().decode("utf-8")
-        start = None
-        for ch in text:
-            if space[ord(ch)] and start is not None:
-                starts.append(start)
-                ends.append(pos)
-                start = None
-            elif not space[ord(ch)] and start is None:
-                start = pos
-            pos += len(ch.encode("utf-8"))
-        if start is not None:
-            starts.append(start)
-            ends.append(pos)
-    return np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
-
-
 def count_spans(buf, starts, ends, slots, hashes, wbytes, woff, wcount, n):
     """Add one to the count of every non-empty piece; return the state (words in first-seen order)."""
     words = {wbytes[woff[w] : woff[w + 1]].tobytes(): w for w in range(n)}

@@ -200,16 +200,19 @@ def _count_buffer(buf: np.ndarray, doc_bounds: np.ndarray, grammar: int, pre_tok
     if grammar >= 0:
         table.add(buf, kc.piece_bounds(buf, doc_bounds, class_table(), grammar))
     elif pre_tokenizer == "metaspace":
-        table.add_spans(buf, *kc.space_spans(buf, doc_bounds, space_table()))
+        table.add_spans(buf, *kc.word_spans(buf, doc_bounds, space_table()))
     else:
         table.add_spans(buf, *kc.word_spans(buf, doc_bounds, word_table()))
 
 
 @functools.cache
 def space_table() -> np.ndarray:
-    """Return bool[0x110000]: True for the code points that ``str.isspace`` (and so ``str.split()``) splits at."""
-    table = np.zeros(0x110000, dtype=np.bool_)
-    table[[c for c in range(0x110000) if chr(c).isspace()]] = True
+    """Return uint8[0x110000] in :func:`word_table`'s coding: 2 (a space) where ``str.isspace``, else 1.
+
+    With it, ``word_spans`` gives the words of ``str.split()``: every non-space character is of one class.
+    """
+    table = np.ones(0x110000, dtype=np.uint8)
+    table[[c for c in range(0x110000) if chr(c).isspace()]] = 2
     table.flags.writeable = False
     return table
 
