@@ -1,0 +1,5 @@
+"""Encoders: texts to vectors (transformers from safetensors, static token tables, averaged word vectors)."""
+
+from .protocol import Chunks, Encoder
+
+__all__ = ["Chunks", "Encoder"]
