@@ -1,30 +1,110 @@
-"""File helpers: atomic writes and transparent gzip reading."""
+"""File helpers: atomic writes (mode from the umask, cancellable), output path checks, gzip reading.
+
+>>> import os, tempfile
+>>> path = os.path.join(tempfile.mkdtemp(), "a.txt")
+>>> atomic_write(path, b"hi")
+>>> oct(os.stat(path).st_mode & 0o777) == oct(0o666 & ~current_umask())
+True
+"""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import tempfile
+import threading
 from typing import BinaryIO
 
 from .errors import TokvecFileError
 
+_lock = threading.Lock()
+_temporary: set[str] = set()  # temporary files being written now
+_created: list[str] = []  # files this process created (not overwrote), while tracking is on
+_state = {"tracking": False, "cancelled": False}
+
+
+def current_umask() -> int:
+    """Return the process umask (read by setting it and putting it back)."""
+    with _lock:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
 
 def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never a half-written file."""
+    """Write ``data`` to ``path`` through a temporary file and a rename: never a half-written file.
+
+    The file gets the mode of the file it replaces, or 0666 less the umask for a new one (as ``open``).
+    """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
+    check_output_path(path)
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+        existed = True
+    except OSError:
+        mode, existed = 0o666 & ~current_umask(), False
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
     except OSError as e:
         raise TokvecFileError(f"cannot write {path}: {e.strerror} (is the folder there and writable?)") from None
+    with _lock:
+        _temporary.add(tmp)
     try:
         with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), mode)
             f.write(data)
-        os.replace(tmp, path)
+        with _lock:
+            if _state["cancelled"]:
+                raise KeyboardInterrupt
+            os.replace(tmp, path)
+            _temporary.discard(tmp)
+            if _state["tracking"] and not existed:
+                _created.append(path)
     except BaseException:
-        os.unlink(tmp)
+        with _lock:
+            _temporary.discard(tmp)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
         raise
+
+
+def check_output_path(path: str | os.PathLike[str], *, option: str | None = None) -> None:
+    """Raise a TokvecFileError now if ``path`` cannot be written (missing folder, a folder, read-only).
+
+    Commands call it before long work so that a bad ``-o`` is found at once, naming the user's path.
+    """
+    path = os.fspath(path)
+    what = f"{option} {path}" if option else path
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise TokvecFileError(f"cannot write {what}: it is a folder; give a file name")
+    if not os.path.isdir(folder):
+        raise TokvecFileError(f"cannot write {what}: the folder {os.path.dirname(path) or folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise TokvecFileError(f"cannot write {what}: the folder is not writable")
+
+
+def track_writes() -> None:
+    """Remember the files created from now on, so that :func:`cancel_writes` can remove them."""
+    with _lock:
+        _state["tracking"] = True
+        _created.clear()
+
+
+def cancel_writes() -> None:
+    """Stop every write in progress and remove its temporary file and the files created since tracking began.
+
+    Called on Ctrl-C while a command runs on another thread: nothing half-written stays behind.
+    """
+    with _lock:
+        _state["cancelled"] = True
+        for path in [*_temporary, *_created]:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        _temporary.clear()
+        _created.clear()
 
 
 def open_binary(path: str | os.PathLike[str]) -> BinaryIO:

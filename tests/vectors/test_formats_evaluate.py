@@ -60,7 +60,7 @@ def test_bad_files(tmp_path):
     with pytest.raises(tokvec.FormatError, match="Is this a GloVe file"):
         load(tmp_path / "bad.txt")
     (tmp_path / "short.bin").write_bytes(b"2 3\nab \x00\x00")
-    with pytest.raises(tokvec.FormatError, match="row 1 of 2 is cut short"):
+    with pytest.raises(tokvec.FormatError, match="cut short"):
         load(tmp_path / "short.bin")
 
 

@@ -1,18 +1,22 @@
 """Entry point of the ``tokvec`` command: parse the verb, run it, report errors as ``tokvec: error: ...``.
 
-Exit status: 0 on success, 1 on an error (a traceback only with ``--debug``), 2 on a usage error,
-130 when interrupted.
+Exit status: 0 on success, 1 on an error (a traceback only with ``--debug``), 2 on a usage error
+(argparse's convention), 130 when interrupted (Ctrl-C: one line on stderr, no file left behind).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
+import warnings
 from collections.abc import Sequence
 
 import tokvec
 
+from .. import _io
 from . import compare, count, encode, listing, parity, recommend, stats, tour, train, word2vec
 from ._common import epilog
 
@@ -46,20 +50,104 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``tokvec`` command with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
     try:
-        return args.func(args)
+        return execute(args)
     except KeyboardInterrupt:
-        print("\ntokvec: interrupted", file=sys.stderr)
+        _interrupted()
         return 130
-    except BrokenPipeError:
-        _silence_stdout()  # the reader went away (`tokvec ... | head`): not an error worth a message
-        return 1
-    except Exception as e:
-        if args.debug:
-            raise
-        print(f"tokvec: error: {_message(e)}", file=sys.stderr)
-        return 1
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse ``argv``; a usage error prints ``tokvec: error: ...`` with the usage and exits with status 2."""
+    return build_parser().parse_args(argv)
+
+
+def execute(args: argparse.Namespace) -> int:
+    """Run a parsed command; errors become ``tokvec: error: ...`` and status 1 (KeyboardInterrupt passes)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = _show_warning
+        try:
+            return args.func(args)
+        except BrokenPipeError:
+            _silence_stdout()  # the reader went away (`tokvec ... | head`): not an error worth a message
+            return 1
+        except RecursionError as e:
+            if args.debug:
+                raise
+            print(f"tokvec: error: the input is nested too deeply to read ({e})", file=sys.stderr)
+            return 1
+        except MemoryError:
+            if args.debug:
+                raise
+            print("tokvec: error: out of memory (the input asks for more than this machine has)", file=sys.stderr)
+            return 1
+        except Exception as e:
+            if args.debug:
+                raise
+            print(f"tokvec: error: {_message(e)}", file=sys.stderr)
+            return 1
+
+
+def run(argv: Sequence[str] | None = None) -> None:
+    """The console entry point: run the command on a worker thread and exit with its status.
+
+    # subtle: Python runs signal handlers in the main thread, between bytecodes or wherever C code
+    # checks for signals, numba's dispatcher included: a KeyboardInterrupt raised while a kernel's
+    # results are boxed gave "returned a result with an exception set" or a segmentation fault.
+    # The command runs on another thread, so the handler only ever interrupts the main thread's
+    # wait below; the command's files (temporary and newly created) are removed and the process
+    # exits 130 without waiting for a kernel to finish.
+    """
+    args = parse(argv)
+    _io.track_writes()
+    status: list[int] = []
+
+    def work() -> None:
+        try:
+            status.append(execute(args))
+        except KeyboardInterrupt:
+            status.append(130)
+        except SystemExit as e:
+            status.append(e.code if isinstance(e.code, int) else 1)
+
+    worker = threading.Thread(target=work, name="tokvec-command", daemon=True)
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        _io.cancel_writes()
+        _interrupted()
+        sys.stderr.flush()
+        os._exit(130)
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, OSError, ValueError):
+        _silence_stdout()
+    sys.exit(status[0] if status else 1)
+
+
+def _interrupted() -> None:
+    lead = "\n" if _isatty(sys.stderr) else ""  # end a progress bar's line on a terminal
+    print(f"{lead}tokvec: interrupted", file=sys.stderr)
+
+
+def _isatty(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return False
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    _show_text_warning(str(message))
+
+
+def _show_text_warning(message: str) -> None:
+    print(f"tokvec: warning: {message}", file=sys.stderr)
 
 
 def _message(e: Exception) -> str:
@@ -79,4 +167,4 @@ def _silence_stdout() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -65,7 +65,7 @@ class CharsMap:
             raise FormatError(f"{source}: byte {4 + size + e.start}: the replacement strings are not UTF-8") from None
         blob_cps = np.frombuffer((text + "\0").encode("utf-32-le"), dtype=np.uint32).copy()
         blob_at = np.full(len(blob), -1, dtype=np.int64)
-        lengths = np.array([len(c.encode()) for c in text], dtype=np.int64)
+        lengths = np.array([len(c.encode("utf-8", "surrogatepass")) for c in text], dtype=np.int64)
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if len(text) else lengths
         blob_at[starts] = np.arange(len(text), dtype=np.int64)
         return cls(raw, units, blob_cps, blob_at)
@@ -86,7 +86,7 @@ class CharsMap:
         if len(units) == 0:
             return None
         node = _offset(int(units[0]))
-        for c in chunk.encode("utf-8"):
+        for c in chunk.encode("utf-8", "surrogatepass"):
             if c == 0:
                 return None
             node ^= c
@@ -142,7 +142,7 @@ class Precompiled:
         pos = 0
         for g in _GRAPHEME.findall(nt.text):
             n = len(g)
-            rep = cm.shortest(g) if len(g.encode("utf-8")) < 6 else None
+            rep = cm.shortest(g) if len(g.encode("utf-8", "surrogatepass")) < 6 else None
             if rep is not None:
                 changed = True
                 pieces.append(rep)

@@ -23,13 +23,14 @@ import gzip
 import io
 import json
 import os
-import zipfile
+import zlib
 from typing import Any
 
 import numpy as np
 
+from .._checks import check_allocation, check_array, npz_arrays
 from .._io import atomic_write, open_binary
-from ..errors import FormatError, TokvecFileError
+from ..errors import FormatError, TokvecError
 from .keyed import KeyedVectors
 
 FORMATS = ("word2vec-binary", "word2vec-text", "glove", "npz")
@@ -88,13 +89,27 @@ def save(kv: KeyedVectors, path: str | os.PathLike[str], *, format: str | None =
 def load(path: str | os.PathLike[str], *, format: str | None = None) -> KeyedVectors:
     """Load vectors from ``path`` in ``format`` (default: from the file name; .gz is fine for text)."""
     fmt = _check(format or guess_format(path))
-    if fmt == "npz":
-        return _load_npz(path)
-    with open_binary(path) as f:
-        data = f.read()
-    if fmt == "word2vec-binary":
-        return _load_binary(path, data)
-    return _load_text(path, data, header=fmt == "word2vec-text")
+    source = os.fspath(path)
+    try:
+        if fmt == "npz":
+            return _load_npz(source)
+        with open_binary(source) as f:
+            data = _read_all(f, source)
+        if fmt == "word2vec-binary":
+            return _load_binary(source, data)
+        return _load_text(source, data, header=fmt == "word2vec-text")
+    except TokvecError as e:
+        msg = str(e)
+        raise type(e)(msg if source in msg else f"{source}: {msg}") from None
+    except MemoryError:
+        raise FormatError(f"{source}: the vectors are too large to load into memory") from None
+
+
+def _read_all(f: Any, source: str) -> bytes:
+    try:
+        return f.read()
+    except (OSError, EOFError, zlib.error) as e:
+        raise FormatError(f"{source}: corrupted gzip data ({e})") from None
 
 
 def _check(fmt: str) -> str:
@@ -106,6 +121,8 @@ def _check(fmt: str) -> str:
 def _header(path: Any, line: bytes) -> tuple[int, int]:
     try:
         count, dims = (int(x) for x in line.split())
+        if count < 0 or dims < 0 or (count and not dims):
+            raise ValueError
     except ValueError:
         raise FormatError(
             f"{path} line 1: expected 'count dimensions', got {line[:60]!r}. Is this a GloVe file (format='glove')?"
@@ -117,6 +134,7 @@ def _load_binary(path: Any, data: bytes) -> KeyedVectors:
     end = data.find(b"\n")
     count, dims = _header(path, data[:end])
     pos = end + 1
+    check_allocation(path, f"the header '{count} {dims}'", count, 4 * dims + 1, available=len(data) - pos)
     keys: list[str] = []
     vectors = np.empty((count, dims), dtype=np.float32)
     width = 4 * dims
@@ -159,24 +177,26 @@ def _load_text(path: Any, data: bytes, *, header: bool) -> KeyedVectors:
     return KeyedVectors(keys, np.array(rows, dtype=np.float32).reshape(len(keys), dims or 0))
 
 
-def _load_npz(path: Any) -> KeyedVectors:
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            arrays = {name: z[name] for name in z.files}
-    except (OSError, zipfile.BadZipFile, ValueError) as e:
-        raise TokvecFileError(f"cannot read {path} as .npz vectors: {e}") from None
+def _load_npz(path: str) -> KeyedVectors:
+    arrays = npz_arrays(path, "vectors")
     for name in ("keys", "vectors", "counts"):
         if name not in arrays:
             raise FormatError(f"{path}: the .npz has no '{name}' array; it was not saved by tokvec")
+    keys = check_array(path, "keys", arrays["keys"], kind="U", ndim=1)
+    vectors = check_array(path, "vectors", arrays["vectors"], kind="fiu", ndim=2, shape=(len(keys), None))
+    counts = check_array(path, "counts", arrays["counts"], kind="iu", ndim=1, shape=(len(keys),))
+    output = arrays.get("output_vectors")
+    if output is not None:
+        check_array(path, "output_vectors", output, kind="fiu", ndim=2, shape=vectors.shape)
     config = None
     if "config" in arrays:
         from .word2vec import Word2VecConfig
 
-        config = Word2VecConfig(**json.loads(str(arrays["config"])))
-    return KeyedVectors(
-        arrays["keys"].tolist(),
-        arrays["vectors"],
-        arrays["counts"],
-        output_vectors=arrays.get("output_vectors"),
-        config=config,
-    )
+        try:
+            options = json.loads(str(arrays["config"]))
+            config = Word2VecConfig(**options) if isinstance(options, dict) else None
+        except (json.JSONDecodeError, TypeError, ValueError) as e:
+            raise FormatError(f"{path}: the stored training config is not valid ({e})") from None
+        if config is None:
+            raise FormatError(f"{path}: the stored training config is not a JSON object")
+    return KeyedVectors(keys.tolist(), vectors, counts, output_vectors=output, config=config)

@@ -1,0 +1,137 @@
+"""Checks on what a file hands over before a kernel sees it: dtypes, shapes, ranges, offsets, sizes.
+
+A file shared by someone else must never make a kernel read or write outside a buffer, nor make
+tokvec allocate more than the file can justify. Every loader passes its arrays through these
+functions; each raises :class:`~tokvec.errors.FormatError` naming the file and the array.
+
+>>> import numpy as np
+>>> check_csr("songs.npz", "transitions", np.array([0, 1, 2]), np.array([1, 5]), np.ones(2), 2)
+Traceback (most recent call last):
+...
+tokvec.errors.FormatError: songs.npz: transitions_indices holds 5, outside 0..1 (corrupted or edited file?)
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from typing import Any
+
+import numpy as np
+
+from .errors import FormatError, TokvecFileError
+
+# A vocabulary, catalogue or id above this is not a real model (the largest published ones have ~10^6).
+MAX_ID = 1 << 27
+# A padding length or sequence length above this asks for gigabytes per text.
+MAX_LENGTH = 1 << 24
+
+
+def check_id(source: str, what: str, value: Any, *, limit: int = MAX_ID) -> int:
+    """Return ``value`` as an int in ``0..limit-1``, or raise a FormatError naming ``source``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise FormatError(f"{source}: {what} must be a whole number, got {value!r}")
+    if not 0 <= value < limit:
+        raise FormatError(f"{source}: {what} is {value}, outside 0..{limit - 1} (corrupted file?)")
+    return int(value)
+
+
+def npz_arrays(path: str, what: str) -> dict[str, np.ndarray]:
+    """Read every array of a ``.npz`` file without pickle; errors name ``path`` and say it is not ``what``."""
+    try:
+        with open(path, "rb") as f:
+            magic = f.read(4)
+        if magic[:2] != b"PK":
+            raise FormatError(f"{path}: not a .npz file (it does not start as a zip archive); is it {what}?")
+        with np.load(path, allow_pickle=False) as z:
+            return {name: z[name] for name in z.files}
+    except FormatError:
+        raise
+    except ValueError as e:
+        if "pickle" in str(e):
+            raise FormatError(f"{path}: an array holds Python objects (pickle), which tokvec never loads") from None
+        raise FormatError(f"{path}: not a readable .npz file of {what} ({e})") from None
+    except FileNotFoundError:
+        raise TokvecFileError(f"cannot read {path}: no such file") from None
+    except IsADirectoryError:
+        raise TokvecFileError(f"cannot read {path}: it is a folder, not a file") from None
+    except PermissionError:
+        raise TokvecFileError(f"cannot read {path}: permission denied") from None
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError, TypeError, NotImplementedError) as e:
+        raise FormatError(f"{path}: not a readable .npz file of {what} ({type(e).__name__}: {e})") from None
+    except MemoryError:
+        raise FormatError(f"{path}: an array of the .npz is too large to load (corrupted file?)") from None
+
+
+def check_array(
+    source: str, name: str, array: Any, *, kind: str, ndim: int, shape: tuple[int | None, ...] | None = None
+) -> np.ndarray:
+    """Return ``array`` if it is a numpy array of ``ndim`` dimensions whose dtype kind is in ``kind``.
+
+    ``kind`` is numpy's dtype kind letters ('i' integers, 'u' unsigned, 'f' floats, 'b' bool, 'U'
+    text); ``shape`` may fix some dimensions (None leaves one free).
+    """
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in kind:
+        dtype = getattr(array, "dtype", type(array).__name__)
+        raise FormatError(f"{source}: {name} has dtype {dtype}, expected {_kinds(kind)} (corrupted or edited file?)")
+    if array.ndim != ndim:
+        raise FormatError(f"{source}: {name} has {array.ndim} dimensions, expected {ndim} (corrupted or edited file?)")
+    if shape is not None:
+        for axis, (got, want) in enumerate(zip(array.shape, shape, strict=True)):
+            if want is not None and got != want:
+                raise FormatError(
+                    f"{source}: {name} has {got} entries along axis {axis}, expected {want} (corrupted or edited file?)"
+                )
+    if array.dtype.kind == "f" and array.size and not np.isfinite(array).all():
+        raise FormatError(f"{source}: {name} holds NaN or infinite numbers (corrupted file?)")
+    return array
+
+
+def check_csr(
+    source: str, name: str, indptr: Any, indices: Any, data: Any, n_columns: int, *, n_rows: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (int64 indptr, int32 indices, float32 data) of a CSR matrix checked to be in bounds.
+
+    ``indptr`` must start at 0, never decrease and end at ``len(indices) == len(data)``; every index
+    lies in ``0..n_columns-1``.
+    """
+    rows = None if n_rows is None else n_rows + 1
+    indptr = check_array(source, f"{name}_indptr", indptr, kind="iu", ndim=1, shape=(rows,))
+    indices = check_array(source, f"{name}_indices", indices, kind="iu", ndim=1)
+    data = check_array(source, f"{name}_data", data, kind="fiu", ndim=1, shape=(len(indices),))
+    steps = np.diff(indptr.astype(np.int64))
+    if len(indptr) == 0 or indptr[0] != 0 or indptr[-1] != len(indices) or (steps < 0).any():
+        raise FormatError(
+            f"{source}: {name}_indptr must start at 0, never decrease and end at {len(indices)}"
+            " (corrupted or edited file?)"
+        )
+    if len(indices):
+        low, high = int(indices.min()), int(indices.max())
+        if low < 0 or high >= n_columns:
+            bad = low if low < 0 else high
+            raise FormatError(
+                f"{source}: {name}_indices holds {bad}, outside 0..{n_columns - 1} (corrupted or edited file?)"
+            )
+    return indptr.astype(np.int64), indices.astype(np.int32), data.astype(np.float32)
+
+
+def check_allocation(source: str, what: str, count: int, item_bytes: int, *, available: int) -> None:
+    """Refuse to allocate ``count * item_bytes`` when the file (``available`` bytes) cannot hold that much."""
+    if count < 0 or count * item_bytes > available:
+        raise FormatError(
+            f"{source}: {what} says {count:,} entries ({count * item_bytes:,} bytes) but the file holds only"
+            f" {available:,} bytes; the header is wrong or the file is cut short"
+        )
+
+
+def file_size(path: str | os.PathLike[str]) -> int:
+    """Return the size of ``path`` in bytes (0 when it cannot be read: the reader reports that)."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _kinds(kind: str) -> str:
+    names = {"i": "integers", "u": "unsigned integers", "f": "floats", "b": "booleans", "U": "text"}
+    return " or ".join(names[k] for k in kind)
