@@ -49,3 +49,12 @@ class UnknownTokenError(TokvecError, KeyError):
 
 class TokvecFileError(TokvecError, OSError):
     """A file cannot be read or written."""
+
+
+class InvalidIdError(TokvecError, TypeError):
+    """A token id is not a whole number (a float, a string, a bool)."""
+
+
+class TokvecWarning(UserWarning):
+    """Something tokvec worked around (bad bytes read as U+FFFD, a file with a harmless flaw); the CLI prints it as
+    ``tokvec: warning: ...``."""

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import tokvec
 
 from .. import _io
+from ..errors import TokvecWarning
 from . import compare, count, encode, listing, parity, recommend, stats, tour, train, word2vec
 from ._common import epilog
 
@@ -66,7 +67,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def execute(args: argparse.Namespace) -> int:
     """Run a parsed command; errors become ``tokvec: error: ...`` and status 1 (KeyboardInterrupt passes)."""
     with warnings.catch_warnings():
-        warnings.simplefilter("default")
+        warnings.simplefilter("default", TokvecWarning)
         warnings.showwarning = _show_warning
         try:
             return args.func(args)

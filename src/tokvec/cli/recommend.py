@@ -10,6 +10,7 @@ import functools
 import sys
 from typing import Any
 
+from .._io import check_output_path
 from ..recommend import (
     PRESETS,
     Recommendation,
@@ -22,7 +23,7 @@ from ..recommend import (
     train_recommender,
 )
 from ..recommend.report import run_evaluation, standard_methods
-from ._common import add_command, add_format_option, format_table, print_json
+from ._common import CliError, add_command, add_format_option, format_table, print_json
 
 _EXAMPLES = (
     'tokvec recommend similar "Metallica - Fade To Black"',
@@ -49,23 +50,32 @@ def register(subparsers: Any) -> None:
         examples=_EXAMPLES,
     )
     commands = p.add_subparsers(dest="recommend_command", metavar="COMMAND", required=True)
-    train = commands.add_parser("train", help="train a recommender on DATA and save it")
+    train = add_command(
+        commands, "train", summary="train a recommender on DATA and save it",
+        description="Train song vectors and counts on DATA (see `tokvec recommend --help`) and save them as .npz.",
+        examples=("tokvec recommend train sample -o songs.npz --preset book --epochs 1 --quiet",),
+    )  # fmt: skip
     train.add_argument("data", metavar="DATA", help="playlists to train on (see above)")
     train.add_argument("-o", "--output", required=True, metavar="MODEL", help="the .npz file to write")
     _add_preset(train)
     train.set_defaults(func=run_train)
-    for name, helptext in (
-        ("similar", "the songs whose vectors are closest to SONG"),
-        ("next", "the songs to play after a playlist of SONGs"),
-        ("find", "the songs whose title or artist hold the words of SONG"),
+    for name, helptext, example in (
+        ("similar", "the songs whose vectors are closest to SONG", 'tokvec recommend similar "fade to black" -k 3'),
+        ("next", "the songs to play after a playlist of SONGs", 'tokvec recommend next "Metallica - One" -k 3'),
+        ("find", "the songs whose title or artist hold the words of SONG", "tokvec recommend find metallica -k 3"),
     ):
-        q = commands.add_parser(name, help=helptext)
+        q = add_command(commands, name, summary=helptext, description=helptext[0].upper() + helptext[1:] + ".",
+                        examples=(example,))  # fmt: skip
         q.add_argument("songs", nargs="+" if name == "next" else None, metavar="SONG", help="an id or title words")
         q.add_argument("-m", "--model", metavar="MODEL", help="a recommender saved by `tokvec recommend train`")
-        q.add_argument("-k", "--top-k", type=int, default=10, help="how many songs (default: 10)")
+        q.add_argument("-k", "--top-k", type=int, default=10, help="how many songs, 1 or more (default: 10)")
         add_format_option(q, ("table", "json"), "table or json")
         q.set_defaults(func=run_query, query=name)
-    ev = commands.add_parser("evaluate", help="HitRate, MRR, NDCG@10 and coverage of the baselines and presets")
+    ev = add_command(
+        commands, "evaluate", summary="HitRate, MRR, NDCG@10 and coverage of the baselines and presets",
+        description="Hide a song of each test playlist and rank every song: the baselines and tokvec's presets.",
+        examples=("tokvec recommend evaluate sample --seeds 1 --presets book --quiet",),
+    )  # fmt: skip
     ev.add_argument("data", nargs="+", metavar="DATA", help="data sets to evaluate on (see above)")
     ev.add_argument("--seeds", type=int, default=3, help="seeded train/test splits to average (default: 3)")
     ev.add_argument("--presets", default="book,default", help="tokvec presets to evaluate (default: book,default)")
@@ -88,6 +98,7 @@ def _read(data: str) -> Any:
 
 def run_train(args: argparse.Namespace) -> int:
     """Train and save a recommender."""
+    check_output_path(args.output, option="-o")
     config = preset(args.preset).replace(seed=args.seed)
     if args.epochs is not None:
         config = config.replace(epochs=args.epochs)
@@ -101,6 +112,8 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_query(args: argparse.Namespace) -> int:
     """Answer similar / next / find."""
+    if args.top_k < 1:
+        raise CliError(f"--top-k must be 1 or more, got {args.top_k}")
     recommender = load_recommender(args.model) if args.model else sample_recommender()
     if args.query == "similar":
         song = recommender.lookup(args.songs)
@@ -150,6 +163,10 @@ def _print(title: str, found: list[Recommendation], fmt: str) -> None:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """Print the evaluation table."""
+    if not 0.0 < args.test_fraction < 1.0:
+        raise CliError(f"--test-fraction must be between 0 and 1 (both excluded), got {args.test_fraction}")
+    if args.seeds < 1:
+        raise CliError(f"--seeds must be 1 or more, got {args.seeds}")
     datasets = {}
     for data in args.data:
         playlists = _read(data)
@@ -164,8 +181,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json([r.as_dict() for r in rows])
         return 0
+    spread = (lambda r: f" ± {r.hit_rate_std:.4f}") if args.seeds > 1 else (lambda r: "")  # one seed: no spread
     table = [
-        [r.dataset, r.method, r.protocol, f"{r.hit_rate:.4f} ± {r.hit_rate_std:.4f}", f"{r.mrr:.4f}", f"{r.ndcg:.4f}"]
+        [r.dataset, r.method, r.protocol, f"{r.hit_rate:.4f}{spread(r)}", f"{r.mrr:.4f}", f"{r.ndcg:.4f}"]
         + [f"{r.coverage:.3f}", r.queries, f"{r.train_seconds:.1f}"]
         for r in rows
     ]

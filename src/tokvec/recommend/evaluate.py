@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import UnknownNameError
 from ..kernels import recommend as kr
+from .config import RecommenderConfigError
 from .counts import SparseCounts, cooccurrences, transitions
 from .playlists import Playlists
 
@@ -70,10 +71,16 @@ def split_playlists(playlists: Playlists, *, test_fraction: float = 0.1, seed: i
     Shorter playlists always stay in train (they cannot hide a song and keep a query).
     """
     if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+        raise RecommenderConfigError(f"test_fraction must be between 0 and 1 (both excluded), got {test_fraction}")
     eligible = np.flatnonzero(playlists.lengths() >= 2)
     rng = np.random.default_rng(seed)
     n_test = round(test_fraction * len(eligible))
+    if n_test < 1 or n_test >= len(eligible):
+        raise RecommenderConfigError(
+            f"{playlists.name or 'the playlists'}: {len(eligible)} playlists with 2 or more songs are too few to hold"
+            f" out {test_fraction:.0%} for testing and train on the rest; give more playlists or a larger"
+            " --test-fraction"
+        )
     test = np.sort(rng.choice(eligible, size=n_test, replace=False))
     is_test = np.zeros(len(playlists), dtype=bool)
     is_test[test] = True

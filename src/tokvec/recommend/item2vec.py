@@ -14,6 +14,7 @@ transition/co-occurrence counts, and scores every song for a playlist as :mod:`.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -121,8 +122,12 @@ class Recommender:
         """Return the index of ``song`` (a key, or title and artist words: the most played match)."""
         found = self.catalogue.find(song)
         if not found:
+            names = {self.catalogue.describe(i).casefold(): self.catalogue.describe(i) for i in range(len(self.catalogue))}
+            close = [names[c] for c in difflib.get_close_matches(song.casefold(), list(names), n=3, cutoff=0.6)]
+            hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
             raise UnknownTokenError(
-                f"no song matches {song!r}; give its id or words of its title and artist (try `tokvec recommend find`)"
+                f"no song matches {song!r}; give its id or words of its title and artist"
+                f" (try `tokvec recommend find`).{hint}"
             )
         return min(found, key=lambda i: (-int(self.popularity[i]), i))
 

@@ -17,6 +17,7 @@ import csv
 import io
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -201,15 +202,26 @@ def _read_song_hash(path: str) -> Catalogue:
 def read_sequences(path: str | os.PathLike[str], name: str = "") -> Playlists:
     """Read one sequence of whitespace-separated item keys per line (blank lines are skipped).
 
-    Items are numbered in order of first appearance.
+    Items are numbered in order of first appearance. Lines starting with ``#`` are comments. When the
+    first sequence is all integer ids, every line must be (a junk line is an error, not new songs); keys
+    with control characters or U+FFFD (bytes that were not text) are refused.
     """
     path = os.fspath(path)
     index: dict[str, int] = {}
     sequences = []
-    for line in _read_lines(path):
+    numeric: bool | None = None
+    for number, line in enumerate(_read_lines(path), 1):
         words = line.split()
-        if words:
-            sequences.append([index.setdefault(w, len(index)) for w in words])
+        if not words or words[0].startswith("#"):
+            continue
+        if numeric is None:
+            numeric = all(w.isdigit() for w in words)
+        if numeric:
+            _check_ints(line, path, number)
+        for w in words:
+            if "\ufffd" in w or any(unicodedata.category(c) == "Cc" for c in w):
+                raise FormatError(f"{path} line {number}: {w[:40]!r} is not an item key (binary data?)")
+        sequences.append([index.setdefault(w, len(index)) for w in words])
     return Playlists.from_lists(sequences, Catalogue.from_keys(list(index)), name or os.path.basename(path))
 
 

@@ -39,6 +39,7 @@ from ..kernels.bpe import encode_docs, gather_bytes, token_offsets
 from . import specials as sp
 from .byte_level import bytes_to_str
 from .encoding import Encoding, EncodingBatch
+from .ids import id_array
 from .models.bpe import BytePairModel
 from .pre_tokenizers import SplitPattern
 from .unicode import class_table
@@ -220,7 +221,7 @@ class Tokenizer:
         """Return the bytes of ``ids`` joined (special tokens as their text)."""
         if self.pipeline is not None:
             return self.decode(ids, skip_special_tokens=False).encode("utf-8", "surrogatepass")
-        arr = np.asarray(ids.ids if isinstance(ids, Encoding) else ids, dtype=np.int64).ravel()
+        arr = id_array(ids.ids if isinstance(ids, Encoding) else ids, self.name)
         tok_bytes, tok_off, present = self._decode_tables
         if len(arr) and (arr.min() < 0 or arr.max() >= len(present) or not present[arr].all()):
             bad = next(int(i) for i in arr if not 0 <= i < len(present) or not present[i])
@@ -239,12 +240,13 @@ class Tokenizer:
         ``skip_special_tokens`` defaults to what the reference library does: tiktoken keeps special
         tokens, Hugging Face's ``decode`` drops them.
         """
+        ids = id_array(ids.ids if isinstance(ids, Encoding) else ids, self.name)
         if self.pipeline is not None:
-            arr = ids.ids if isinstance(ids, Encoding) else ids
+            arr = ids
             return self.pipeline.decode(arr, skip_special_tokens=skip_special_tokens is not False)
         if skip_special_tokens:
             specials = set(self.special_tokens.values())
-            arr = np.asarray(ids.ids if isinstance(ids, Encoding) else ids, dtype=np.int64).ravel()
+            arr = ids
             ids = arr[~np.isin(arr, list(specials))] if specials else arr
         return self.decode_bytes(ids).decode("utf-8", errors)
 

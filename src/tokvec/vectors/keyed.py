@@ -161,7 +161,7 @@ class KeyedVectors:
             return self._key_to_index[key]
         except KeyError:
             pass
-        close = difflib.get_close_matches(str(key), self._keys[:50_000], n=5, cutoff=0.7)
+        close = suggestions(str(key), self._keys[:50_000])
         hint = f"; close keys: {', '.join(map(repr, close))}" if close else ""
         raise UnknownKeyError(f"{key!r} is not among the {len(self):,} keys{hint}") from None
 
@@ -186,6 +186,11 @@ class KeyedVectors:
         pos, neg = _as_list(positive), _as_list(negative)
         if not pos and not neg:
             raise TokvecError("most_similar: give at least one key in positive= or negative=")
+        if top_k < 1:
+            raise TokvecError(f"most_similar: top_k must be 1 or more, got {top_k}")
+        both = sorted(set(pos) & set(neg))
+        if both:
+            raise TokvecError(f"most_similar: {both[0]!r} is both positive and negative; the two cancel out")
         rows = [self.index(k) for k in pos + neg]
         u = self.unit_vectors
         weights = np.array([1.0] * len(pos) + [-1.0] * len(neg), dtype=np.float32)
@@ -286,6 +291,20 @@ class KeyedVectors:
         from .formats import load
 
         return load(path, format=format)
+
+
+def suggestions(key: str, keys: Sequence[str], *, n: int = 5) -> list[str]:
+    """Return up to ``n`` keys close to ``key``: same letters in another case first, then close spellings.
+
+    >>> suggestions("King", ["ing", "king", "kings", "queen"])
+    ['king', 'kings', 'ing']
+    """
+    folded = key.casefold()
+    same = [k for k in keys if k.casefold() == folded]
+    close = difflib.get_close_matches(folded, keys, n=n, cutoff=0.7) + difflib.get_close_matches(
+        key, keys, n=n, cutoff=0.7
+    )
+    return list(dict.fromkeys(same + close))[:n]
 
 
 def _as_list(keys: str | Iterable[str]) -> list[str]:

@@ -29,6 +29,7 @@ from ..normalized import NormalizedText
 from ..padding import Padding, Truncation
 from ..pipeline import Tokenizer
 from ..processors import processor_from_json
+from .hf_checks import check_tokenizer_json
 
 
 def read_json(path: str) -> Any:
@@ -47,6 +48,8 @@ def read_json(path: str) -> Any:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as e:
         raise FormatError(f"{path}: not UTF-8 text (byte {e.start}); is this a tokenizer.json?") from None
+    except RecursionError:
+        raise FormatError(f"{path}: the JSON is nested too deeply to read (corrupted file?)") from None
     except json.JSONDecodeError as e:
         where = "ends too early (truncated?)" if e.pos >= len(data.rstrip()) - 1 else "is not valid JSON"
         raise FormatError(f"{path}: the JSON {where}: {e.msg} at line {e.lineno} column {e.colno}") from None
@@ -148,6 +151,7 @@ def tokenizer_from_json(obj: Any, *, source: str, name: str | None = None) -> To
     try:
         if not isinstance(obj, dict) or "model" not in obj:
             raise FormatError("expected a JSON object with a 'model' (is this a tokenizer.json?)")
+        check_tokenizer_json(obj, source=source)
         normalizer = normalizers.from_json(obj.get("normalizer"), where=source)
         pre = pre_tokenizers.from_json(obj.get("pre_tokenizer"), where=source)
         model = build_model(obj["model"], obj.get("pre_tokenizer"), source)
@@ -159,8 +163,10 @@ def tokenizer_from_json(obj: Any, *, source: str, name: str | None = None) -> To
     except TokvecError as e:
         msg = str(e)
         raise type(e)(msg if msg.startswith(source) else f"{source}: {msg}") from None
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as e:
         raise FormatError(f"{source}: a component is malformed ({type(e).__name__}: {e})") from None
+    except RecursionError:
+        raise FormatError(f"{source}: components are nested too deeply (corrupted file?)") from None
 
     def normalize(text: str) -> str:
         return normalizer.normalize(NormalizedText.identity(text)).text if normalizer is not None else text
