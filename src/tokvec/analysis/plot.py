@@ -19,6 +19,11 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 _ROW_INCHES = 0.16  # a row per language: 7-point labels stay readable without overlapping
 
 
+def check_plotting() -> None:
+    """Raise the error of a missing matplotlib now (commands call it before their work, not after)."""
+    _pyplot()
+
+
 def _pyplot():
     try:
         import matplotlib

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,7 @@ import numpy as np
 
 from .._io import open_binary
 from .._progress import Progress
-from ..errors import TokvecFileError
+from ..errors import TokvecFileError, TokvecWarning
 from .adapt import batch_ids, batch_lengths, encode_plain_batch, is_byte_level, name_of, unknown_id, vocab_size
 from .stream import TextStats, read_documents
 
@@ -220,6 +221,7 @@ def corpus_stats(
         done = 0
         for path, size in zip(paths, sizes, strict=True):
             f = open_binary(path)
+            invalid_before = text.invalid_lines
             try:
                 raw = getattr(f, "fileobj", f)  # the compressed file for .gz: its position matches the sizes
                 for docs in read_documents(f, text, on_chunk=lambda raw=raw, done=done: bar.set(done + raw.tell())):
@@ -231,6 +233,14 @@ def corpus_stats(
                 raise TokvecFileError(f"cannot read {path}: {e}") from None
             finally:
                 f.close()
+            if text.invalid_lines > invalid_before:
+                n = text.invalid_lines - invalid_before
+                warnings.warn(
+                    f"{path}: {n} line{' is' if n == 1 else 's are'} not valid UTF-8;"
+                    " the bad bytes were read as U+FFFD",
+                    TokvecWarning,
+                    stacklevel=2,
+                )
             done += size
     return [acc.result(text, n_words) for acc in accs]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import tokvec
 
+from .._io import check_output_path
 from ..analysis.parity import SPLITS, load_flores, parity
 from ._common import add_command, add_format_option, add_tokenizer_option, format_table, print_json, tokenizer_names
 
@@ -61,6 +62,13 @@ def run_parity(args: argparse.Namespace) -> int:
     languages = [c.strip() for c in (args.languages or "").split(",") if c.strip()]
     if languages and args.baseline not in languages:
         languages.insert(0, args.baseline)
+    for option, path in (("--csv", args.csv), ("--png", args.png)):
+        if path:
+            check_output_path(path, option=option)
+    if args.png:
+        from ..analysis.plot import check_plotting
+
+        check_plotting()  # before the counting, not after the CSV is written
     corpus = load_flores(args.flores, splits=splits, languages=languages)
     toks = [tokvec.load(name) for name in tokenizer_names(args.tokenizer)]
     result = parity(toks, corpus, baseline=args.baseline, progress=not args.quiet, num_threads=args.threads)

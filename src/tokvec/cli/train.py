@@ -7,14 +7,16 @@ with the group's sub-parsers (``tokvec train word2vec`` adds itself this way).
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .._io import check_output_path
 from ..tokens.trainers.counting import PRE_TOKENIZERS
 from ..tokens.trainers.normalize import NORMALIZERS
-from ._common import CliError, add_command, add_format_option, epilog, format_table, print_json
+from ._common import CliError, add_command, add_format_option, epilog, format_table, print_json, warn
 
 _EXAMPLES = (
     "printf 'low lower newest wider\\nthe lowest and the newest\\n' > corpus.txt",
@@ -102,11 +104,24 @@ def _common(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _corpus(args: argparse.Namespace) -> list[pathlib.Path]:
+    """The corpus files, checked with every output path before any work starts."""
     paths = [pathlib.Path(p) for p in args.corpus]
     for p in paths:
         if not p.is_file():
             raise CliError(f"{p}: no such file (give text files, plain or .gz)")
+    check_outputs(args)
     return paths
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Refuse an output path that cannot be written (missing folder, a folder) before training, naming it."""
+    for option in ("output", "tiktoken", "vocab_txt"):
+        path = getattr(args, option, None)
+        if path:
+            check_output_path(path, option="-o" if option == "output" else "--" + option.replace("_", "-"))
+    folder = getattr(args, "vocab_merges", None)
+    if folder and not os.path.isdir(folder):
+        raise CliError(f"cannot write --vocab-merges {folder}: no such folder (create it first)")
 
 
 def run_bpe(args: argparse.Namespace) -> int:
@@ -151,6 +166,12 @@ def run_unigram(args: argparse.Namespace) -> int:
 
 def report(args: argparse.Namespace, summary: dict[str, Any], written: list[str], seconds: float) -> int:
     """Print what was trained and written (table or JSON)."""
+    if summary.get("vocab_size", args.vocab_size) < args.vocab_size:
+        warn(
+            f"the vocabulary has {summary['vocab_size']:,} tokens, fewer than --vocab-size {args.vocab_size:,}:"
+            " the corpus has no more pairs to merge or pieces to keep (a larger corpus or a lower --min-frequency"
+            " gives more)"
+        )
     summary = summary | {"seconds": round(seconds, 3), "written": written}
     if args.format == "json":
         print_json(summary)

@@ -9,6 +9,7 @@ import sys
 import time
 from typing import Any
 
+from .._io import check_output_path
 from ..vectors import evaluate as ev
 from ..vectors.formats import FORMATS, load, save
 from ..vectors.word2vec import Word2VecConfig, train_word2vec
@@ -108,6 +109,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    check_output_path(args.output, option="-o")
     values = {f.name: getattr(args, f.name) for f in dataclasses.fields(Word2VecConfig)}
     config = Word2VecConfig(**values)
     tokenizer = None

@@ -122,7 +122,9 @@ class Recommender:
         """Return the index of ``song`` (a key, or title and artist words: the most played match)."""
         found = self.catalogue.find(song)
         if not found:
-            names = {self.catalogue.describe(i).casefold(): self.catalogue.describe(i) for i in range(len(self.catalogue))}
+            names = {
+                self.catalogue.describe(i).casefold(): self.catalogue.describe(i) for i in range(len(self.catalogue))
+            }
             close = [names[c] for c in difflib.get_close_matches(song.casefold(), list(names), n=3, cutoff=0.6)]
             hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
             raise UnknownTokenError(

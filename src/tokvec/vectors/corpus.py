@@ -22,6 +22,7 @@ import codecs
 import itertools
 import mmap
 import os
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from .._io import open_binary
-from ..errors import TokvecError
+from ..errors import TokvecError, TokvecWarning
 
 MAX_SENTENCE = 10_000
 _BLOCK_BYTES = 1 << 18
@@ -252,10 +253,19 @@ def _file_pieces(path: str | os.PathLike[str], tokenizer: Any) -> Iterator[tuple
     """Stream a text file: lines are sentences; a long line is read in pieces cut at whitespace."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     carry = ""
+    replaced = False
     with open_binary(path) as f:
         while True:
             data = f.read(_BLOCK_BYTES)
-            text = carry + decoder.decode(data, final=not data)
+            decoded = decoder.decode(data, final=not data)
+            if not replaced and decoded.count("\ufffd") > data.count(b"\xef\xbf\xbd"):
+                replaced = True
+                warnings.warn(
+                    f"{os.fspath(path)}: some lines are not valid UTF-8; the bad bytes were read as U+FFFD",
+                    TokvecWarning,
+                    stacklevel=2,
+                )
+            text = carry + decoded
             lines = text.split("\n")
             carry = lines.pop()
             for line in lines:

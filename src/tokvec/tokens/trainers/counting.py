@@ -35,7 +35,7 @@ import numpy as np
 import regex
 
 from ..._progress import Progress
-from ...errors import FormatError, TokvecError, TokvecFileError
+from ...errors import FormatError, TokvecError, TokvecFileError, TokvecWarning
 from ...kernels import counting as kc
 from ..pre_tokenizers import NAMED
 from ..unicode import class_table
@@ -162,7 +162,12 @@ def count_words(
             raise TokvecError(f"corpus items must be str (a text) or pathlib.Path (a file), got {kind}")
     flush_texts()
     if skipped:
-        warnings.warn(f"skipped {skipped} lines that are not valid UTF-8", stacklevel=2)
+        warnings.warn(
+            f"skipped {skipped} line{'' if skipped == 1 else 's'} that {'is' if skipped == 1 else 'are'} not"
+            " valid UTF-8 (strict=True, --strict, stops at the first instead)",
+            TokvecWarning,
+            stacklevel=2,
+        )
     counts = table.to_dict()
     if pre_tokenizer == "metaspace":  # counted bare: "▁" goes in front of each distinct word
         counts = {"▁".encode() + w: c for w, c in counts.items()}
