@@ -13,13 +13,17 @@ tokvec.errors.FormatError: songs.npz: transitions_indices holds 5, outside 0..1 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tokenize
 import zipfile
+import zlib
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from .errors import FormatError, TokvecFileError
+from .errors import FormatError, TokvecError, TokvecFileError
 
 # A vocabulary, catalogue or id above this is not a real model (the largest published ones have ~10^6).
 MAX_ID = 1 << 27
@@ -57,7 +61,8 @@ def npz_arrays(path: str, what: str) -> dict[str, np.ndarray]:
         raise TokvecFileError(f"cannot read {path}: it is a folder, not a file") from None
     except PermissionError:
         raise TokvecFileError(f"cannot read {path}: permission denied") from None
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError, TypeError, NotImplementedError) as e:
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError, TypeError, NotImplementedError, SyntaxError,
+            tokenize.TokenError, zlib.error) as e:  # fmt: skip
         raise FormatError(f"{path}: not a readable .npz file of {what} ({type(e).__name__}: {e})") from None
     except MemoryError:
         raise FormatError(f"{path}: an array of the .npz is too large to load (corrupted file?)") from None
@@ -135,3 +140,47 @@ def file_size(path: str | os.PathLike[str]) -> int:
 def _kinds(kind: str) -> str:
     names = {"i": "integers", "u": "unsigned integers", "f": "floats", "b": "booleans", "U": "text"}
     return " or ".join(names[k] for k in kind)
+
+
+# what a malformed file can make Python code raise, deep inside a parser
+_PARSE_ERRORS = (
+    ValueError, IndexError, KeyError, TypeError, OverflowError, AttributeError, UnicodeError, EOFError, zlib.error,
+)  # fmt: skip
+
+
+@contextlib.contextmanager
+def file_errors(source: str) -> Iterator[None]:
+    """Turn what a malformed file makes a parser raise into a FormatError naming ``source``.
+
+    The parsers check what they read and say what is wrong; this is the net below them, so that a
+    file never ends in another exception type. TokvecErrors get ``source`` in front when they lack
+    it. ``TOKVEC_FUZZ=1`` lets the raw exception through, so that the fuzzer finds the gap.
+    """
+    try:
+        yield
+    except TokvecError as e:
+        message = str(e)
+        if source in message:
+            raise
+        try:
+            named = type(e)(f"{source}: {message}")
+        except TypeError:  # a subclass with its own arguments: keep it as it is
+            raise e from None
+        raise named from None
+    except RecursionError:
+        raise FormatError(f"{source}: nested too deeply to read (corrupted file?)") from None
+    except MemoryError:
+        raise FormatError(f"{source}: asks for more memory than this machine has (corrupted file?)") from None
+    except _PARSE_ERRORS as e:
+        if os.environ.get("TOKVEC_FUZZ") == "1":
+            raise
+        raise FormatError(f"{source}: cannot be read ({type(e).__name__}: {e}); is the file corrupted?") from None
+
+
+def check_finite(source: str, vectors: np.ndarray) -> np.ndarray:
+    """Return ``vectors`` if every number is finite; else name the first row with NaN or infinity."""
+    bad = ~np.isfinite(vectors)
+    if bad.any():
+        row = int(np.flatnonzero(bad.any(axis=1))[0]) if vectors.ndim == 2 else 0
+        raise FormatError(f"{source}: row {row + 1} holds NaN or infinite numbers (too large for float32?)")
+    return vectors

@@ -62,9 +62,11 @@ class Pipeline:
     _id_to_token: list[str | None] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        size = max(self.model.vocab_size, max(self.added.by_id, default=-1) + 1)
+        vocab = self.model.get_vocab()
+        # subtle: ids may repeat or leave gaps, so the largest id sizes the table (files check it is sane)
+        size = max(self.model.vocab_size, max(self.added.by_id, default=-1) + 1, max(vocab.values(), default=-1) + 1)
         table: list[str | None] = [None] * size
-        for tok, i in self.model.get_vocab().items():
+        for tok, i in vocab.items():
             table[i] = tok
         for i, t in self.added.by_id.items():
             table[i] = t.content

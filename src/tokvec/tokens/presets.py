@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from .._checks import file_errors
 from ..errors import FormatError, TokvecFileError, UnknownNameError
 from .formats.tiktoken import load_ranks, read_ranks
 from .formats.vocab_merges import load_vocab_merges
@@ -116,6 +117,11 @@ def load(
             f"no preset or file named {key!r}. Presets: {', '.join(presets())}; or give the path of a"
             " tokenizer.json, vocab.txt, vocab.json (merges.txt beside it), .model or .tiktoken file, or a folder"
         )
+    with file_errors(key):
+        return _load_path(key, pattern, special_tokens)
+
+
+def _load_path(key: str, pattern: str | None, special_tokens: dict[str, int] | None) -> Tokenizer:
     if os.path.isdir(key):
         return _load_folder(key, pattern)
     base = os.path.basename(key)

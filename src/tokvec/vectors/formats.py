@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_allocation, check_array, npz_arrays
+from .._checks import check_allocation, check_array, check_finite, npz_arrays
 from .._io import atomic_write, open_binary
 from ..errors import FormatError, TokvecError
 from .keyed import KeyedVectors
@@ -147,7 +147,7 @@ def _load_binary(path: Any, data: bytes) -> KeyedVectors:
         keys.append(data[pos:space].decode("utf-8", errors="replace"))
         vectors[i] = np.frombuffer(data, dtype="<f4", count=dims, offset=space + 1)
         pos = space + 1 + width
-    return KeyedVectors(keys, vectors)
+    return KeyedVectors(keys, check_finite(path, vectors))
 
 
 def _load_text(path: Any, data: bytes, *, header: bool) -> KeyedVectors:
@@ -174,7 +174,9 @@ def _load_text(path: Any, data: bytes, *, header: bool) -> KeyedVectors:
         keys.append(key)
     if count is not None and count != len(keys):
         raise FormatError(f"{path}: the header says {count} rows but the file has {len(keys)}")
-    return KeyedVectors(keys, np.array(rows, dtype=np.float32).reshape(len(keys), dims or 0))
+    with np.errstate(over="ignore"):  # too large for float32 becomes inf, refused just below
+        vectors = np.array(rows, dtype=np.float32).reshape(len(keys), dims or 0)
+    return KeyedVectors(keys, check_finite(path, vectors))
 
 
 def _load_npz(path: str) -> KeyedVectors:

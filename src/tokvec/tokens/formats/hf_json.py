@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import zlib
 from typing import Any
 
 from ..._io import atomic_write
@@ -42,7 +43,7 @@ def read_json(path: str) -> Any:
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as e:
+        except (OSError, EOFError, zlib.error) as e:
             raise FormatError(f"{path}: corrupted gzip data ({e})") from None
     try:
         return json.loads(data.decode("utf-8"))

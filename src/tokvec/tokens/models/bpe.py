@@ -115,6 +115,8 @@ def _pack(ranks: Mapping[bytes, int]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     size = max(ranks.values()) + 1
     if min(ranks.values()) < 0:
         raise FormatError(f"negative token id {min(ranks.values())} in the vocabulary")
+    if size > len(ranks) + (1 << 20):  # the table is allocated up to the largest id
+        raise FormatError(f"token id {size - 1} is far beyond the {len(ranks):,} tokens given (corrupted file?)")
     by_id: list[bytes] = [b""] * size
     present = np.zeros(size, dtype=np.bool_)
     for tok, i in ranks.items():

@@ -1,0 +1,520 @@
+"""Fuzz targets: one per file loader and per command that takes text, with seeds cut from the real data.
+
+Each target takes bytes and either finishes or raises a :class:`tokvec.TokvecError`; any other
+exception (or a signal) is a finding. ``mutate`` changes an input structurally where the format has
+structure (JSON nodes, .npz arrays, lines) and byte-wise otherwise; atheris (``run.py``) adds
+coverage guidance on top of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import io
+import json
+import os
+import pathlib
+import random
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+import tokvec
+import tokvec.vectors.formats
+from tokvec.errors import TokvecError
+
+os.environ.setdefault("TOKVEC_FUZZ", "1")  # the loaders let raw exceptions through: findings, not hidden
+DATA = pathlib.Path(
+    os.environ.get("TOKVEC_TEST_DATA", pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "data")
+)
+WORK = pathlib.Path(tempfile.mkdtemp(prefix="tokvec-fuzz-"))
+SPLIT = b"\n\x00--merges--\x00\n"
+
+
+class Finding(AssertionError):
+    """An input made tokvec fail in a way other than a TokvecError."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A name, the seeds (bytes) and the function that feeds one input to tokvec; ``kind`` picks the mutator."""
+
+    name: str
+    seeds: Callable[[], list[bytes]]
+    run: Callable[[bytes], None]
+    kind: str = "bytes"  # bytes | json | lines | npz
+
+
+def _file(name: str, data: bytes) -> str:
+    path = WORK / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def _data(relative: str) -> pathlib.Path | None:
+    path = DATA / relative
+    return path if path.exists() else None
+
+
+def _expect_tokvec(call: Callable[[], object]) -> None:
+    try:
+        call()
+    except TokvecError:
+        pass
+    except RecursionError as e:  # caught here so that the finding names it
+        raise Finding(f"RecursionError: {e}") from e
+    except Exception as e:
+        raise Finding(f"{type(e).__name__}: {e}") from e
+
+
+# ---------------------------------------------------------------- seeds (small cuts of the real files)
+
+
+@functools.cache
+def _bert_json() -> bytes:
+    path = _data("tokenizers/bert-base-uncased/tokenizer.json")
+    if path is None:
+        return json.dumps(
+            {"model": {"type": "WordPiece", "vocab": {"[UNK]": 0, "a": 1}, "unk_token": "[UNK]"}}
+        ).encode()
+    obj = json.loads(path.read_text(encoding="utf-8"))
+    vocab = obj["model"]["vocab"]
+    keep = dict(list(vocab.items())[:200] + [(k, v) for k, v in vocab.items() if k in ("the", "##s", "hello", "world")])
+    ids = {v: i for i, v in enumerate(sorted(set(keep.values())))}
+    obj["model"]["vocab"] = {k: ids[v] for k, v in keep.items()}
+    for t in obj["added_tokens"]:
+        t["id"] = obj["model"]["vocab"].get(t["content"], t["id"] % len(ids))
+    return json.dumps(obj).encode()
+
+
+@functools.cache
+def _bpe_json() -> bytes:
+    tok = tokvec.train_bpe(["low lower newest wider the lowest"] * 3, vocab_size=270, progress=False)
+    buf = WORK / "seed_bpe.json"
+    tok.save(buf)
+    return buf.read_bytes()
+
+
+@functools.cache
+def _unigram_json() -> bytes:
+    from tokvec.tokens.formats.hf_json import to_json_string
+
+    obj = json.loads(to_json_string(tokvec.load("t5-small")))
+    obj["model"]["vocab"] = obj["model"]["vocab"][:150]
+    obj["normalizer"] = None
+    return json.dumps(obj).encode()
+
+
+def _tokenizer_json_seeds() -> list[bytes]:
+    return [_bert_json(), _bpe_json(), _unigram_json()]
+
+
+def _lines(relative: str, n: int, fallback: bytes) -> bytes:
+    path = _data(relative)
+    if path is None:
+        return fallback
+    with open(path, "rb") as f:
+        return b"".join(line for _, line in zip(range(n), f, strict=False))
+
+
+def _tiktoken_seeds() -> list[bytes]:
+    return [_lines("tokenizers/tiktoken/r50k_base.tiktoken", 300, b"YQ== 0\nYg== 1\n")]
+
+
+def _vocab_merges_seeds() -> list[bytes]:
+    merges = _lines("tokenizers/ortx/gpt2.merges.txt", 120, b"#version: 0.2\n")
+    from tokvec.tokens.byte_level import bytes_to_str
+
+    vocab = {bytes_to_str(bytes([b])): b for b in range(256)}
+    for line in merges.decode("utf-8").splitlines()[1:]:
+        a, b = line.split(" ")
+        vocab.setdefault(a + b, len(vocab))
+    return [json.dumps(vocab, ensure_ascii=False).encode() + SPLIT + merges]
+
+
+def _vocab_txt_seeds() -> list[bytes]:
+    return [_lines("tokenizers/bert-base-uncased/vocab.txt", 400, b"[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\na\n")]
+
+
+@functools.cache
+def _spm_seeds() -> list[bytes]:
+    path = _data("tokenizers/sentencepiece_testdata/test_model.model")
+    if path is None:
+        return []
+    try:
+        from sentencepiece import sentencepiece_model_pb2 as pb
+    except ImportError:
+        return [path.read_bytes()]
+    model = pb.ModelProto()
+    model.ParseFromString(path.read_bytes())
+    del model.pieces[300:]
+    return [model.SerializeToString()]
+
+
+def _glove_lines() -> bytes:
+    return _lines(
+        "embeddings-eval/glove-sample/glove.6B.50d.first2446.utf8.txt", 30, b"the 0.1 0.2\nof 0.3 0.4\nand 0.5 0.6\n"
+    )
+
+
+def _w2v_text_seeds() -> list[bytes]:
+    body = _glove_lines()
+    rows = body.splitlines()
+    return [f"{len(rows)} {len(rows[0].split()) - 1}\n".encode() + body]
+
+
+@functools.cache
+def _small_vectors() -> tokvec.KeyedVectors:
+    return tokvec.vectors.formats.load(_file("seed.txt", _w2v_text_seeds()[0]))
+
+
+def _saved(kv: tokvec.KeyedVectors, name: str) -> bytes:
+    path = WORK / name
+    kv.save(str(path))
+    return path.read_bytes()
+
+
+def _w2v_binary_seeds() -> list[bytes]:
+    return [_saved(_small_vectors(), "seed.bin")]
+
+
+def _npz_vectors_seeds() -> list[bytes]:
+    return [_saved(_small_vectors(), "seed.npz")]
+
+
+@functools.cache
+def _recommender_seed() -> bytes:
+    from tokvec.recommend import Catalogue, Playlists, preset, save_recommender, train_recommender
+
+    songs = Playlists.from_lists([[0, 1, 2, 3], [1, 2, 4], [0, 3, 4, 1]], Catalogue.from_keys(list("abcde")))
+    rec = train_recommender(songs, preset("book").replace(epochs=1, vector_size=4, transition_weight=0.5))
+    path = WORK / "seed_rec.npz"
+    save_recommender(rec, path)
+    return path.read_bytes()
+
+
+def _text_seeds() -> list[bytes]:
+    return [
+        _lines(
+            "text/tiny_shakespeare/input.txt", 20, b"First Citizen:\nBefore we proceed any further, hear me speak.\n"
+        ),
+        "Grüße aus Köln 🙂, 東京\tand  spaces\n".encode(),
+    ]
+
+
+def _playlist_seeds() -> list[bytes]:
+    return [b"1 2 3 4\n2 3 5\n1 5 4 2\n3 1\n", b"a b c\nb c d\nc a\n"]
+
+
+# ---------------------------------------------------------------- the targets
+
+
+def _load_tokenizer(name: str, data: bytes) -> None:
+    def go() -> None:
+        tok = tokvec.load(_file(name, data))
+        enc = tok.encode("Hello world, the lowest 東京 \udcff!")
+        tok.decode(enc.ids)
+
+    _expect_tokvec(go)
+
+
+def _load_vocab_merges(data: bytes) -> None:
+    vocab, _, merges = data.partition(SPLIT)
+    folder = WORK / "vm"
+    folder.mkdir(exist_ok=True)
+    (folder / "vocab.json").write_bytes(vocab)
+    (folder / "merges.txt").write_bytes(merges)
+    _expect_tokvec(lambda: tokvec.load(str(folder / "vocab.json")).encode("Hello world"))
+
+
+def _load_vectors(name: str, fmt: str | None) -> Callable[[bytes], None]:
+    def run(data: bytes) -> None:
+        def go() -> None:
+            kv = tokvec.vectors.formats.load(_file(name, data), format=fmt)
+            if len(kv) and kv.vector_size:
+                kv.most_similar(kv.keys[0], top_k=3)
+
+        _expect_tokvec(go)
+
+    return run
+
+
+def _load_recommender(data: bytes) -> None:
+    from tokvec.recommend import load_recommender
+
+    def go() -> None:
+        rec = load_recommender(_file("rec.npz", data))
+        if len(rec.catalogue):
+            key = rec.catalogue.keys[0]
+            rec.recommend([key], top_k=3)
+            if rec.known[0]:
+                rec.similar_items(key, top_k=3)
+
+    _expect_tokvec(go)
+
+
+_real_load = tokvec.load
+
+
+@functools.cache
+def _preset(name: str) -> tokvec.Tokenizer:
+    return _real_load(name)
+
+
+def _cached_load(name_or_path, **options):  # presets are immutable: load each once per process
+    if isinstance(name_or_path, str) and name_or_path in tokvec.presets() and not options:
+        return _preset(name_or_path)
+    return _real_load(name_or_path, **options)
+
+
+def _cli(*args: str) -> None:
+    """Run the command in this process: exit 0 or 1 with a ``tokvec: error`` that is not 'a bug'."""
+    from tokvec.cli.main import main
+
+    tokvec.load = _cached_load
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            status = main(list(args))
+        except SystemExit as e:  # argparse
+            status = e.code
+    text = err.getvalue()
+    if status not in (0, 1, 2) or "looks like a bug" in text or "Traceback" in text:
+        raise Finding(f"tokvec {' '.join(args)} -> {status}: {text[-500:]}")
+
+
+def _text_arg(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")[:2000]
+
+
+def _cli_encode(data: bytes) -> None:
+    text = _text_arg(data)
+    for name in ("gpt2", "bert-base-uncased", "t5-small"):
+        _cli("encode", "-t", name, "--format", "json", "--", text)
+
+
+def _cli_decode(data: bytes) -> None:
+    _cli("decode", "-t", "gpt2", *_text_arg(data).split()[:50])
+
+
+def _cli_on_file(*args: str) -> Callable[[bytes], None]:
+    def run(data: bytes) -> None:
+        path = _file("corpus.txt", data)
+        _cli(*[path if a == "FILE" else a for a in args])
+
+    return run
+
+
+TARGETS: dict[str, Target] = {
+    t.name: t
+    for t in (
+        Target("tokenizer_json", _tokenizer_json_seeds, lambda d: _load_tokenizer("tokenizer.json", d), "json"),
+        Target(
+            "json_gz",
+            lambda: [gzip.compress(s, mtime=0) for s in _tokenizer_json_seeds()[:1]],
+            lambda d: _load_tokenizer("tokenizer.json.gz", d),
+        ),
+        Target("tiktoken", _tiktoken_seeds, lambda d: _expect_tokvec(
+            lambda: tokvec.load(_file("ranks.tiktoken", d), pattern="r50k").encode("Hello world")), "lines"),
+        Target("vocab_merges", _vocab_merges_seeds, _load_vocab_merges, "lines"),
+        Target("vocab_txt", _vocab_txt_seeds, lambda d: _load_tokenizer("vocab.txt", d), "lines"),
+        Target("sentencepiece", _spm_seeds, lambda d: _load_tokenizer("tokenizer.model", d)),
+        Target("word2vec_text", _w2v_text_seeds, _load_vectors("v.txt", "word2vec-text"), "lines"),
+        Target("word2vec_binary", _w2v_binary_seeds, _load_vectors("v.bin", "word2vec-binary")),
+        Target("glove", lambda: [_glove_lines()], _load_vectors("g.txt", "glove"), "lines"),
+        Target("npz_vectors", _npz_vectors_seeds, _load_vectors("v.npz", "npz"), "npz"),
+        Target("npz_recommender", lambda: [_recommender_seed()], _load_recommender, "npz"),
+        Target("cli_encode", _text_seeds, _cli_encode),
+        Target("cli_decode", lambda: [b"15496 995 50256", b"0 1 2"], _cli_decode),
+        Target("cli_count", _text_seeds, _cli_on_file("count", "-t", "gpt2,bert-base-uncased", "-q", "FILE"), "lines"),
+        Target("cli_stats", _text_seeds, _cli_on_file("stats", "-t", "gpt2", "-q", "FILE"), "lines"),
+        Target("cli_train_bpe", _text_seeds, _cli_on_file(
+            "train", "bpe", "FILE", "--vocab-size", "270", "--quiet", "-o", str(WORK / "bpe.json")), "lines"),
+        Target("cli_train_wordpiece", _text_seeds, _cli_on_file(
+            "train", "wordpiece", "FILE", "--vocab-size", "80", "--quiet", "-o", str(WORK / "wp.json")), "lines"),
+        Target("cli_train_unigram", _text_seeds, _cli_on_file(
+            "train", "unigram", "FILE", "--vocab-size", "40", "--quiet", "-o", str(WORK / "uni.json")), "lines"),
+        Target("cli_train_word2vec", _text_seeds, _cli_on_file(
+            "train", "word2vec", "FILE", "--vector-size", "8", "--epochs", "1", "--min-count", "1", "--quiet",
+            "-o", str(WORK / "w2v.bin")), "lines"),
+        Target("cli_recommend_train", _playlist_seeds, _cli_on_file(
+            "recommend", "train", "FILE", "--epochs", "1", "-q", "-o", str(WORK / "songs.npz")), "lines"),
+    )
+}  # fmt: skip
+
+
+# ---------------------------------------------------------------- mutations
+
+_INTERESTING = [
+    b"-1",
+    b"0",
+    b"4294967296",
+    b"99999999999999999999",
+    b"1e308",
+    b"NaN",
+    b"-0.0",
+    b"1.5",
+    b"\x00",
+    b"\xff\xfe",
+    b"\xed\xa0\x80",
+    b"[[[[[[[[[[",
+    b'"',
+    b"\\",
+    b"\n",
+    b" ",
+    b"\xf0\x9f\x99\x82",
+    b"#version: 0.2",
+    b"##",
+]
+
+
+def mutate(data: bytes, kind: str, rng: random.Random, max_size: int = 1 << 20) -> bytes:
+    """Return a mutated copy of ``data``: a structural change for the target's kind, or byte edits."""
+    if kind == "json" and rng.random() < 0.6:
+        with contextlib.suppress(ValueError, RecursionError):
+            return _mutate_json(data, rng)
+    if kind == "npz" and rng.random() < 0.7:
+        with contextlib.suppress(Exception):
+            return _mutate_npz(data, rng)
+    if kind == "lines" and rng.random() < 0.5:
+        return _mutate_lines(data, rng)
+    return _mutate_bytes(data, rng, max_size)
+
+
+def _mutate_bytes(data: bytes, rng: random.Random, max_size: int) -> bytes:
+    b = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        op = rng.randrange(6)
+        pos = rng.randrange(len(b) + 1)
+        if op == 0 and b:
+            b[min(pos, len(b) - 1)] ^= 1 << rng.randrange(8)
+        elif op == 1:
+            b[pos:pos] = rng.choice(_INTERESTING)
+        elif op == 2 and b:
+            del b[pos : pos + rng.randint(1, 64)]
+        elif op == 3 and b:
+            n = rng.randint(1, 256)
+            b[pos:pos] = b[pos : pos + n] * rng.randint(1, 8)
+        elif op == 4:
+            del b[pos:]
+        else:
+            b[pos:pos] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
+    return bytes(b[:max_size])
+
+
+def _mutate_lines(data: bytes, rng: random.Random) -> bytes:
+    lines = data.split(b"\n")
+    i = rng.randrange(len(lines))
+    op = rng.randrange(5)
+    if op == 0:
+        words = lines[i].split(b" ")
+        words[rng.randrange(len(words))] = rng.choice(_INTERESTING)
+        lines[i] = b" ".join(words)
+    elif op == 1:
+        lines.insert(i, lines[rng.randrange(len(lines))])
+    elif op == 2:
+        del lines[i]
+    elif op == 3:
+        lines[0] = b" ".join(rng.choice(_INTERESTING) for _ in range(rng.randint(1, 3)))
+    else:
+        lines[i] = lines[i][: rng.randrange(len(lines[i]) + 1)]
+    return b"\n".join(lines)
+
+
+def _mutate_json(data: bytes, rng: random.Random) -> bytes:
+    obj = json.loads(data)
+    nodes: list[tuple[object, object]] = []
+
+    def walk(node: object) -> None:
+        if len(nodes) > 5000:
+            return
+        if isinstance(node, dict):
+            for k in node:
+                nodes.append((node, k))
+                walk(node[k])
+        elif isinstance(node, list):
+            for k in range(len(node)):
+                nodes.append((node, k))
+                walk(node[k])
+
+    walk(obj)
+    if not nodes:
+        return json.dumps(rng.choice([[], {}, 1, None])).encode()
+    parent, key = rng.choice(nodes)
+    value = parent[key]  # type: ignore[index]
+    choices: list[object] = [None, -1, 0, 2**31, 10**12, 1.5, "", "x" * 300, [], {}, True, [[[[value]]]], "\ud800"]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        choices += [value + 1, -value, value * 1000]
+    if isinstance(value, str):
+        choices += [value * 2, value[:1], value.upper()]
+    if rng.random() < 0.15 and isinstance(parent, dict):
+        del parent[key]
+    else:
+        parent[key] = rng.choice(choices)  # type: ignore[index]
+    return json.dumps(obj, ensure_ascii=rng.random() < 0.5).encode("utf-8", "surrogatepass")
+
+
+def _mutate_npz(data: bytes, rng: random.Random) -> bytes:
+    with np.load(io.BytesIO(data), allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    name = rng.choice(sorted(arrays))
+    a = arrays[name]
+    op = rng.randrange(8)
+    if op == 0 and a.size and a.dtype.kind in "iuf":
+        flat = a.copy().ravel()
+        flat[rng.randrange(len(flat))] += rng.choice([1, -1, 10**6, -(10**6), 2**31 - 1])
+        a = flat.reshape(a.shape)
+    elif op == 1:
+        a = a[: rng.randrange(len(a) + 1)] if a.ndim else a
+    elif op == 2:
+        a = np.concatenate([a, a[:1]]) if a.ndim and len(a) else a
+    elif op == 3 and a.dtype.kind in "iufb":
+        a = a.astype(rng.choice([np.int8, np.int64, np.uint64, np.float16, np.float64, np.bool_]))
+    elif op == 4:
+        a = a.reshape(-1) if a.ndim > 1 else a.reshape(1, -1) if a.ndim == 1 else a
+    elif op == 5:
+        del arrays[name]
+        a = None
+    elif op == 6:
+        a = np.array(rng.choice(['{"format": 1}', "not json", "[]", ""]))
+    elif op == 7 and a.size and a.dtype.kind == "f":
+        a = a.copy()
+        a.ravel()[0] = np.nan
+    if a is not None:
+        arrays[name] = a
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def quick_run(target: Target, seconds: float, *, seed: int = 0) -> int:
+    """Run ``target`` on its seeds and mutants for about ``seconds``; return the number of executions."""
+    import time
+
+    rng = random.Random(seed)
+    seeds = target.seeds()
+    if not seeds:
+        return 0
+    corpus = list(seeds)
+    count = 0
+    for s in seeds:
+        target.run(s)
+        count += 1
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        data = mutate(rng.choice(corpus), target.kind, rng)
+        try:
+            target.run(data)
+        except Finding:
+            crash = pathlib.Path(__file__).with_name("crashes") / f"{target.name}-{count}.bin"
+            crash.parent.mkdir(exist_ok=True)
+            crash.write_bytes(data)
+            raise
+        count += 1
+        if rng.random() < 0.1 and len(corpus) < 64:
+            corpus.append(data)  # keep some mutants: mutations pile up
+    return count
