@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint bench clean clean-cache
+.PHONY: demo test lint bench fuzz clean clean-cache
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: lint
 	$(PY) -m pytest -n auto
 	# once more without the JIT: the kernels' Python path must stay honest (quick tests only)
 	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -n auto -m "not data" -p no:cacheprovider tests/kernels tests/tokens tests/trainers
+
+# every fuzz target for FUZZ_SECONDS each (atheris-guided when installed; `make test` runs each for 0.2 s)
+FUZZ_SECONDS ?= 60
+fuzz: $(VENV)/.installed-test
+	PYTHONPATH=src $(PY) tests/fuzz/run.py --seconds $(FUZZ_SECONDS)
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/encode.py

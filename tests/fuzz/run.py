@@ -9,6 +9,7 @@ a finding is saved under ``tests/fuzz/crashes/`` and the status is 1.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import subprocess
@@ -73,13 +74,16 @@ def _executions(log: str) -> int:
 def _atheris_child(name: str, seconds: float) -> int:
     import atheris
 
-    with atheris.instrument_imports(include=["tokvec"]):
-        from tests.fuzz.targets import TARGETS, mutate
+    from tests.fuzz.targets import TARGETS, mutate
 
     target = TARGETS[name]
+    seeds = target.seeds()
+    for seed in seeds:  # compiles (or loads) the kernels the target needs, before instrumenting
+        target.run(seed)
+    _instrument_tokvec(atheris)
     corpus_dir = os.path.join(HERE, "corpus", name)
     os.makedirs(corpus_dir, exist_ok=True)
-    for i, seed in enumerate(target.seeds()):
+    for i, seed in enumerate(seeds):
         with open(os.path.join(corpus_dir, f"seed-{i}"), "wb") as f:
             f.write(seed)
     rng = random.Random(1)
@@ -87,16 +91,48 @@ def _atheris_child(name: str, seconds: float) -> int:
     def custom_mutator(data: bytes, max_size: int, seed: int) -> bytes:
         rng.seed(seed)
         if rng.random() < 0.5:
-            return mutate(data, target.kind, rng, max_size)
+            return mutate(data, target.kind, rng, max_size)[:max_size]
         return atheris.Mutate(data, max_size)
 
     crashes = os.path.join(HERE, "crashes")
     os.makedirs(crashes, exist_ok=True)
-    argv = [sys.argv[0], corpus_dir, f"-max_total_time={int(max(seconds, 1))}", "-rss_limit_mb=4096",
+    argv = [sys.argv[0], corpus_dir, f"-max_total_time={int(max(seconds, 1))}",
+            f"-max_len={max([4096, *(2 * len(s) for s in seeds)])}", "-rss_limit_mb=4096",
             f"-artifact_prefix={crashes}/{name}-", "-timeout=30", "-print_final_stats=1"]  # fmt: skip
     atheris.Setup(argv, target.run, custom_mutator=custom_mutator)
     atheris.Fuzz()
     return 0
+
+
+def _instrument_tokvec(atheris) -> None:
+    """Instrument tokvec's Python functions for coverage; not the numba kernels (they would not compile)."""
+    import inspect
+    import types
+
+    done = set()
+
+    def visit(func) -> None:
+        if isinstance(func, staticmethod | classmethod):
+            func = func.__func__
+        if isinstance(func, property):
+            for f in (func.fget, func.fset):
+                if f is not None:
+                    visit(f)
+            return
+        if isinstance(func, types.FunctionType) and id(func) not in done and func.__module__.startswith("tokvec"):
+            done.add(id(func))
+            with contextlib.suppress(Exception):  # a function atheris cannot rewrite stays as it is
+                atheris.instrument_func(func)
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("tokvec") or name.startswith(("tokvec.kernels", "tokvec.reference")) or module is None:
+            continue
+        for obj in list(vars(module).values()):
+            if inspect.isclass(obj) and obj.__module__ == name:
+                for member in list(vars(obj).values()):
+                    visit(member)
+            elif getattr(obj, "__module__", None) == name:
+                visit(obj)
 
 
 if __name__ == "__main__":

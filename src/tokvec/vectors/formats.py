@@ -186,7 +186,7 @@ def _load_npz(path: str) -> KeyedVectors:
             raise FormatError(f"{path}: the .npz has no '{name}' array; it was not saved by tokvec")
     keys = check_array(path, "keys", arrays["keys"], kind="U", ndim=1)
     vectors = check_array(path, "vectors", arrays["vectors"], kind="fiu", ndim=2, shape=(len(keys), None))
-    counts = check_array(path, "counts", arrays["counts"], kind="iu", ndim=1, shape=(len(keys),))
+    counts = check_array(path, "counts", arrays["counts"], kind="iuf", ndim=1, shape=(len(keys),))
     output = arrays.get("output_vectors")
     if output is not None:
         check_array(path, "output_vectors", output, kind="fiu", ndim=2, shape=vectors.shape)
