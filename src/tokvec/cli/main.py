@@ -92,16 +92,20 @@ def execute(args: argparse.Namespace) -> int:
 
 
 def run(argv: Sequence[str] | None = None) -> None:
-    """The console entry point: run the command on a worker thread and exit with its status.
-
+    """The console entry point: run the command on a worker thread and exit with its status."""
     # subtle: Python runs signal handlers in the main thread, between bytecodes or wherever C code
     # checks for signals, numba's dispatcher included: a KeyboardInterrupt raised while a kernel's
     # results are boxed gave "returned a result with an exception set" or a segmentation fault.
     # The command runs on another thread, so the handler only ever interrupts the main thread's
     # wait below; the command's files (temporary and newly created) are removed and the process
     # exits 130 without waiting for a kernel to finish.
-    """
     args = parse(argv)
+    if getattr(args, "main_thread", False):  # a verb that installs signal handlers (a server) sets main_thread=True
+        try:
+            sys.exit(execute(args))
+        except KeyboardInterrupt:
+            _interrupted()
+            sys.exit(130)
     _io.track_writes()
     status: list[int] = []
 
