@@ -127,8 +127,8 @@ def test_recommend_evaluate_refuses_what_cannot_be_evaluated(cli, tmp_path, cont
 
 
 def test_junk_lines_in_a_playlist_file_are_refused(tmp_path):
-    from tokvec.recommend import read_playlists
     from tokvec.errors import FormatError
+    from tokvec.recommend import read_playlists
 
     path = tmp_path / "playlists.txt"
     path.write_text("1 2 3\n4 5 6\nhello world\n")

@@ -4,7 +4,7 @@ Each command runs as a real process (``python -m tokvec``); SIGINT goes to it at
 the command started (``TOKVEC_READY_FILE`` appears once the imports are done; a Ctrl-C during the
 imports themselves is Python's, before tokvec runs): early (loading, reading, counting) and a while
 later (the kernels: merges, EM rounds, epochs, tokenizing). The commands run side by side to keep
-the test short. A command that finished before its signal leaves that moment untested; every
+the test short (both moments at once). A command that finished before its signal leaves that moment untested; every
 command must be caught at least once.
 """
 
@@ -61,42 +61,44 @@ def _started(ready: pathlib.Path) -> bool:
     return ready.exists()
 
 
-def _interrupt_all(commands: dict[str, tuple[list[str], str]], delay: float, folder: pathlib.Path) -> dict:
+def _interrupt_all(jobs: dict[str, tuple[list[str], float]], folder: pathlib.Path) -> dict:
+    """Start every job (arguments, delay), send SIGINT ``delay`` s after it started; return the outcomes."""
     procs = {}
-    for name, (args, _watch) in commands.items():
-        work = folder / name.replace(" ", "-")
+    for job, (args, _delay) in jobs.items():
+        work = folder / job
         work.mkdir()
-        env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TOKVEC_READY_FILE=str(folder / f"{work.name}.ready"))
-        procs[name] = subprocess.Popen(
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), TOKVEC_READY_FILE=str(folder / f"{job}.ready"))
+        procs[job] = subprocess.Popen(
             [sys.executable, "-m", "tokvec", *[a.replace("OUT", str(work)) for a in args]], cwd=work, env=env,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-    opened: dict[str, float] = {}
-    sent: set[str] = set()
-    deadline = time.monotonic() + 60
-    while len(sent) < len(procs) and time.monotonic() < deadline:
+    started: dict[str, float] = {}
+    done: set[str] = set()
+    signalled: set[str] = set()
+    deadline = time.monotonic() + 90
+    while len(done) < len(procs) and time.monotonic() < deadline:
         now = time.monotonic()
-        for name, p in procs.items():
-            if name in sent:
+        for job, p in procs.items():
+            if job in done:
                 continue
             if p.poll() is not None:
-                sent.add(name)  # finished (or failed) before the signal
+                done.add(job)  # finished (or failed) before the signal
                 continue
-            if name not in opened and _started(folder / f"{name.replace(' ', '-')}.ready"):
-                opened[name] = now
-            if name in opened and now - opened[name] >= delay:
+            if job not in started and _started(folder / f"{job}.ready"):
+                started[job] = now
+            if job in started and now - started[job] >= jobs[job][1]:
                 p.send_signal(signal.SIGINT)
-                sent.add(name)
-                procs[name]._tokvec_signalled = True  # type: ignore[attr-defined]
+                signalled.add(job)
+                done.add(job)
         time.sleep(0.01)
     results = {}
-    for name, p in procs.items():
+    for job, p in procs.items():
         try:
-            _out, err = p.communicate(timeout=30 if name in sent else 0.1)
+            _out, err = p.communicate(timeout=30 if job in done else 0.1)
         except subprocess.TimeoutExpired:
             p.kill()
             _out, err = p.communicate()
-        results[name] = (getattr(p, "_tokvec_signalled", False), p.returncode, err)
+        results[job] = (job in signalled, p.returncode, err)
     return results
 
 
@@ -104,19 +106,22 @@ def _interrupt_all(commands: dict[str, tuple[list[str], str]], delay: float, fol
 def test_sigint_exits_130_with_one_line_and_no_files(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    caught = {name: 0 for name in _commands(data)}
-    for k, delay in enumerate(MOMENTS):
-        folder = tmp_path / f"run{k}"
-        folder.mkdir()
-        results = _interrupt_all(_commands(data), delay, folder)
-        for name, (signalled, status, err) in results.items():
-            if not signalled or status == 0:
-                assert status == 0, f"{name}: exit {status}, stderr {err[-800:]!r}"
-                continue  # it finished before this moment
-            assert status == 130, f"{name} at {delay} s: exit {status}, stderr {err[-800:]!r}"
-            assert err == "tokvec: interrupted\n", f"{name} at {delay} s: stderr {err[-800:]!r}"
-            left = sorted(p.name for p in (folder / name.replace(" ", "-")).iterdir())
-            assert left == [], f"{name}: files left behind after Ctrl-C at {delay} s: {left}"
-            caught[name] += 1
+    commands = _commands(data)
+    jobs = {f"{name.replace(' ', '-')}-{k}": (args, delay)
+            for name, (args, _) in commands.items() for k, delay in enumerate(MOMENTS)}  # fmt: skip
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    caught = {name: 0 for name in commands}
+    for job, (signalled, status, err) in _interrupt_all(jobs, runs).items():
+        name = job.rsplit("-", 1)[0].replace("-", " ")
+        delay = jobs[job][1]
+        if not signalled or status == 0:
+            assert status == 0, f"{name}: exit {status}, stderr {err[-800:]!r}"
+            continue  # it finished before this moment
+        assert status == 130, f"{name} at {delay} s: exit {status}, stderr {err[-800:]!r}"
+        assert err == "tokvec: interrupted\n", f"{name} at {delay} s: stderr {err[-800:]!r}"
+        left = sorted(p.name for p in (runs / job).iterdir())
+        assert left == [], f"{name}: files left behind after Ctrl-C at {delay} s: {left}"
+        caught[name] += 1
     missed = [name for name, n in caught.items() if not n]
     assert not missed, f"these commands finished before any signal (give them more work): {missed}"

@@ -45,10 +45,12 @@ class StepProgress(Progress):
 def run_with_progress(
     kernel: Callable[..., Any], *args: Any, total: int | None, label: str, enabled: bool, stream: TextIO | None = None
 ) -> Any:
-    """Call ``kernel(*args, progress)`` and show ``progress[0]`` as a bar while it runs."""
+    """Call ``kernel(*args, progress)`` and show ``progress[0]`` as a bar while it runs.
+
+    The kernel always runs on a worker thread, bar or not: a Ctrl-C then interrupts this thread's
+    wait, never the numba call itself (where it could crash the process).
+    """
     progress = np.zeros(1, dtype=np.int64)
-    if not enabled:
-        return kernel(*args, progress)
     result: list[Any] = []
     error: list[BaseException] = []
 
@@ -58,7 +60,7 @@ def run_with_progress(
         except BaseException as e:  # handed to the caller's thread
             error.append(e)
 
-    bar = StepProgress(total, label=label, stream=stream if stream is not None else sys.stderr)
+    bar = StepProgress(total, label=label, stream=stream if stream is not None else sys.stderr, enabled=enabled)
     worker = threading.Thread(target=work, daemon=True)
     worker.start()
     while worker.is_alive():
