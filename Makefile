@@ -32,6 +32,7 @@ test: lint
 # every fuzz target for FUZZ_SECONDS each (atheris-guided when installed; `make test` runs each for 0.2 s)
 FUZZ_SECONDS ?= 60
 fuzz: $(VENV)/.installed-test
+	$(PY) -m pip install --quiet -e '.[fuzz]' || echo "atheris did not install: structural mutations only"
 	PYTHONPATH=src $(PY) tests/fuzz/run.py --seconds $(FUZZ_SECONDS)
 
 bench: $(VENV)/.installed-test
