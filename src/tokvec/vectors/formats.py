@@ -34,6 +34,7 @@ from ..errors import FormatError, TokvecError
 from .keyed import KeyedVectors
 
 FORMATS = ("word2vec-binary", "word2vec-text", "glove", "npz")
+_MAX_DIMS = 1 << 20  # a header asking for more dimensions is corrupted (models have up to a few thousand)
 
 
 def guess_format(path: str | os.PathLike[str]) -> str:
@@ -121,7 +122,7 @@ def _check(fmt: str) -> str:
 def _header(path: Any, line: bytes) -> tuple[int, int]:
     try:
         count, dims = (int(x) for x in line.split())
-        if count < 0 or dims < 0 or (count and not dims):
+        if count < 0 or dims < 0 or (count and not dims) or dims > _MAX_DIMS:
             raise ValueError
     except ValueError:
         raise FormatError(
