@@ -74,7 +74,8 @@ def _executions(log: str) -> int:
 def _atheris_child(name: str, seconds: float) -> int:
     import atheris
 
-    from tests.fuzz.targets import TARGETS, mutate
+    from tests.fuzz.mutate import mutate
+    from tests.fuzz.targets import TARGETS
 
     target = TARGETS[name]
     seeds = target.seeds()
