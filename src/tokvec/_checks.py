@@ -25,20 +25,6 @@ import numpy as np
 
 from .errors import FormatError, TokvecError, TokvecFileError
 
-# A vocabulary, catalogue or id above this is not a real model (the largest published ones have ~10^6).
-MAX_ID = 1 << 27
-# A padding length or sequence length above this asks for gigabytes per text.
-MAX_LENGTH = 1 << 24
-
-
-def check_id(source: str, what: str, value: Any, *, limit: int = MAX_ID) -> int:
-    """Return ``value`` as an int in ``0..limit-1``, or raise a FormatError naming ``source``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise FormatError(f"{source}: {what} must be a whole number, got {value!r}")
-    if not 0 <= value < limit:
-        raise FormatError(f"{source}: {what} is {value}, outside 0..{limit - 1} (corrupted file?)")
-    return int(value)
-
 
 def npz_arrays(path: str, what: str) -> dict[str, np.ndarray]:
     """Read every array of a ``.npz`` file without pickle; errors name ``path`` and say it is not ``what``."""
@@ -127,14 +113,6 @@ def check_allocation(source: str, what: str, count: int, item_bytes: int, *, ava
             f"{source}: {what} says {count:,} entries ({count * item_bytes:,} bytes) but the file holds only"
             f" {available:,} bytes; the header is wrong or the file is cut short"
         )
-
-
-def file_size(path: str | os.PathLike[str]) -> int:
-    """Return the size of ``path`` in bytes (0 when it cannot be read: the reader reports that)."""
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
 
 
 def _kinds(kind: str) -> str:
