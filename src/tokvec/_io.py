@@ -14,9 +14,10 @@ import gzip
 import os
 import tempfile
 import threading
+import zlib
 from typing import BinaryIO
 
-from .errors import TokvecFileError
+from .errors import FormatError, TokvecFileError
 
 _lock = threading.Lock()
 _temporary: set[str] = set()  # temporary files being written now
@@ -116,6 +117,37 @@ def open_binary(path: str | os.PathLike[str]) -> BinaryIO:
         raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
     if f.read(2) == b"\x1f\x8b":
         f.seek(0)
-        return gzip.open(f, "rb")  # type: ignore[return-value]
+        return _NamedGzip(path, fileobj=f)  # type: ignore[return-value]
     f.seek(0)
     return f
+
+
+class _NamedGzip(gzip.GzipFile):
+    """A gzip reader whose corrupted-data errors are FormatErrors naming the file."""
+
+    def __init__(self, path: str, *, fileobj: BinaryIO) -> None:
+        super().__init__(fileobj=fileobj, mode="rb")
+        self._path = path
+        self._raw = fileobj  # GzipFile leaves a given file open: closed with this one
+
+    def _named(self, call, *args):
+        try:
+            return call(*args)
+        except (OSError, EOFError, zlib.error) as e:
+            raise FormatError(f"{self._path}: corrupted gzip data ({e})") from None
+
+    def read(self, size=-1):
+        return self._named(super().read, size)
+
+    def read1(self, size=-1):
+        return self._named(super().read1, size)
+
+    def readinto(self, b):
+        return self._named(super().readinto, b)
+
+    def readline(self, size=-1):
+        return self._named(super().readline, size)
+
+    def close(self) -> None:
+        super().close()
+        self._raw.close()
