@@ -49,6 +49,8 @@ class AddedToken:
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> AddedToken:
         """Read one ``added_tokens`` entry."""
+        if not isinstance(obj, dict) or not isinstance(obj.get("content"), str):
+            raise FormatError(f"added token {obj!r:.80}: needs an object with a 'content' string")
         try:
             return cls(
                 obj["content"], int(obj["id"]), special=bool(obj.get("special", False)),

@@ -21,6 +21,7 @@ import os
 import zlib
 from typing import Any
 
+from ..._checks import file_errors
 from ..._io import atomic_write
 from ...errors import FormatError, TokvecError, TokvecFileError
 from ..added import AddedToken, AddedVocabulary
@@ -172,8 +173,9 @@ def tokenizer_from_json(obj: Any, *, source: str, name: str | None = None) -> To
     def normalize(text: str) -> str:
         return normalizer.normalize(NormalizedText.identity(text)).text if normalizer is not None else text
 
-    pipeline = Pipeline(model, AddedVocabulary(added, normalize), normalizer, pre, processor, decoder, padding,
-                        truncation)  # fmt: skip
+    with file_errors(source):  # added tokens and the id table are built from the file's values too
+        pipeline = Pipeline(model, AddedVocabulary(added, normalize), normalizer, pre, processor, decoder, padding,
+                            truncation)  # fmt: skip
     return Tokenizer(name or os.path.basename(source), model, pipeline=pipeline)
 
 
