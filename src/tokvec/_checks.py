@@ -47,7 +47,7 @@ def npz_arrays(path: str, what: str) -> dict[str, np.ndarray]:
         raise TokvecFileError(f"cannot read {path}: it is a folder, not a file") from None
     except PermissionError:
         raise TokvecFileError(f"cannot read {path}: permission denied") from None
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError, TypeError, NotImplementedError, SyntaxError,
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError, TypeError, NotImplementedError, SyntaxError, RuntimeError,
             tokenize.TokenError, zlib.error) as e:  # fmt: skip
         raise FormatError(f"{path}: not a readable .npz file of {what} ({type(e).__name__}: {e})") from None
     except MemoryError:
