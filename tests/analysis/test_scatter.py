@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -80,9 +82,16 @@ def test_wrong_lengths_and_methods_are_errors():
         project(np.eye(5), "mds")
 
 
-def test_tsne_gives_two_columns():
-    pytest.importorskip("sklearn", reason="scikit-learn is missing (the plot extra)")
+_FULL = pytest.mark.skipif(
+    os.environ.get("TOKVEC_TEST_FULL") != "1", reason="slow (numba/sklearn start-up): TOKVEC_TEST_FULL=1"
+)
+
+
+@_FULL
+@pytest.mark.parametrize(("method", "module"), [("tsne", "sklearn"), ("umap", "umap")])
+def test_tsne_and_umap_give_two_columns_seeded(method, module):
+    pytest.importorskip(module, reason=f"{module} is missing (the plot extra)")
     x = np.random.default_rng(2).standard_normal((12, 5)).astype(np.float32)
-    out = project(x, "tsne", seed=1)
+    out = project(x, method, seed=1)
     assert out.shape == (12, 2) and np.isfinite(out).all()
-    np.testing.assert_allclose(out, project(x, "tsne", seed=1))
+    np.testing.assert_allclose(out, project(x, method, seed=1), rtol=1e-5, atol=1e-5)

@@ -46,3 +46,11 @@ def resources(encoder, word_vectors, songs) -> Resources:
 def server(resources):
     with BackgroundServer(create_app(resources)) as running:
         yield running
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # lets the browser fixture see whether the test failed, to keep a screenshot of the page
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)

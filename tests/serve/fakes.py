@@ -74,7 +74,7 @@ class SentenceTransformerEncoder:
 
         self.model = SentenceTransformer(folder, device="cpu")
         self.name = "all-MiniLM-L6-v2"
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        self.dim = int(self.model.get_embedding_dimension())
         self.max_seq_length = int(self.model.max_seq_length)
         self.tokenizer = tokvec.load(os.path.join(folder, "tokenizer.json"))
 

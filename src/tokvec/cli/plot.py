@@ -17,7 +17,7 @@ _PLOT_EXAMPLES = (
     _TRAIN,
     "tokvec plot vectors.bin cat dog mat rug sat on -o pca.png",
     "printf 'cat\\tanimal\\ndog\\tanimal\\nmat\\tthing\\nrug\\tthing\\n' > kinds.tsv",
-    "tokvec plot vectors.bin cat dog mat rug --color-by kinds.tsv --method tsne -o tsne.svg",
+    "tokvec plot vectors.bin cat dog mat rug --color-by kinds.tsv -o kinds.svg",
     _SONGS,
     "tokvec plot songs.npz --limit 40 -o songs.png",
 )

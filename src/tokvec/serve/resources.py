@@ -50,6 +50,7 @@ class Resources:
     max_inputs: int = 2048
     created: int = field(default_factory=lambda: int(time.time()))
     _tokenizers: dict[str, Any] = field(default_factory=dict, repr=False)
+    _plain: dict[int, tuple[Any, Any]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -94,9 +95,24 @@ class Resources:
                 self._tokenizers[name] = load(name)
             return self._tokenizers[name]
 
+    def _unpadded(self, tok: Any) -> Any:
+        # subtle: a tokenizer.json may switch padding and truncation on (bert-base-uncased's pads to 128);
+        # counts and limits are ours to apply, so encode without them (a copy made once per tokenizer)
+        pipeline = getattr(tok, "pipeline", None)
+        if pipeline is None or (
+            getattr(pipeline, "padding", None) is None and getattr(pipeline, "truncation", None) is None
+        ):
+            return tok
+        with self._lock:
+            key = id(tok)
+            if key not in self._plain:
+                self._plain[key] = (tok, tok.with_padding(None).with_truncation(None))  # the original kept alive
+            return self._plain[key][1]
+
     def encode(self, name_or_tokenizer: Any, texts: Sequence[str]) -> Any:
-        """Encode ``texts`` as the model sees them (an EncodingBatch)."""
+        """Encode ``texts`` as the model sees them (an EncodingBatch), without padding or truncation."""
         tok = self.tokenizer(name_or_tokenizer) if isinstance(name_or_tokenizer, str) else name_or_tokenizer
+        tok = self._unpadded(tok)
         kwargs = {"disallowed_special": ()} if _accepts(tok.encode_batch, "disallowed_special") else {}
         return tok.encode_batch(list(texts), **kwargs)
 
