@@ -14,7 +14,7 @@
     const W = svg.width.baseVal.value, H = svg.height.baseVal.value, pad = 40;
     const xs = points.map((p) => p.x), ys = points.map((p) => p.y);
     const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    const sx = (x) => pad + ((x - x0) / (x1 - x0 || 1)) * (W - 2 * pad);
+    const sx = (x) => pad + ((x - x0) / (x1 - x0 || 1)) * (W - 2 * pad - 70);  // room for the last label
     const sy = (y) => H - pad - ((y - y0) / (y1 - y0 || 1)) * (H - 2 * pad);
     points.forEach((p, k) => {
       const g = document.createElementNS(NS, "g");
