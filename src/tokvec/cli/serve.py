@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import warnings
 from typing import Any
 
 from ._common import CliError, add_command, warn
@@ -110,6 +111,8 @@ def run_serve(args: argparse.Namespace) -> int:
         )
         print("pages: /  /vectors  /songs  /sentences;  API: /v1/embeddings  /v1/tokenize  /v1/count  /v1/models")
         return 0
+    # a request that asks for long="truncate" knows its text is cut: no warning per request on the console
+    warnings.filterwarnings("ignore", message=r".*longer than \d+ tokens and were cut there")
     sock = bind(args.host, args.port)
     print(f"tokvec: serving on {url_of(sock)} ({', '.join(held)}); Ctrl-C stops it", flush=True)
     run(app, sock, access_log=args.access_log)
