@@ -219,6 +219,9 @@ def main() -> int:
         lat = np.array([results[k][0] for k in done]) * 1000
         texts_done = sum(len(requests[k]) for k in done)
         rate = texts_done / wall
+        stats_conn = http.client.HTTPConnection(host, port, timeout=60)
+        stats_conn.request("GET", "/api/stats")
+        batching = json.loads(stats_conn.getresponse().read())[encoder.name]
         fault_rows = faults(host, port, encoder.name)
         rss_after = psutil.Process(child.pid).memory_info().rss
         load2 = os.getloadavg()[0]
@@ -231,6 +234,8 @@ def main() -> int:
           f"({texts_done:,} texts), errors: {len(errors)}")  # fmt: skip
     for e in errors[:5]:
         print(f"  {e}")
+    print(f"server batches: {batching['calls']:,} model calls, {batching['mean_batch']} texts each on average "
+          "(warm-up included)")  # fmt: skip
     print(f"latency p50 {np.percentile(lat, 50):.0f} ms, p99 {np.percentile(lat, 99):.0f} ms")
     print(f"server {rate:,.0f} texts/s vs offline embed {offline_rate:,.0f} texts/s: {rate / offline_rate:.2f}x "
           f"(goal >= 0.8x); load {load1:.1f} -> {load2:.1f}")  # fmt: skip

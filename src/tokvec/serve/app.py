@@ -98,6 +98,7 @@ def create_app(resources: Resources) -> Starlette:
         Route("/v1/models", api.models, methods=get),
         Route("/v1/models/{model:path}", api.model, methods=get),
         Route("/api/info", pages.info, methods=get),
+        Route("/api/stats", pages.stats, methods=get),
         Route("/api/split", pages.split, methods=post),
         Route("/api/neighbors", pages.neighbors, methods=get),
         Route("/api/analogy", pages.analogy, methods=get),

@@ -5,8 +5,11 @@ first job waiting, then every job that arrives within ``window`` seconds or is a
 long as the batch stays within ``token_budget`` tokens and ``max_texts`` texts and the options
 match; it runs the encoder once in a single worker thread (the model uses its own threads) and
 hands each job its rows. While the model runs, new jobs queue up, so under load batches fill by
-themselves and the window only matters when the server is quiet. A job larger than the budget
-runs alone. A job whose client went away is dropped before the model sees it.
+themselves and the window only matters when the server is quiet. Under load the window grows to a
+tenth of the last model call (at most ``max_window``): clients answered together send their next
+requests a few milliseconds apart, and a call of seconds would otherwise start on the first few
+and leave the rest for a half-empty call after it. A job larger than the budget runs alone. A job
+whose client went away is dropped before the model sees it.
 
 >>> import asyncio, numpy as np
 >>> class Ones:
@@ -47,10 +50,18 @@ class Batcher:
     """Run an encoder's ``embed`` (or ``embed_ids`` for token ids) on batches gathered across requests."""
 
     def __init__(
-        self, encoder: Any, *, window: float = 0.002, token_budget: int = 16_384, max_texts: int = 512
+        self,
+        encoder: Any,
+        *,
+        window: float = 0.002,
+        token_budget: int = 16_384,
+        max_texts: int = 512,
+        max_window: float = 0.05,
     ) -> None:
         self.encoder = encoder
         self.window, self.token_budget, self.max_texts = window, token_budget, max_texts
+        self.max_window = max(window, max_window)
+        self._last_call = 0.0  # seconds the last model call took
         self.batches = 0  # model calls made (for the tests and the benchmark)
         self.texts = 0
         self._queue: asyncio.Queue[_Job] | None = None
@@ -101,7 +112,7 @@ class Batcher:
             first = await self._next(None)
             assert first is not None
             batch, tokens, count = [first], first.tokens, len(first.inputs)
-            deadline = loop.time() + self.window
+            deadline = loop.time() + min(self.max_window, max(self.window, 0.1 * self._last_call))
             while tokens < self.token_budget and count < self.max_texts:
                 job = await self._next(deadline - loop.time())
                 if job is None:
@@ -118,13 +129,16 @@ class Batcher:
 
     async def _run(self, batch: list[_Job], options: dict[str, Any]) -> None:
         inputs = [x for job in batch for x in job.inputs]
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         try:
-            vectors = await asyncio.get_running_loop().run_in_executor(self._pool, self._call, inputs, options)
+            vectors = await loop.run_in_executor(self._pool, self._call, inputs, options)
         except Exception as e:
             for job in batch:
                 if not job.future.done():
                     job.future.set_exception(e)
             return
+        self._last_call = loop.time() - started
         self.batches += 1
         self.texts += len(inputs)
         start = 0

@@ -54,6 +54,18 @@ async def info(request: Request) -> Response:
     })  # fmt: skip
 
 
+async def stats(request: Request) -> Response:
+    """Model calls and texts embedded per model since the start (the benchmark reads the mean batch)."""
+    out = {}
+    for name, b in request.app.state.batchers.items():
+        out[name] = {
+            "calls": b.batches,
+            "texts": b.texts,
+            "mean_batch": round(b.texts / b.batches, 1) if b.batches else 0,
+        }
+    return json_response(out)
+
+
 def _popular(rec: Any, n: int) -> list[dict[str, str]]:
     order = np.lexsort((np.arange(len(rec.popularity)), -rec.popularity))[:n]
     return [{"key": rec.catalogue.keys[i], "label": rec.catalogue.describe(int(i))} for i in order.tolist()]
