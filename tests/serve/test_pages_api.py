@@ -83,3 +83,9 @@ def test_without_vectors_or_songs_the_routes_say_how_to_start():
         assert (
             "tokvec serve -m MODEL" in client.post("/api/similarity", json={"texts": ["a"]}).json()["error"]["message"]
         )
+
+
+def test_stats_count_model_calls(http, encoder):
+    http.post("/api/similarity", json={"texts": ["one", "two"]})
+    got = http.get("/api/stats").json()[encoder.name]
+    assert got["calls"] >= 1 and got["texts"] >= 2 and got["mean_batch"] > 0
