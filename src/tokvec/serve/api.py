@@ -7,7 +7,9 @@ as OpenAI shortens its own vectors) and ``user`` (ignored); and answers in OpenA
 ids are ids of the model's own tokenizer, given as the model is to see them (special tokens
 included). tokvec adds ``long``: ``error`` (the default: an input over the model's limit is a
 400), ``truncate`` or ``chunk`` (``truncate: true`` also works); ``tokvec serve --long`` changes the
-default. ``usage`` counts the tokens the model ran on, special tokens included (after truncation).
+default. ``usage`` counts each input's tokens as the model's tokenizer gives them, special tokens
+included, after truncation; with ``chunk``, the whole text once (the overlap of its windows and
+their repeated special tokens are not counted again).
 """
 
 from __future__ import annotations
