@@ -8,7 +8,8 @@ connections, base64 vectors; every response is checked against the offline vecto
 texts (cosine >= 0.9999, in order). Then the faults: malformed JSON, wrong types, empty input, a
 10 MB body, an unknown model, clients that disconnect mid-request; each must get its JSON 4xx and
 the server must go on serving. Reports p50/p99 latency, texts/s against offline ``embed`` of the
-same texts (batch 32, same process kind), and the server's RSS before and after (goal: within 10%).
+same texts (batch 32, same process kind), the same offline in calls of the server's mean batch (what
+batching alone costs), and the server's RSS before and after (goal: within 10%).
 Traffic goes to 127.0.0.1 only; the run stops issuing requests after ``--max-seconds``.
 
     .venv/bin/python bench/serve.py                                  # 32 clients, 5,000 requests
@@ -223,6 +224,12 @@ def main() -> int:
         stats_conn.request("GET", "/api/stats")
         batching = json.loads(stats_conn.getresponse().read())[encoder.name]
         fault_rows = faults(host, port, encoder.name)
+        # the same texts offline again, in calls of the server's mean batch: what batching alone costs
+        size = max(1, round(batching["mean_batch"]))
+        t0 = time.perf_counter()
+        for k in range(0, len(flat), size):
+            encoder.embed(flat[k : k + size], batch_size=32)
+        chunked_rate = len(flat) / (time.perf_counter() - t0)
         rss_after = psutil.Process(child.pid).memory_info().rss
         load2 = os.getloadavg()[0]
     finally:
@@ -239,6 +246,8 @@ def main() -> int:
     print(f"latency p50 {np.percentile(lat, 50):.0f} ms, p99 {np.percentile(lat, 99):.0f} ms")
     print(f"server {rate:,.0f} texts/s vs offline embed {offline_rate:,.0f} texts/s: {rate / offline_rate:.2f}x "
           f"(goal >= 0.8x); load {load1:.1f} -> {load2:.1f}")  # fmt: skip
+    print(f"offline embed in calls of {size} texts (the mean batch): {chunked_rate:,.0f} texts/s, "
+          f"{chunked_rate / offline_rate:.2f}x of one call; server vs that: {rate / chunked_rate:.2f}x")  # fmt: skip
     for what, want, got in fault_rows:
         print(f"fault {what:38s} expected {want}, got {got} {'ok' if want == got else 'WRONG'}")
     growth = rss_after / rss_before - 1
