@@ -89,7 +89,7 @@ def test_embedding_matrix_of_a_llama_style_file(tmp_path: pathlib.Path) -> None:
     np.testing.assert_array_equal(kv["king"], table[kv.index("king")])
     kv2 = tokvec.embedding_matrix(tmp_path / "model.safetensors", tensor="lm_head.weight")
     assert kv2.vectors.shape == (30522, 4)
-    with pytest.raises(tokvec.FormatError, match="has 2 rows but .* has 30522 tokens"):
+    with pytest.raises(tokvec.FormatError, match=r"has 2 rows but .* has 30522 tokens"):
         tokvec.embedding_matrix(tmp_path, tensor="model.layers.0.mlp.up_proj.weight")
     with pytest.raises(tokvec.UnknownNameError, match="no tensor 'nope'"):
         tokvec.embedding_matrix(tmp_path, tensor="nope")
