@@ -41,7 +41,7 @@ def quantize_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Quantize ``w`` (float32 [in, out]) per output column to int8: ``w ~= q * scale``.
 
     >>> q, s = quantize_columns(np.array([[1.0, -0.5], [-2.0, 0.25]], np.float32))
-    >>> q.tolist(), s.round(4).tolist()
+    >>> q.tolist(), [round(float(v), 4) for v in s]
     ([[64, -127], [-127, 64]], [0.0157, 0.0039])
     """
     scale = np.abs(w).max(axis=0) / 127.0
