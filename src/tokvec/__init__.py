@@ -7,7 +7,16 @@
 """
 
 from .analysis import compare
-from .errors import FormatError, SpecialTokenError, TokvecError, TokvecFileError, UnknownNameError, UnknownTokenError
+from .errors import (
+    FormatError,
+    InputTypeError,
+    SpecialTokenError,
+    TokenIdOverflowError,
+    TokvecError,
+    TokvecFileError,
+    UnknownNameError,
+    UnknownTokenError,
+)
 from .tokens.encoding import Encoding, EncodingBatch
 from .tokens.models.bpe import BytePairModel
 from .tokens.pipeline import Tokenizer
@@ -29,10 +38,12 @@ __all__ = [
     "Encoding",
     "EncodingBatch",
     "FormatError",
+    "InputTypeError",
     "KeyedVectors",
     "Neighbor",
     "SpecialTokenError",
     "SplitPattern",
+    "TokenIdOverflowError",
     "Tokenizer",
     "TokvecError",
     "TokvecFileError",

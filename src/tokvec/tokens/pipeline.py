@@ -125,6 +125,7 @@ class Tokenizer:
             return self.pipeline.encode([(text, pair)], self, add_special_tokens=add_special_tokens)[0]
         if pair is not None:
             raise TokvecError(f"{self.name} is a tiktoken-style tokenizer: it encodes one text, not pairs")
+        _check_text(text)
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
         sp.check_disallowed(text, deny)
         return self._encode_with_specials(text, allow)
@@ -160,6 +161,8 @@ class Tokenizer:
         if self.pipeline is not None:
             items = []
             for t in texts:
+                if not isinstance(t, (tuple, list)):
+                    _check_text(t)
                 a, b = (t, None) if isinstance(t, str) else t
                 _check_text(a)
                 if b is not None:
@@ -169,6 +172,7 @@ class Tokenizer:
             return self.pipeline.encode_batch(items, self, add_special_tokens=add_special_tokens, num_threads=threads)
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
         for t in texts:
+            _check_text(t)
             sp.check_disallowed(t, deny)
         allow_re = sp.special_regex(allow)
         with_specials = [k for k, t in enumerate(texts) if allow_re is not None and allow_re.search(t)]
