@@ -140,6 +140,10 @@ def raised(call) -> type[BaseException]:
     raise AssertionError("no exception")
 
 
+def without_specials(module, enc):
+    return module.Encoding("x", pat_str=enc._pat_str, mergeable_ranks=enc._mergeable_ranks, special_tokens={})
+
+
 CASES = {
     "unknown encoding": lambda m, e: m.get_encoding("nope"),
     "encoding name not a str": lambda m, e: m.get_encoding(5),
@@ -157,8 +161,7 @@ CASES = {
     "str id": lambda m, e: e.decode(["12"]),
     "single unknown id": lambda m, e: e.decode_single_token_bytes(100_261),
     "single negative id": lambda m, e: e.decode_single_token_bytes(-1),
-    "eot of an encoding without one": lambda m, e: m.Encoding("x", pat_str=e._pat_str, mergeable_ranks=e._mergeable_ranks,
-                                                                special_tokens={}).eot_token,
+    "eot of an encoding without one": lambda m, e: without_specials(m, e).eot_token,
     "offsets of invalid UTF-8": lambda m, e: e.decode_with_offsets([e.encode_single_token(b"\xe4")]),
 }  # fmt: skip
 

@@ -11,9 +11,11 @@ import pytest
 
 import tokvec
 from tests.conftest import data_path, preset
-from tests.tokens.pool_workers import TEXTS, encode_all
+from tests.tokens.pool_workers import encode_all
 from tokvec.tokens.models.bpe import BytePairModel
 from tokvec.tokens.presets import preset_by_name
+
+pytestmark = pytest.mark.data  # loads presets: minutes under NUMBA_DISABLE_JIT, and nothing here is a kernel
 
 
 def ids_of(tok: tokvec.Tokenizer) -> list[list[int]]:
@@ -43,7 +45,6 @@ def by_content() -> dict[str, tokvec.Tokenizer]:
     }
 
 
-@pytest.mark.data
 def test_others_pickle_by_content() -> None:
     for what, tok in by_content().items():
         back = pickle.loads(pickle.dumps(tok))
@@ -52,7 +53,6 @@ def test_others_pickle_by_content() -> None:
         assert back.vocab_size == tok.vocab_size and dict(back.special_tokens) == dict(tok.special_tokens), what
 
 
-@pytest.mark.data
 def test_a_multiprocessing_pool_gets_tokenizers() -> None:
     contents = by_content()
     toks = [preset("cl100k_base"), preset("t5-small"), contents["r50k shared specials"], contents["sentencepiece"]]
