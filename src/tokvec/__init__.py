@@ -7,6 +7,7 @@
 """
 
 from .analysis import compare
+from .embed import Encoder, TokenEmbeddings, TransformerEncoder, embedding_matrix, load_encoder
 from .errors import (
     FormatError,
     InputTypeError,
@@ -35,6 +36,7 @@ __all__ = [
     "BpeConfig",
     "BpeResult",
     "BytePairModel",
+    "Encoder",
     "Encoding",
     "EncodingBatch",
     "FormatError",
@@ -43,10 +45,12 @@ __all__ = [
     "Neighbor",
     "SpecialTokenError",
     "SplitPattern",
+    "TokenEmbeddings",
     "TokenIdOverflowError",
     "Tokenizer",
     "TokvecError",
     "TokvecFileError",
+    "TransformerEncoder",
     "UnigramConfig",
     "UnigramResult",
     "UnknownNameError",
@@ -55,7 +59,9 @@ __all__ = [
     "WordPieceConfig",
     "WordPieceResult",
     "compare",
+    "embedding_matrix",
     "load",
+    "load_encoder",
     "presets",
     "train_bpe",
     "train_unigram",
