@@ -114,11 +114,20 @@ def test_wrong_input_types_are_type_errors(name: str) -> None:
         tok.token_to_id(b"hi")
 
 
+@pytest.mark.parametrize("name", ["r50k_base", "bert-base-uncased"])
 @pytest.mark.parametrize("bad", [[1.5], ["12"], "12", 12, [None]])
-def test_non_integer_ids_are_type_errors(bad) -> None:
+def test_non_integer_ids_are_type_errors(name: str, bad) -> None:
     with pytest.raises(tokvec.InputTypeError) as e:
-        preset("r50k_base").decode(bad)
+        preset(name).decode(bad)
     assert isinstance(e.value, TypeError)
+
+
+def test_pipeline_decode_skips_unknown_ids_but_not_ids_outside_32_bits() -> None:
+    tok = preset("bert-base-uncased")
+    assert tok.decode([7592, 10**9]) == "hello"  # as Hugging Face does
+    for bad in (-1, 2**32, 2**70):
+        with pytest.raises(OverflowError):
+            tok.decode([7592, bad])
 
 
 @pytest.mark.parametrize("bad", [-1, 2**32, 2**63, 2**70])

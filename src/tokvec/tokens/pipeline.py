@@ -41,7 +41,7 @@ from ..kernels.tables import bytes_lookup
 from . import specials as sp
 from .byte_level import bytes_to_str
 from .encoding import Encoding, EncodingBatch
-from .ids import as_id_array, byte_level_tables, check_id, first_bad_id
+from .ids import ID_LIMIT, as_id_array, byte_level_tables, check_id, first_bad_id
 from .models.bpe import BytePairModel
 from .pre_tokenizers import SplitPattern
 from .unicode import class_table
@@ -263,7 +263,9 @@ class Tokenizer:
         tokens, Hugging Face's ``decode`` drops them.
         """
         if self.pipeline is not None:
-            arr = ids.ids if isinstance(ids, Encoding) else ids
+            arr = as_id_array(ids)  # unknown ids are skipped (as Hugging Face does); ids outside 32 bits raise
+            if len(arr) and (arr.min() < 0 or arr.max() >= ID_LIMIT):
+                check_id(next(int(i) for i in arr.tolist() if not 0 <= i < ID_LIMIT))  # raises
             return self.pipeline.decode(arr, skip_special_tokens=skip_special_tokens is not False)
         if skip_special_tokens:
             specials = set(self.special_tokens.values())
