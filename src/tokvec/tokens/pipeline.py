@@ -41,9 +41,9 @@ from ..kernels.tables import bytes_lookup
 from . import specials as sp
 from .byte_level import bytes_to_str
 from .encoding import Encoding, EncodingBatch
-from .ids import ID_LIMIT, as_id_array, byte_level_tables, check_id, first_bad_id
 from .models.bpe import BytePairModel
 from .pre_tokenizers import SplitPattern
+from .token_ids import ID_LIMIT, as_id_array, byte_level_tables, check_id, first_bad_id
 from .unicode import class_table
 
 if TYPE_CHECKING:
