@@ -31,6 +31,7 @@ test: lint
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/encode.py
+	$(PY) bench/encode.py --dropin --encodings cl100k o200k --repeat 2
 	$(PY) bench/pathological.py
 	$(PY) bench/train.py
 
