@@ -46,8 +46,11 @@ def count_files(
     named = dict(tokenizers) if isinstance(tokenizers, Mapping) else {n: n for n in tokenizers}
     specs = {label: TokenizerSpec.of(name) for label, name in named.items()}
     threads = num_threads if num_threads is not None or client is None else 1
-    task = functools.partial(count_source, specs=specs, num_threads=threads)
-    return map_ordered(client, task, sources, weights=[s.size for s in sources], label="count", progress=progress)
+    task = functools.partial(count_source, num_threads=threads)
+    return map_ordered(
+        client, task, sources, weights=[s.size for s in sources], label="count", progress=progress,
+        shared={"specs": specs},
+    )  # fmt: skip
 
 
 def count_source(source: Source, *, specs: Mapping[str, TokenizerSpec], num_threads: int | None = None) -> FileCount:

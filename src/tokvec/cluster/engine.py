@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .._progress import Progress
@@ -99,26 +99,29 @@ def map_ordered(
     weights: Sequence[int] | None = None,
     label: str = "",
     progress: bool = False,
+    shared: Mapping[str, Any] | None = None,
     on_result: Callable[[int, Any], None] | None = None,
 ) -> list[Any]:
-    """Return ``[fn(item) for item in items]``, run here (``client=None``) or as one Dask task per item.
+    """Return ``[fn(item, **shared) for item in items]``, run here (``client=None``) or as one Dask task per item.
 
-    ``weights`` (bytes per item) drive the progress bar; ``on_result(index, result)`` is called as each
-    item finishes (in completion order on a cluster).
+    ``shared`` values (a tokenizer's files) go to each worker once, not with every task. ``weights``
+    (bytes per item) drive the progress bar; ``on_result(index, result)`` is called as each item
+    finishes (in completion order on a cluster).
     """
+    shared = dict(shared or {})
     weights = list(weights) if weights is not None else [1] * len(items)
     results: list[Any] = [None] * len(items)
     with Progress(sum(weights), label=label, enabled=progress) as bar:
         if client is None:
             for k, item in enumerate(items):
-                results[k] = fn(item)
+                results[k] = fn(item, **shared)
                 bar.update(weights[k])
                 if on_result is not None:
                     on_result(k, results[k])
             return results
         distributed = _dask()
         # pure=False: a task that writes files must run even when an equal one ran before
-        futures = client.map(fn, list(items), pure=False)
+        futures = client.map(fn, list(items), pure=False, **_scatter(client, shared))
         index = {f.key: k for k, f in enumerate(futures)}
         try:
             for future in distributed.as_completed(futures):
@@ -134,6 +137,11 @@ def map_ordered(
     return results
 
 
+def _scatter(client: Any, shared: dict[str, Any]) -> dict[str, Any]:
+    # subtle: broadcast, so that every worker holds a copy and no task waits on a transfer from another worker
+    return {k: client.scatter(v, broadcast=True, hash=False) for k, v in shared.items()}
+
+
 def map_reduce(
     client: Any,
     fn: Callable[[Any], Any],
@@ -144,25 +152,27 @@ def map_reduce(
     weights: Sequence[int] | None = None,
     label: str = "",
     progress: bool = False,
+    shared: Mapping[str, Any] | None = None,
 ) -> Any:
-    """Return ``combine`` of ``fn(item)`` over all items; ``combine`` must not care about order or grouping.
+    """Return ``combine`` of ``fn(item, **shared)`` over all items; ``combine`` must not care about order or grouping.
 
     Here: each result is folded in as it comes. On a cluster: ``combine`` runs on the workers as a tree
     (``fanin`` parts at a time), so the client receives one result, not one per item.
     """
     if not items:
         raise TokvecError("no input files given")
+    shared = dict(shared or {})
     weights = list(weights) if weights is not None else [1] * len(items)
     with Progress(sum(weights), label=label, enabled=progress) as bar:
         if client is None:
             acc = None
             for k, item in enumerate(items):
-                part = fn(item)
+                part = fn(item, **shared)
                 acc = part if acc is None else combine([acc, part])
                 bar.update(weights[k])
             return acc
         distributed = _dask()
-        futures = client.map(fn, list(items), pure=False)
+        futures = client.map(fn, list(items), pure=False, **_scatter(client, shared))
         level = futures
         while len(level) > 1:
             level = [client.submit(combine, level[i : i + fanin], pure=False) for i in range(0, len(level), fanin)]

@@ -74,8 +74,9 @@ def run_sharded(
     client: Any = None,
     label: str,
     progress: bool = False,
+    shared: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Run ``task(item, out_dir=..., job=...)`` for each input not yet done; write and return the manifest.
+    """Run ``task(item, out_dir=..., job=..., **shared)`` for each input not yet done; write and return the manifest.
 
     ``item`` is ``(file number, source)``; the task writes its shards and returns
     ``{"documents", "tokens" or "rows", "shards": [...]}``; this function writes its marker (on the
@@ -97,7 +98,7 @@ def run_sharded(
         todo.append((i, source))
     run = functools.partial(_run_and_mark, task=task, out_dir=out_dir, job=job)
     results = map_ordered(
-        client, run, todo, weights=[s.size for _, s in todo], label=label, progress=progress
+        client, run, todo, weights=[s.size for _, s in todo], label=label, progress=progress, shared=shared
     )  # fmt: skip
     done.update({i: r for (i, _), r in zip(todo, results, strict=True)})
     for name in os.listdir(out_dir):  # what a killed worker was writing when it died (never a shard)
@@ -116,9 +117,9 @@ def run_sharded(
     return manifest
 
 
-def _run_and_mark(item: tuple[int, Source], *, task: Callable[..., dict[str, Any]], out_dir: str, job: dict) -> dict:
+def _run_and_mark(item: tuple[int, Source], *, task: Callable[..., dict], out_dir: str, job: dict, **shared) -> dict:
     i, source = item
-    result = task(item, out_dir=out_dir, job=job)
+    result = task(item, out_dir=out_dir, job=job, **shared)
     marker = {"source": source.key(), "job": job} | result
     write_json(os.path.join(out_dir, "parts", f"{i:05d}.json"), marker)
     return marker

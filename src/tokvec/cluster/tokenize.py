@@ -75,8 +75,10 @@ def tokenize_files(
         "shard_tokens": shard_tokens,
     }  # fmt: skip
     threads = num_threads if num_threads is not None or client is None else 1
-    task = functools.partial(tokenize_source, spec=spec, num_threads=threads)
-    return run_sharded(sources, out_dir, job, task, client=client, label="tokenize", progress=progress)
+    task = functools.partial(tokenize_source, num_threads=threads)
+    return run_sharded(
+        sources, out_dir, job, task, client=client, label="tokenize", progress=progress, shared={"spec": spec}
+    )
 
 
 def _eot_id(tok: Any) -> int:
@@ -128,6 +130,7 @@ def tokenize_source(
         if eot is not None:
             ids = np.insert(ids, np.cumsum(lens), eot)
             lens = lens + 1
+        ids = ids.astype(dtype)  # held as 2 or 4 bytes a token, not 8
         ids_buf.append(ids)
         len_buf.append(lens)
         held += len(ids)
@@ -144,7 +147,7 @@ def tokenize_source(
 def _write(out_dir: str, stem: str, ids: np.ndarray, lens: np.ndarray, dtype: np.dtype) -> dict[str, Any]:
     starts = np.zeros(len(lens) + 1, dtype=np.int64)
     np.cumsum(lens, out=starts[1:])
-    info = save_array(os.path.join(out_dir, stem + ".bin"), ids.astype(dtype), raw=True)
+    info = save_array(os.path.join(out_dir, stem + ".bin"), ids.astype(dtype, copy=False), raw=True)
     save_array(os.path.join(out_dir, stem + ".idx.npy"), starts)
     return {
         "name": stem, "files": [stem + ".bin", stem + ".idx.npy"], "documents": len(lens), "tokens": len(ids),
