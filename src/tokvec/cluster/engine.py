@@ -156,8 +156,8 @@ def map_reduce(
 ) -> Any:
     """Return ``combine`` of ``fn(item, **shared)`` over all items; ``combine`` must not care about order or grouping.
 
-    Here: each result is folded in as it comes. On a cluster: ``combine`` runs on the workers as a tree
-    (``fanin`` parts at a time), so the client receives one result, not one per item.
+    ``combine`` runs as a tree, ``fanin`` parts at a time: here as the results come (at most ``fanin``
+    results per level are held), on a cluster on the workers, so the client receives one result.
     """
     if not items:
         raise TokvecError("no input files given")
@@ -165,12 +165,19 @@ def map_reduce(
     weights = list(weights) if weights is not None else [1] * len(items)
     with Progress(sum(weights), label=label, enabled=progress) as bar:
         if client is None:
-            acc = None
+            levels: list[list[Any]] = [[]]  # the same tree as on a cluster: fanin parts make one at the next level
             for k, item in enumerate(items):
-                part = fn(item, **shared)
-                acc = part if acc is None else combine([acc, part])
+                levels[0].append(fn(item, **shared))
                 bar.update(weights[k])
-            return acc
+                for depth in range(len(levels)):
+                    if len(levels[depth]) < fanin:
+                        break
+                    if depth + 1 == len(levels):
+                        levels.append([])
+                    levels[depth + 1].append(combine(levels[depth]))
+                    levels[depth] = []
+            rest = [part for level in levels for part in level]
+            return rest[0] if len(rest) == 1 else combine(rest)
         distributed = _dask()
         futures = client.map(fn, list(items), pure=False, **_scatter(client, shared))
         level = futures
