@@ -39,25 +39,35 @@ from .sources import Source
 MANIFEST = "manifest.json"
 
 
+class _HashingFile:
+    """A write-only file that hashes what passes through it (so a shard is not read back to hash it)."""
+
+    def __init__(self, f: Any) -> None:
+        self.f, self.digest, self.size = f, hashlib.sha256(), 0
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        self.digest.update(view)
+        self.size += len(view)
+        return self.f.write(view)
+
+
 def save_array(path: str, array: np.ndarray, *, raw: bool = False) -> dict[str, Any]:
     """Write ``array`` to ``path`` atomically (raw bytes, or ``.npy``); return its byte count and sha256."""
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
     try:
         with os.fdopen(fd, "wb") as f:
+            out = _HashingFile(f)
             if raw:
-                f.write(memoryview(np.ascontiguousarray(array)).cast("B"))
+                out.write(np.ascontiguousarray(array))
             else:
-                np.save(f, array, allow_pickle=False)
+                np.save(out, array, allow_pickle=False)  # type: ignore[arg-type]
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 24):
-            digest.update(block)
-    return {"bytes": os.path.getsize(path), "sha256": digest.hexdigest()}
+    return {"bytes": out.size, "sha256": out.digest.hexdigest()}
 
 
 def write_json(path: str, obj: Any) -> None:
