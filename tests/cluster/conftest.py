@@ -7,11 +7,10 @@ import random
 
 import pytest
 
-pytest.importorskip("distributed", reason="the cluster tests need dask.distributed (pip install 'tokvec[cluster]')")
-
 
 @pytest.fixture(scope="session")
 def client():
+    pytest.importorskip("distributed", reason="the cluster tests need dask.distributed (pip install 'tokvec[cluster]')")
     from tokvec.cluster import connect
 
     with connect("local:2") as c:

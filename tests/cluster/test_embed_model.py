@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 
-import cloudpickle
 import numpy as np
 import pytest
 
@@ -18,6 +17,7 @@ from tokvec.cluster import embed_files
 from .conftest import make_text
 
 pytestmark = pytest.mark.skipif(os.environ.get("TOKVEC_TEST_FULL") != "1", reason="slow: set TOKVEC_TEST_FULL=1")
+cloudpickle = pytest.importorskip("cloudpickle", reason="the cluster tests need dask.distributed (tokvec[cluster])")
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 

@@ -9,7 +9,6 @@ import sys
 import threading
 import time
 
-import cloudpickle
 import numpy as np
 import pytest
 
@@ -19,6 +18,7 @@ from tokvec.errors import TokvecError, TokvecFileError
 from .conftest import make_text
 
 # the workers cannot import this test module: send its functions and classes by value
+cloudpickle = pytest.importorskip("cloudpickle", reason="the cluster tests need dask.distributed (tokvec[cluster])")
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 
