@@ -38,7 +38,9 @@ def register(subparsers: Any) -> None:
         examples=_EXAMPLES,
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="text files or globs: plain, .gz, .jsonl")
-    p.add_argument("-m", "--model", required=True, metavar="MODEL", help="a model name or folder")
+    p.add_argument(
+        "-m", "--model", required=True, metavar="MODEL", help="a model name (all-MiniLM-L6-v2) or a model folder"
+    )
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder for the shards and manifest")
     add_file_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")

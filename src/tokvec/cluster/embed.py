@@ -79,9 +79,13 @@ def embed_files(
     batch_size: int = 32,
     normalize: bool = False,
     shard_rows: int = SHARD_ROWS,
+    num_threads: int | None = None,
     progress: bool = False,
 ) -> dict[str, Any]:
-    """Write the vector shards of ``files`` (paths or globs) into ``out_dir``; return the manifest."""
+    """Write the vector shards of ``files`` (paths or globs) into ``out_dir``; return the manifest.
+
+    ``num_threads`` goes to ``Encoder.embed``; on a cluster it defaults to 1 (the workers are the parallelism).
+    """
     if shard_rows < 1 or batch_size < 1:
         raise TokvecError(f"shard_rows and batch_size must be at least 1, got {shard_rows} and {batch_size}")
     sources = expand(files, field=field)
@@ -91,12 +95,19 @@ def embed_files(
         "model": {"name": model, "fingerprint": encoder.fingerprint(), "dim": int(encoder.dim)},
         "dtype": "float32", "normalize": normalize, "batch_size": batch_size, "shard_rows": shard_rows,
     }  # fmt: skip
-    task = functools.partial(embed_source, model=model, loader=loader)
+    threads = num_threads if num_threads is not None or client is None else 1
+    task = functools.partial(embed_source, model=model, loader=loader, num_threads=threads)
     return run_sharded(sources, out_dir, job, task, client=client, label="embed", progress=progress)
 
 
 def embed_source(
-    item: tuple[int, Source], *, out_dir: str, job: dict[str, Any], model: str, loader: Callable[[str], Encoder]
+    item: tuple[int, Source],
+    *,
+    out_dir: str,
+    job: dict[str, Any],
+    model: str,
+    loader: Callable[[str], Encoder],
+    num_threads: int | None = None,
 ) -> dict[str, Any]:
     """Embed one input file and write its shards (the work of one task); return what was written."""
     i, source = item
@@ -115,9 +126,10 @@ def embed_source(
     def flush(final: bool) -> None:
         while len(texts) >= limit or (final and texts):
             take, rest = texts[:limit], numbers[:limit]
-            vectors = np.asarray(
-                encoder.embed(take, batch_size=job["batch_size"], normalize=job["normalize"]), dtype=np.float32
-            )
+            options = {"batch_size": job["batch_size"], "normalize": job["normalize"]}
+            if num_threads is not None:
+                options["num_threads"] = num_threads
+            vectors = np.asarray(encoder.embed(take, **options), dtype=np.float32)
             ids = np.column_stack([np.full(len(rest), i, dtype=np.int64), np.asarray(rest, dtype=np.int64)])
             stem = shard_name(i, len(shards))
             info = save_array(os.path.join(out_dir, stem + ".npy"), vectors)
