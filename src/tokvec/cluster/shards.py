@@ -106,6 +106,8 @@ def run_sharded(
             done[i] = marker
             continue
         todo.append((i, source))
+    if todo and os.path.exists(os.path.join(out_dir, MANIFEST)):  # a file changed: the old manifest is no longer true
+        os.unlink(os.path.join(out_dir, MANIFEST))
     run = functools.partial(_run_and_mark, task=task, out_dir=out_dir, job=job)
     results = map_ordered(
         client, run, todo, weights=[s.size for _, s in todo], label=label, progress=progress, shared=shared
