@@ -8,7 +8,16 @@
 
 from .analysis import compare
 from .embed import Encoder, TokenEmbeddings, TransformerEncoder, embedding_matrix, load_encoder
-from .errors import FormatError, SpecialTokenError, TokvecError, TokvecFileError, UnknownNameError, UnknownTokenError
+from .errors import (
+    FormatError,
+    InputTypeError,
+    SpecialTokenError,
+    TokenIdOverflowError,
+    TokvecError,
+    TokvecFileError,
+    UnknownNameError,
+    UnknownTokenError,
+)
 from .tokens.encoding import Encoding, EncodingBatch
 from .tokens.models.bpe import BytePairModel
 from .tokens.pipeline import Tokenizer
@@ -27,19 +36,21 @@ __all__ = [
     "BpeConfig",
     "BpeResult",
     "BytePairModel",
+    "Encoder",
     "Encoding",
     "EncodingBatch",
-    "Encoder",
     "FormatError",
+    "InputTypeError",
     "KeyedVectors",
     "Neighbor",
     "SpecialTokenError",
     "SplitPattern",
     "TokenEmbeddings",
+    "TokenIdOverflowError",
     "Tokenizer",
-    "TransformerEncoder",
     "TokvecError",
     "TokvecFileError",
+    "TransformerEncoder",
     "UnigramConfig",
     "UnigramResult",
     "UnknownNameError",

@@ -8,13 +8,15 @@ import glob
 from ..cluster.sources import JSONL_SUFFIXES
 
 
-def add_cluster_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--cluster`` and ``--field``."""
+def add_cluster_options(parser: argparse.ArgumentParser, *, field: bool = True) -> None:
+    """Add ``--cluster`` and (unless the verb has its own) ``--field``."""
     parser.add_argument(
         "--cluster", metavar="WHERE", default=None,
         help="run on Dask: a scheduler address (tcp://host:8786) or local[:N] for N local worker processes"
         " (needs tokvec[cluster]; default: this process)",
     )  # fmt: skip
+    if not field:
+        return
     parser.add_argument(
         "--field", default="text", metavar="NAME", help="the text field of .jsonl/.ndjson records (default: text)"
     )

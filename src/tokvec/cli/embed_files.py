@@ -1,64 +1,46 @@
-"""``tokvec embed -m MODEL FILES -o DIR/``: embed text files into vector shards, here or on a Dask cluster.
+"""``tokvec embed -m MODEL FILES -o DIR/ [--cluster ...]``: text files into vector shards, here or on Dask.
 
-The work is :func:`tokvec.cluster.embed_files`. :func:`add_file_options` and :func:`run_files` are
-the hook for a ``tokvec embed`` verb that also embeds single texts: it adds the options and calls
-``run_files`` when ``-o DIR`` is given; :func:`register` adds a verb of its own until such a verb exists.
+The hook of :mod:`tokvec.cli.embed` for the sharded job (:func:`tokvec.cluster.embed_files`):
+:func:`add_shard_options` adds its options to the verb, and when :func:`wants_shards` (``-o`` names a
+folder, or ``--cluster`` is given) the verb's TEXT arguments are files (or globs) and
+:func:`run_files` writes the shards and prints what was written.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import time
 from collections.abc import Callable
 from typing import Any
 
 from ._cluster import add_cluster_options
-from ._common import CliError, add_command, add_format_option, format_table, print_json
+from ._common import CliError, format_table, print_json
 
-_EXAMPLES = (
-    "printf 'Hello world!\\nHallo Welt!\\n' > hello.txt",
-    "tokvec embed -m lengths --loader tokvec.cluster.embed:LengthEncoder hello.txt -o vectors/ --quiet",
+EXAMPLE = "tokvec embed -m lengths --loader tokvec.cluster.embed:LengthEncoder texts.txt -o vectors/ --quiet"
+USAGE = (
+    "tokvec embed [-m MODEL] FILE... -o DIR/ [--cluster WHERE]   every line (or --field of a .jsonl record) of the\n"
+    "                                           files into vector shards DIR/NNNNN-PPPP.npy + .ids.npy, manifest.json\n"
 )
 
 
-def register(subparsers: Any) -> None:
-    """Add the ``embed`` verb (files to vector shards)."""
-    p = add_command(
-        subparsers,
-        "embed",
-        summary="embed text files into vector shards (float32 .npy + ids, manifest), here or on Dask",
-        description=(
-            "Embed each document of every FILE (a line, or the --field of a .jsonl record; globs allowed)\n"
-            "with MODEL and write DIR/NNNNN-PPPP.npy (float32 vectors), NNNNN-PPPP.ids.npy (int64 pairs:\n"
-            "file number, line or record number; blank lines are left out) and manifest.json last\n"
-            "(model name, fingerprint and dim, files, shards). Finished files are skipped when the job\n"
-            "runs again. With --cluster each file is one Dask task and each worker loads the model once."
-        ),
-        examples=_EXAMPLES,
-    )
-    p.add_argument("files", nargs="+", metavar="FILE", help="text files or globs: plain, .gz, .jsonl")
-    p.add_argument(
-        "-m", "--model", required=True, metavar="MODEL", help="a model name (all-MiniLM-L6-v2) or a model folder"
-    )
-    p.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder for the shards and manifest")
-    add_file_options(p)
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    add_format_option(p, ("table", "json"), "the summary as a table or json")
-    p.set_defaults(func=run_files)
-
-
-def add_file_options(p: argparse.ArgumentParser) -> None:
-    """Add the options of the sharded job: --batch-size, --normalize, --shard-rows, --loader, --cluster, --field."""
-    p.add_argument("--batch-size", type=int, default=32, metavar="N", help="texts per forward pass (default: 32)")
-    p.add_argument("--normalize", action="store_true", help="scale each vector to length 1")
+def add_shard_options(p: argparse.ArgumentParser) -> None:
+    """Add the sharded job's own options: --shard-rows, --loader, --cluster (the verb has --field, --batch-size)."""
     p.add_argument("--shard-rows", type=int, default=1 << 16, metavar="N", help="vectors per shard (default: 65536)")
     p.add_argument(
         "--loader", default=None, metavar="MODULE:FUNCTION",
         help="build the encoder with FUNCTION(MODEL) from MODULE, importable on every worker"
         " (default: tokvec.load_encoder)",
     )  # fmt: skip
-    add_cluster_options(p)
+    add_cluster_options(p, field=False)
+
+
+def wants_shards(args: argparse.Namespace) -> bool:
+    """Tell whether the verb was asked for shards: ``-o`` is a folder (not ``.npy``), or ``--cluster`` is given."""
+    if args.texts and args.texts[0] in ("tokens", "matrix"):
+        return False
+    return args.cluster is not None or bool(args.output and not args.output.endswith(".npy"))
 
 
 def run_files(args: argparse.Namespace) -> int:
@@ -66,13 +48,19 @@ def run_files(args: argparse.Namespace) -> int:
     from ..cluster import connect, embed_files
     from ..cluster.embed import default_loader
 
+    if not args.texts or not args.output:
+        raise CliError("the sharded job takes files and a folder: tokvec embed FILE... -o DIR/")
+    if args.shard_rows < 1:
+        raise CliError(f"--shard-rows must be at least 1, got {args.shard_rows}")
     loader = _import(args.loader) if args.loader else default_loader
+    if not args.loader and getattr(args, "compute", "float32") != "float32":
+        loader = functools.partial(default_loader, compute=args.compute)
     start = time.perf_counter()
     with connect(args.cluster) as client:
         m = embed_files(
-            args.files, args.model, args.output, client=client, loader=loader, field=args.field,
+            args.texts, args.model, args.output, client=client, loader=loader, field=args.field or "text",
             batch_size=args.batch_size, normalize=args.normalize, shard_rows=args.shard_rows,
-            progress=not args.quiet,
+            num_threads=args.threads, progress=not args.quiet,
         )  # fmt: skip
     summary = {
         "model": m["model"]["name"], "dim": m["model"]["dim"], "files": len(m["files"]),

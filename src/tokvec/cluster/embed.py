@@ -42,14 +42,11 @@ SHARD_ROWS = 1 << 16
 _ENCODERS: dict[tuple[str, str], Any] = {}
 
 
-def default_loader(model: str) -> Encoder:
-    """Load ``model`` with ``tokvec.load_encoder`` (a preset name or a model folder)."""
-    import tokvec
+def default_loader(model: str, **options: Any) -> Encoder:
+    """Load ``model`` with ``tokvec.load_encoder(model, **options)`` (a known name or a model folder)."""
+    from ..embed import load_encoder
 
-    load = getattr(tokvec, "load_encoder", None)
-    if load is None:
-        raise TokvecError("this tokvec has no load_encoder: pass loader= (a function from a model name to an Encoder)")
-    return load(model)
+    return load_encoder(model, **options)
 
 
 def encoder_for(model: str, loader: Callable[[str], Encoder]) -> Encoder:
