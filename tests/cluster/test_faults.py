@@ -93,6 +93,20 @@ def test_a_corrupt_gz_fails_the_job_naming_the_file(client, corrupt_gz, tmp_path
     assert not (tmp_path / "out" / "manifest.json").exists()
 
 
+@pytest.mark.parametrize("job", ["count", "train", "tokenize"])
+def test_a_truncated_gz_fails_naming_the_file(tmp_path, job):
+    data = gzip.compress(make_text(8, 2000).encode("utf-8"))
+    cut = tmp_path / "cut.txt.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(TokvecError, match=r"cut\.txt\.gz"):
+        if job == "count":
+            count_files([str(cut)], ["gpt2"])
+        elif job == "train":
+            train_files("bpe", [str(cut)], vocab_size=300)
+        else:
+            tokenize_files([str(cut)], "gpt2", str(tmp_path / "out"))
+
+
 def test_an_interrupted_job_resumes_and_skips_finished_files(corrupt_gz, tmp_path):
     good, bad = corrupt_gz
     other = tmp_path / "other.txt"

@@ -263,6 +263,8 @@ def _read_file(path: pathlib.Path, *, strict: bool, progress: bool) -> Iterator[
                         data += inflate.decompress(tail)
                 except zlib.error as e:
                     raise FormatError(f"{path}: not a valid gzip file ({e})") from None
+                if not block and not inflate.eof:
+                    raise FormatError(f"{path}: the gzip file ends before its end-of-stream marker (is it truncated?)")
             bar.set(raw.tell())
             data = rest + data
             cut = data.rfind(b"\n") + 1 if block else len(data)
