@@ -27,7 +27,7 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(PY) -m pytest -n auto
 	# once more without the JIT: the kernels' Python path must stay honest (quick tests only)
-	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -n auto -m "not data" -p no:cacheprovider tests/kernels tests/tokens tests/trainers
+	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -n auto -m "not data" -p no:cacheprovider tests/kernels tests/tokens tests/trainers tests/embed/test_kernels.py
 
 # every fuzz target for FUZZ_SECONDS each (atheris-guided when installed; `make test` runs each for 0.2 s)
 FUZZ_SECONDS ?= 60
@@ -37,6 +37,7 @@ fuzz: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/encode.py
+	$(PY) bench/encode.py --dropin --encodings cl100k o200k --repeat 2
 	$(PY) bench/pathological.py
 	$(PY) bench/train.py
 

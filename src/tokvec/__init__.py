@@ -7,7 +7,17 @@
 """
 
 from .analysis import compare
-from .errors import FormatError, SpecialTokenError, TokvecError, TokvecFileError, UnknownNameError, UnknownTokenError
+from .embed import Encoder, TokenEmbeddings, TransformerEncoder, embedding_matrix, load_encoder
+from .errors import (
+    FormatError,
+    InputTypeError,
+    SpecialTokenError,
+    TokenIdOverflowError,
+    TokvecError,
+    TokvecFileError,
+    UnknownNameError,
+    UnknownTokenError,
+)
 from .tokens.encoding import Encoding, EncodingBatch
 from .tokens.models.bpe import BytePairModel
 from .tokens.pipeline import Tokenizer
@@ -26,16 +36,21 @@ __all__ = [
     "BpeConfig",
     "BpeResult",
     "BytePairModel",
+    "Encoder",
     "Encoding",
     "EncodingBatch",
     "FormatError",
+    "InputTypeError",
     "KeyedVectors",
     "Neighbor",
     "SpecialTokenError",
     "SplitPattern",
+    "TokenEmbeddings",
+    "TokenIdOverflowError",
     "Tokenizer",
     "TokvecError",
     "TokvecFileError",
+    "TransformerEncoder",
     "UnigramConfig",
     "UnigramResult",
     "UnknownNameError",
@@ -44,7 +59,9 @@ __all__ = [
     "WordPieceConfig",
     "WordPieceResult",
     "compare",
+    "embedding_matrix",
     "load",
+    "load_encoder",
     "presets",
     "train_bpe",
     "train_unigram",

@@ -13,7 +13,7 @@ import pytest
 
 import tokvec
 from tests.conftest import data_path
-from tokvec.errors import FormatError, InvalidIdError, TokvecError, TokvecWarning, UnknownTokenError
+from tokvec.errors import FormatError, InputTypeError, TokvecError, TokvecWarning, UnknownTokenError
 from tokvec.recommend import load_recommender, save_recommender
 from tokvec.vectors.formats import load as load_vectors
 
@@ -227,8 +227,8 @@ def test_vocab_txt_with_repeated_lines_loads(tmp_path):
 @pytest.mark.parametrize("name", ["gpt2", "bert-base-uncased"])
 @pytest.mark.parametrize(
     "ids, error",
-    [([2**63], UnknownTokenError), ([2**64], UnknownTokenError), ([1.5], InvalidIdError), (["12"], InvalidIdError),
-     ([True], InvalidIdError), (np.array([1.0]), InvalidIdError), ("12", InvalidIdError)],
+    [([2**63], UnknownTokenError), ([2**64], UnknownTokenError), ([1.5], InputTypeError), (["12"], InputTypeError),
+     (np.array([1.0]), InputTypeError), ("12", InputTypeError)],
 )  # fmt: skip
 def test_decode_refuses_what_is_not_an_id(name, ids, error):
     from tests.hardening.conftest import _preset

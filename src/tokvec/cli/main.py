@@ -18,7 +18,22 @@ import tokvec
 
 from .. import _io
 from ..errors import TokvecWarning
-from . import compare, count, encode, listing, parity, recommend, stats, tour, train, word2vec
+from . import (
+    compare,
+    count,
+    embed,
+    encode,
+    listing,
+    parity,
+    plot,
+    recommend,
+    serve,
+    stats,
+    tokenize,
+    tour,
+    train,
+    word2vec,
+)
 from ._common import epilog
 
 _EXAMPLES = (
@@ -43,7 +58,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tokvec {tokvec.__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (encode, compare, count, stats, parity, listing, tour, recommend, word2vec):
+    for module in (
+        encode,
+        compare,
+        count,
+        stats,
+        parity,
+        listing,
+        tour,
+        recommend,
+        word2vec,
+        embed,
+        plot,
+        serve,
+        tokenize,
+    ):
         module.register(subparsers)
     train.register(subparsers, extra=(word2vec.register_train,))
     return parser
@@ -100,7 +129,7 @@ def run(argv: Sequence[str] | None = None) -> None:
     # wait below; the command's files (temporary and newly created) are removed and the process
     # exits 130 without waiting for a kernel to finish.
     args = parse(argv)
-    if getattr(args, "main_thread", False):  # a verb that installs signal handlers (a server) sets main_thread=True
+    if getattr(args, "main_thread", False) or args.command == "serve":  # a server handles its own signals
         try:
             sys.exit(execute(args))
         except KeyboardInterrupt:
