@@ -17,7 +17,7 @@ import threading
 import zlib
 from typing import BinaryIO
 
-from .errors import FormatError, TokvecFileError
+from .errors import TokvecFileError
 
 _lock = threading.Lock()
 _temporary: set[str] = set()  # temporary files being written now
@@ -123,7 +123,7 @@ def open_binary(path: str | os.PathLike[str]) -> BinaryIO:
 
 
 class _NamedGzip(gzip.GzipFile):
-    """A gzip reader whose corrupted-data errors are FormatErrors naming the file."""
+    """A gzip reader whose corrupted-data errors are TokvecFileErrors naming the file."""
 
     def __init__(self, path: str, *, fileobj: BinaryIO) -> None:
         super().__init__(fileobj=fileobj, mode="rb")
@@ -134,7 +134,7 @@ class _NamedGzip(gzip.GzipFile):
         try:
             return call(*args)
         except (OSError, EOFError, zlib.error) as e:
-            raise FormatError(f"{self._path}: corrupted gzip data ({e})") from None
+            raise TokvecFileError(f"cannot read {self._path}: corrupted gzip data ({e})") from None
 
     def read(self, size=-1):
         return self._named(super().read, size)

@@ -69,6 +69,8 @@ def count_streams(
                 for label, tok in toks.items():
                     batch = encode_plain_batch(tok, docs, num_threads=num_threads)
                     result.tokens[label] += int(batch_lengths(batch).sum())
+        except TokvecFileError:
+            raise  # already names the file
         except (OSError, EOFError) as e:  # a truncated or corrupt .gz file
             raise TokvecFileError(f"cannot read {path}: {e}") from None
         results.append(result)

@@ -229,6 +229,8 @@ def corpus_stats(
                     n_words += words.count
                     for acc in accs:
                         acc.add(docs, words, num_threads)
+            except TokvecFileError:
+                raise  # already names the file
             except (OSError, EOFError) as e:
                 raise TokvecFileError(f"cannot read {path}: {e}") from None
             finally:

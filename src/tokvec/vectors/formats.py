@@ -109,6 +109,8 @@ def load(path: str | os.PathLike[str], *, format: str | None = None) -> KeyedVec
 def _read_all(f: Any, source: str) -> bytes:
     try:
         return f.read()
+    except TokvecError:
+        raise  # already names the file
     except (OSError, EOFError, zlib.error) as e:
         raise FormatError(f"{source}: corrupted gzip data ({e})") from None
 
