@@ -49,3 +49,7 @@ class UnknownTokenError(TokvecError, KeyError):
 
 class TokvecFileError(TokvecError, OSError):
     """A file cannot be read or written."""
+
+
+class ModelMismatchError(TokvecError, ValueError):
+    """Vectors made by one model are queried or extended with another (a search index, a cache)."""

@@ -27,3 +27,28 @@ class LetterEncoder:
 
     def fingerprint(self) -> str:
         return hashlib.sha256(self.name.encode()).hexdigest()[:16]
+
+
+class WindowedLetterEncoder(LetterEncoder):
+    """LetterEncoder with ``embed_chunks``: windows of 3 words, with their character spans."""
+
+    def embed_chunks(self, texts: Iterable[str], *, stride: int | None = None):
+        import re
+
+        from tokvec.embed.protocol import Chunks
+
+        owner, spans, counts, pieces = [], [], [], []
+        for i, text in enumerate(texts):
+            words = [m.span() for m in re.finditer(r"\S+", text)] or [(0, len(text))]
+            for s in range(0, len(words), 3):
+                part = words[s : s + 3]
+                owner.append(i)
+                spans.append((part[0][0], part[-1][1]))
+                counts.append(len(part))
+                pieces.append(text[part[0][0] : part[-1][1]])
+        return Chunks(
+            np.array(owner, dtype=np.int64),
+            np.array(spans, dtype=np.int64).reshape(-1, 2),
+            np.array(counts, dtype=np.int64),
+            self.embed(pieces),
+        )

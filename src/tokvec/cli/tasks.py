@@ -64,7 +64,7 @@ def load_model(spec: str) -> Any:
         from ..embed.word_average import WordAverageEncoder
         from ..vectors.formats import load
 
-        return WordAverageEncoder(load(spec), name=os.path.basename(spec))
+        return WordAverageEncoder(load(spec), name=os.path.abspath(spec))
     load_encoder = getattr(tokvec, "load_encoder", None)
     if load_encoder is None:
         raise CliError(
