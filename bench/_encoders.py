@@ -6,6 +6,7 @@ unicode array, no pickle), so re-running a benchmark embeds only new texts.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pathlib
 import re
@@ -27,31 +28,39 @@ class CachedEncoder:
         self.name, self.dim, self.max_seq_length = inner.name, inner.dim, inner.max_seq_length
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", inner.name)
         self.path = CACHE / f"{safe}-{inner.fingerprint()}.npz"
-        self.vectors: dict[str, np.ndarray] = {}
+        self.vectors: dict[str, np.ndarray] = {}  # sha1 of the text -> vector
         if self.path.is_file():
             with np.load(self.path, allow_pickle=False) as z:
-                self.vectors = dict(zip(z["keys"].tolist(), z["vectors"], strict=True))
+                keys = z["keys"].tolist()
+                if "hashed" not in z.files:  # the first format kept whole texts as keys
+                    keys = [_key(k) for k in keys]
+                self.vectors = dict(zip(keys, z["vectors"], strict=True))
 
     def fingerprint(self) -> str:
         return self.inner.fingerprint()
 
     def embed(self, texts: Iterable[str], **options: Any) -> np.ndarray:
         texts = list(texts)
-        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
+        keys = [_key(t) for t in texts]
+        missing = list(dict.fromkeys((k, t) for k, t in zip(keys, texts, strict=True) if k not in self.vectors))
         if missing:
-            new = self.inner.embed(missing, **options)
-            self.vectors.update(zip(missing, np.asarray(new, dtype=np.float32), strict=True))
+            new = self.inner.embed([t for _, t in missing], **options)
+            self.vectors.update(zip([k for k, _ in missing], np.asarray(new, dtype=np.float32), strict=True))
             self.save()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self.vectors[t] for t in texts]).astype(np.float32)
+        return np.stack([self.vectors[k] for k in keys]).astype(np.float32)
 
     def save(self) -> None:
         CACHE.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp.npz")
-        keys = np.array(list(self.vectors), dtype=str)
-        np.savez(tmp, keys=keys, vectors=np.stack(list(self.vectors.values())))
+        keys = np.array(list(self.vectors), dtype="<U40")
+        np.savez(tmp, keys=keys, vectors=np.stack(list(self.vectors.values())), hashed=np.array(True))
         os.replace(tmp, self.path)
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class AveragedVectors:
@@ -61,8 +70,6 @@ class AveragedVectors:
         self.kv, self.name, self.dim, self.max_seq_length = kv, name, int(kv.vector_size), None
 
     def fingerprint(self) -> str:
-        import hashlib
-
         return hashlib.sha256(np.ascontiguousarray(self.kv.vectors).tobytes()).hexdigest()[:16]
 
     def embed(self, texts: Iterable[str], **options: Any) -> np.ndarray:
