@@ -7,6 +7,7 @@
 """
 
 from .analysis import compare
+from .embed import Encoder, TokenEmbeddings, TransformerEncoder, embedding_matrix, load_encoder
 from .errors import FormatError, SpecialTokenError, TokvecError, TokvecFileError, UnknownNameError, UnknownTokenError
 from .tokens.encoding import Encoding, EncodingBatch
 from .tokens.models.bpe import BytePairModel
@@ -26,6 +27,7 @@ __all__ = [
     "BpeConfig",
     "BpeResult",
     "BytePairModel",
+    "Encoder",
     "Encoding",
     "EncodingBatch",
     "FormatError",
@@ -33,9 +35,11 @@ __all__ = [
     "Neighbor",
     "SpecialTokenError",
     "SplitPattern",
+    "TokenEmbeddings",
     "Tokenizer",
     "TokvecError",
     "TokvecFileError",
+    "TransformerEncoder",
     "UnigramConfig",
     "UnigramResult",
     "UnknownNameError",
@@ -44,7 +48,9 @@ __all__ = [
     "WordPieceConfig",
     "WordPieceResult",
     "compare",
+    "embedding_matrix",
     "load",
+    "load_encoder",
     "presets",
     "train_bpe",
     "train_unigram",
