@@ -1,4 +1,4 @@
-"""Test-only encoder over sentence-transformers (until tokvec.load_encoder is on main; then the bench's comparison).
+"""Test-only encoder over sentence-transformers: the reference that bench/tasks.py compares tokvec's encoder with.
 
 It follows tokvec.embed.Encoder, and adds ``embed_chunks`` (token windows with character spans) for the
 search index. torch and sentence-transformers are test-only dependencies.

