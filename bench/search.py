@@ -7,7 +7,7 @@ them) gives nDCG@10 exactly (it must equal the retrieval task's), with the HNSW 
 Part 2: ``--n`` random 384-d unit vectors (default 1,000,000; 200,000 or less on a loaded machine), 1,000
 queries: tokvec's exact path (one matrix product + argpartition per batch) against faiss' flat index, and
 recall@10 / queries per second / build time / index memory / single-query p50 and p99 latency of HNSW in
-usearch (tokvec's choice), hnswlib and faiss. Every figure is printed with the load average.
+usearch, hnswlib and faiss (tokvec's choice). Every figure is printed with the load average.
 
     python bench/search.py [--n 200000] [--queries 1000] [--threads 2] [--scifact] [--encoder st|tokvec]
 """
@@ -54,7 +54,7 @@ def scifact(data, encoder_name: str) -> None:
     ann = Index.build(enc, texts, ids=ids, chunk=None, ann="hnsw", bm25=False)
     print(f"SciFact through tokvec.search.Index ({enc.name}; MTEB publishes nDCG@10 64.51) {load()}")
     print(f"{'mode':24} {'nDCG@10':>8} {'R@100':>7} {'seconds':>8}")
-    modes = (("exact dense", exact, {}), ("HNSW dense (usearch)", ann, {}), ("BM25 alone", exact, {"mode": "bm25"}),
+    modes = (("exact dense", exact, {}), ("HNSW dense (faiss)", ann, {}), ("BM25 alone", exact, {"mode": "bm25"}),
              ("hybrid BM25+dense RRF", exact, {"mode": "hybrid"}))  # fmt: skip
     for label, index, kw in modes:
         ndcg, recall, seconds = score(index, **kw)

@@ -12,7 +12,7 @@ from tokvec.search import Hit, Index, read_documents, rrf
 
 from ..tasks.toy import LetterEncoder, WindowedLetterEncoder
 
-pytest.importorskip("usearch")
+pytest.importorskip("faiss")
 pytest.importorskip("bm25s")
 
 DOCS = {

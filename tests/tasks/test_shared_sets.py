@@ -31,7 +31,7 @@ def test_stsb_matches_mteb_published_figure(minilm):
 def test_search_index_with_token_windows(minilm, tmp_path):
     from tokvec.search import Index
 
-    pytest.importorskip("usearch")
+    pytest.importorskip("faiss")
     pytest.importorskip("bm25s")
     long = "The harbour was quiet at dawn. " * 60 + "A lighthouse keeper counted the passing ships. " + "Gulls. " * 40
     cook = "Whisk the eggs with sugar, then fold in the flour."

@@ -1,6 +1,6 @@
-"""Semantic search over documents: exact, approximate (HNSW via usearch) and hybrid (BM25 + dense, RRF).
+"""Semantic search over documents: exact, approximate (HNSW via faiss) and hybrid (BM25 + dense, RRF).
 
-Needs usearch for ``ann="hnsw"`` and bm25s for BM25 (``pip install 'tokvec[search]'``).
+Needs faiss-cpu for ``ann="hnsw"`` and bm25s for BM25 (``pip install 'tokvec[search]'``).
 
 >>> from tokvec.search import Index, Hit
 >>> Hit("a", 0.5, (0, 3), "abc").span

@@ -97,7 +97,7 @@ class Index:
               ann_params: dict[str, int] | None = None) -> Index:  # fmt: skip
         """Embed ``documents`` (texts, or a mapping id -> text) and index them.
 
-        ``ann="hnsw"`` adds an HNSW graph (usearch) for large indexes; ``bm25`` (default) keeps BM25 for
+        ``ann="hnsw"`` adds an HNSW graph (faiss) for large indexes; ``bm25`` (default) keeps BM25 for
         ``mode="hybrid"``. An empty corpus, an empty document or a repeated id is an error.
         """
         if ann not in (None, "hnsw"):

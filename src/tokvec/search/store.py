@@ -2,7 +2,7 @@
 
 Layout: ``index.json`` (format, version, the model's name and fingerprint, dim, chunking, ANN parameters,
 counts), ``documents.jsonl`` (one ``{"id", "text"}`` a line), ``vectors.npy`` (unit float32 window vectors),
-``windows.npz`` (each window's document row and character span), and ``hnsw.usearch`` when the index has
+``windows.npz`` (each window's document row and character span), and ``hnsw.faiss`` when the index has
 an ANN graph. The folder is written under a temporary name in the same parent, then renamed into place;
 an existing folder is replaced only if it holds a tokvec index (or nothing).
 """
@@ -43,7 +43,7 @@ def save_index(index: Any, folder: str | os.PathLike[str]) -> None:
         np.savez(tmp / "windows.npz", owner=index.owner, spans=index.spans)
         if index.ann is not None:
             meta["ann_params"] = index.ann.params
-            index.ann.save(tmp / "hnsw.usearch")
+            index.ann.save(tmp / "hnsw.faiss")
         (tmp / MANIFEST).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         old = None
         if target.exists():
@@ -90,7 +90,7 @@ def load_index(cls: Any, folder: str | os.PathLike[str], encoder: Encoder) -> An
         raise FormatError(f"{folder}: the files disagree on the number of documents or windows; rebuild the index")
     ann = None
     if meta.get("ann"):
-        ann = HnswIndex.load(folder / "hnsw.usearch", meta.get("ann_params") or {}, count=len(vectors))
+        ann = HnswIndex.load(folder / "hnsw.faiss", meta.get("ann_params") or {}, count=len(vectors))
     meta = {k: v for k, v in meta.items() if k not in ("format", "version", "documents", "windows")}
     index = cls.__new__(cls)
     index.meta = meta
