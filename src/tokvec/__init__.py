@@ -8,7 +8,16 @@
 
 from .analysis import compare
 from .embed import Encoder, TokenEmbeddings, TransformerEncoder, embedding_matrix, load_encoder
-from .errors import FormatError, SpecialTokenError, TokvecError, TokvecFileError, UnknownNameError, UnknownTokenError
+from .errors import (
+    FormatError,
+    InputTypeError,
+    SpecialTokenError,
+    TokenIdOverflowError,
+    TokvecError,
+    TokvecFileError,
+    UnknownNameError,
+    UnknownTokenError,
+)
 from .tokens.encoding import Encoding, EncodingBatch
 from .tokens.models.bpe import BytePairModel
 from .tokens.pipeline import Tokenizer
@@ -31,11 +40,13 @@ __all__ = [
     "Encoding",
     "EncodingBatch",
     "FormatError",
+    "InputTypeError",
     "KeyedVectors",
     "Neighbor",
     "SpecialTokenError",
     "SplitPattern",
     "TokenEmbeddings",
+    "TokenIdOverflowError",
     "Tokenizer",
     "TokvecError",
     "TokvecFileError",

@@ -7,7 +7,7 @@ bit per dimension (> 0), packed eight to a byte, ``binary`` shifted by -128 into
 >>> import numpy as np
 >>> x = np.array([[0.5, -1.0, 0.25, 0.0, 1.0, -0.5, 0.1, 0.2]], np.float32)
 >>> quantize(x, "ubinary").tolist(), quantize(x, "binary").tolist()
-([[155]], [[27]])
+([[171]], [[43]])
 """
 
 from __future__ import annotations
