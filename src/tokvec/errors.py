@@ -63,6 +63,10 @@ class UnknownEncodingError(UnknownNameError, ValueError):
     """An encoding name is not known: a KeyError like every unknown name, and the ValueError that tiktoken raises."""
 
 
+class ModelMismatchError(TokvecError, ValueError):
+    """Vectors made by one model are queried or extended with another (a search index, a cache)."""
+
+
 class TokvecWarning(UserWarning):
     """Something tokvec worked around (bad bytes read as U+FFFD, a file with a harmless flaw); the CLI prints it as
     ``tokvec: warning: ...``."""

@@ -27,6 +27,7 @@ from . import (
     parity,
     plot,
     recommend,
+    search,
     serve,
     stats,
     tokenize,
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         plot,
         serve,
         tokenize,
+        search,
     ):
         module.register(subparsers)
     train.register(subparsers, extra=(word2vec.register_train,))

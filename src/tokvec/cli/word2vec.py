@@ -13,6 +13,7 @@ from .._io import check_output_path
 from ..vectors import evaluate as ev
 from ..vectors.formats import FORMATS, load, save
 from ..vectors.word2vec import Word2VecConfig, train_word2vec
+from . import tasks as tasks_cli
 from ._common import CliError, add_command, add_format_option, format_table, print_json
 
 _CORPUS = "printf 'the cat sat on the mat\\nthe dog sat on the rug\\n%.0s' {1..50} > corpus.txt"
@@ -34,6 +35,7 @@ _EVALUATE_EXAMPLES = (
     _TRAIN,
     "printf 'cat\\tdog\\t8\\ncat\\tmat\\t2\\nsat\\ton\\t1\\n' > pairs.tsv",
     "tokvec evaluate vectors.bin --similarity pairs.tsv",
+    *tasks_cli.EXAMPLES,
 )
 
 
@@ -89,22 +91,23 @@ def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "evaluate",
-        summary="score word vectors on similarity and analogy sets",
+        summary="score word vectors on similarity and analogy sets, or an encoder on embedding tasks (-m)",
         description=(
             "Score vectors as gensim does: Pearson/Spearman on word-similarity sets (WS-353, SimLex-999, MEN,\n"
             "Rare Words, MTurk), accuracy on Google analogies among the 30,000 most frequent words. Without\n"
             "--similarity/--analogies it uses every set found under --data (default $TOKVEC_TEST_DATA or\n"
-            "../shared/data)."
+            "../shared/data)." + tasks_cli.DESCRIPTION
         ),
         examples=_EVALUATE_EXAMPLES,
     )
-    p.add_argument("vectors", help="a vector file (.bin, .txt, .npz)")
+    p.add_argument("vectors", nargs="?", help="a vector file (.bin, .txt, .npz)")
     p.add_argument("--similarity", action="append", default=[], metavar="FILE", help="a word-pair file (repeatable)")
     p.add_argument("--analogies", metavar="FILE", help="an analogy file (questions-words.txt format)")
     p.add_argument("--data", default=os.environ.get("TOKVEC_TEST_DATA", "../shared/data"), help="the data folder")
     p.add_argument("--restrict", type=int, default=30_000, help="analogies use the N most frequent keys")
     p.add_argument("--vectors-format", choices=FORMATS, help="format of the file (default: from its name)")
     add_format_option(p, ("table", "json"), "output format")
+    tasks_cli.add_options(p)
     p.set_defaults(func=run_evaluate)
 
 
@@ -150,6 +153,10 @@ def run_similar(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
+    if tasks_cli.wanted(args):
+        return tasks_cli.run(args)
+    if not args.vectors:
+        raise CliError("nothing to evaluate: give a word-vector file, or -m MODEL with --task/--sts/...")
     kv = load(args.vectors, format=args.vectors_format)
     sims = [(os.path.basename(p), p) for p in args.similarity]
     analogies = args.analogies
