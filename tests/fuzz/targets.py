@@ -16,6 +16,7 @@ import json
 import os
 import pathlib
 import random
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -276,11 +277,14 @@ def _cli(*args: str) -> None:
     tokvec.load = _cached_load
 
     err = io.StringIO()
+    stdin, sys.stdin = sys.stdin, io.StringIO("")  # a command without its text reads stdin: give it nothing
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         try:
             status = main(list(args))
         except SystemExit as e:  # argparse
             status = e.code
+        finally:
+            sys.stdin = stdin
     text = err.getvalue()
     if status not in (0, 1, 2) or "looks like a bug" in text or "Traceback" in text:
         raise Finding(f"tokvec {' '.join(args)} -> {status}: {text[-500:]}")
