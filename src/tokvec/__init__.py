@@ -17,6 +17,7 @@ from .tokens.trainers.bpe import BpeResult, train_bpe
 from .tokens.trainers.config import BpeConfig, UnigramConfig, WordPieceConfig
 from .tokens.trainers.unigram import UnigramResult, train_unigram
 from .tokens.trainers.wordpiece import WordPieceResult, train_wordpiece
+from .vectors.glove import GloveConfig, train_glove
 from .vectors.keyed import KeyedVectors, Neighbor
 from .vectors.word2vec import Word2VecConfig, train_word2vec
 
@@ -29,6 +30,7 @@ __all__ = [
     "Encoding",
     "EncodingBatch",
     "FormatError",
+    "GloveConfig",
     "KeyedVectors",
     "Neighbor",
     "SpecialTokenError",
@@ -47,6 +49,7 @@ __all__ = [
     "load",
     "presets",
     "train_bpe",
+    "train_glove",
     "train_unigram",
     "train_word2vec",
     "train_wordpiece",

@@ -49,3 +49,7 @@ class UnknownTokenError(TokvecError, KeyError):
 
 class TokvecFileError(TokvecError, OSError):
     """A file cannot be read or written."""
+
+
+class FormatWarning(UserWarning):
+    """A file was read, but part of it was not as its format says (the message names the line and what was done)."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import tokvec
 
-from . import compare, count, encode, listing, parity, recommend, stats, tour, train, word2vec
+from . import compare, count, encode, glove, listing, parity, recommend, stats, tour, train, word2vec
 from ._common import epilog
 
 _EXAMPLES = (
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (encode, compare, count, stats, parity, listing, tour, recommend, word2vec):
         module.register(subparsers)
-    train.register(subparsers, extra=(word2vec.register_train,))
+    train.register(subparsers, extra=(word2vec.register_train, glove.register_train))
     return parser
 
 

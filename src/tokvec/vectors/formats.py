@@ -23,13 +23,14 @@ import gzip
 import io
 import json
 import os
+import warnings
 import zipfile
 from typing import Any
 
 import numpy as np
 
 from .._io import atomic_write, open_binary
-from ..errors import FormatError, TokvecFileError
+from ..errors import FormatError, FormatWarning, TokvecFileError
 from .keyed import KeyedVectors
 
 FORMATS = ("word2vec-binary", "word2vec-text", "glove", "npz")
@@ -86,7 +87,12 @@ def save(kv: KeyedVectors, path: str | os.PathLike[str], *, format: str | None =
 
 
 def load(path: str | os.PathLike[str], *, format: str | None = None) -> KeyedVectors:
-    """Load vectors from ``path`` in ``format`` (default: from the file name; .gz is fine for text)."""
+    """Load vectors from ``path`` in ``format`` (default: from the file name; .gz is fine for text).
+
+    A text file without the ``count dimensions`` line is read as GloVe when no format is given.
+    Lines that are not UTF-8 (cp1252 bytes in some GloVe files) are read as cp1252 with a
+    :class:`~tokvec.errors.FormatWarning` that names them.
+    """
     fmt = _check(format or guess_format(path))
     if fmt == "npz":
         return _load_npz(path)
@@ -94,7 +100,14 @@ def load(path: str | os.PathLike[str], *, format: str | None = None) -> KeyedVec
         data = f.read()
     if fmt == "word2vec-binary":
         return _load_binary(path, data)
+    if format is None and fmt == "word2vec-text" and not _is_header(data[: data.find(b"\n")]):
+        fmt = "glove"  # a text file whose first line is a vector, not 'count dimensions'
     return _load_text(path, data, header=fmt == "word2vec-text")
+
+
+def _is_header(line: bytes) -> bool:
+    parts = line.split()
+    return len(parts) == 2 and all(p.isdigit() for p in parts)
 
 
 def _check(fmt: str) -> str:
@@ -132,8 +145,44 @@ def _load_binary(path: Any, data: bytes) -> KeyedVectors:
     return KeyedVectors(keys, vectors)
 
 
+def _decode_lines(path: Any, data: bytes) -> list[str]:
+    """Decode UTF-8 text; a line that is not UTF-8 is read as cp1252 (else latin-1) with a warning naming it.
+
+    # subtle: GloVe files in circulation (glove.6B's) hold a few cp1252 bytes ('\x96' for '–'); replacing
+    # them with U+FFFD would make several different words one key, silently
+    """
+    try:
+        return data.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        pass
+    lines: list[str] = []
+    bad: list[str] = []
+    for n, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            lines.append(raw.decode("utf-8"))
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            text, codec = raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            text, codec = raw.decode("latin-1"), "latin-1"
+        lines.append(text)
+        bad.append(f"line {n} ({text.split(' ', 1)[0]!r} from {raw.split(b' ', 1)[0]!r} as {codec})")
+    if data.endswith(b"\n"):
+        lines.pop()
+    lines = [line.removesuffix("\r") for line in lines]
+    warnings.warn(
+        f"{path}: {len(bad)} line(s) are not UTF-8 and were read as cp1252: {', '.join(bad[:10])}"
+        f"{' ...' if len(bad) > 10 else ''}. Re-encode the file as UTF-8 to silence this warning.",
+        FormatWarning,
+        stacklevel=4,
+    )
+    return lines
+
+
 def _load_text(path: Any, data: bytes, *, header: bool) -> KeyedVectors:
-    lines = data.decode("utf-8", errors="replace").splitlines()
+    lines = _decode_lines(path, data)
     start = 0
     count = dims = None
     if header:
@@ -170,9 +219,11 @@ def _load_npz(path: Any) -> KeyedVectors:
             raise FormatError(f"{path}: the .npz has no '{name}' array; it was not saved by tokvec")
     config = None
     if "config" in arrays:
+        from .glove import GloveConfig
         from .word2vec import Word2VecConfig
 
-        config = Word2VecConfig(**json.loads(str(arrays["config"])))
+        options = json.loads(str(arrays["config"]))
+        config = (GloveConfig if "x_max" in options else Word2VecConfig)(**options)
     return KeyedVectors(
         arrays["keys"].tolist(),
         arrays["vectors"],
