@@ -7,6 +7,7 @@
 """
 
 from .analysis import compare
+from .embed import Encoder, TokenEmbeddings, TransformerEncoder, embedding_matrix, load_encoder
 from .errors import FormatError, SpecialTokenError, TokvecError, TokvecFileError, UnknownNameError, UnknownTokenError
 from .tokens.encoding import Encoding, EncodingBatch
 from .tokens.models.bpe import BytePairModel
@@ -29,13 +30,16 @@ __all__ = [
     "BytePairModel",
     "Encoding",
     "EncodingBatch",
+    "Encoder",
     "FormatError",
     "GloveConfig",
     "KeyedVectors",
     "Neighbor",
     "SpecialTokenError",
     "SplitPattern",
+    "TokenEmbeddings",
     "Tokenizer",
+    "TransformerEncoder",
     "TokvecError",
     "TokvecFileError",
     "UnigramConfig",
@@ -46,7 +50,9 @@ __all__ = [
     "WordPieceConfig",
     "WordPieceResult",
     "compare",
+    "embedding_matrix",
     "load",
+    "load_encoder",
     "presets",
     "train_bpe",
     "train_glove",

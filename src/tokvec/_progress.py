@@ -39,6 +39,7 @@ class Progress:
         enabled: bool = True,
         interval: float = 0.1,
         clock: Callable[[], float] = time.monotonic,
+        unit: str = "B",
     ) -> None:
         self.total = total if total and total > 0 else None
         self.label = label
@@ -52,6 +53,7 @@ class Progress:
         self._live = enabled and _isatty(self.stream)
         self._width = 0
         self._closed = False
+        self.unit = unit
 
     def update(self, n: int) -> None:
         """Add ``n`` to the position."""
@@ -71,7 +73,7 @@ class Progress:
         """Return the status line at time ``now`` (the final line says the time taken, not the ETA)."""
         elapsed = max(now - self._start, 1e-9)
         rate = self.done / elapsed
-        scale, unit = _unit(max(self.total or 0, self.done))
+        scale, unit = _unit(max(self.total or 0, self.done), self.unit)
         parts = [self.label] if self.label else []
         if self.total is not None:
             frac = min(self.done / self.total, 1.0)
@@ -81,7 +83,7 @@ class Progress:
             parts.append(f"{self.done / scale:.1f}/{self.total / scale:.1f} {unit}")
         else:
             parts.append(f"{self.done / scale:.1f} {unit}")
-        rate_scale, rate_unit = _unit(rate)
+        rate_scale, rate_unit = _unit(rate, self.unit)
         if final:
             parts.append(f"in {elapsed:.1f} s ({rate / rate_scale:.1f} {rate_unit}/s)")
         else:
@@ -135,8 +137,13 @@ def _bar(frac: float) -> str:
     return "|" + cells.ljust(_BAR_WIDTH) + "|"
 
 
-def _unit(n: float) -> tuple[float, str]:
-    """Return the scale and name of the decimal unit that suits ``n`` bytes."""
+def _unit(n: float, base: str = "B") -> tuple[float, str]:
+    """Return the scale and name of the decimal unit that suits ``n`` bytes (or ``n`` of ``base``: "4.2k texts")."""
+    if base != "B":
+        for scale, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+            if n >= scale:
+                return scale, f"{prefix} {base}"
+        return 1.0, base
     for scale, name in ((1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
         if n >= scale:
             return scale, name

@@ -1,0 +1,135 @@
+"""The two engines that run an encoder on a padded batch: onnxruntime (the default) and numpy.
+
+Both take ``input_ids`` int64 [B, S], ``position_ids`` int64 [B, S] and ``mask`` int32 [B, S] (1 = token) and
+return the last hidden state float32 [B, S, hidden]. ``OnnxEngine`` runs the graph of :mod:`.onnx_graph`
+(float32, or int8 weights); ``NumpyEngine`` needs no extra package: numpy's matmuls and two numba kernels.
+Which one ``load_encoder`` picks, and why, is said in the README ("Transformer embeddings").
+
+>>> ENGINES
+('onnx', 'numpy')
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+
+import numpy as np
+
+from ..errors import TokvecError
+from ..kernels.transformer import add_layer_norm, bias_gelu
+from .onnx_graph import INT8_PARTS, build_graph
+from .spec import TransformerSpec
+from .weights import EncoderWeights
+
+ENGINES = ("onnx", "numpy")
+
+
+def onnx_available() -> bool:
+    """Return whether onnxruntime and onnx are installed (``pip install 'tokvec[embed]'``)."""
+    return importlib.util.find_spec("onnxruntime") is not None and importlib.util.find_spec("onnx") is not None
+
+
+class OnnxEngine:
+    """Run the encoder in one onnxruntime session of one thread; threads run batches side by side.
+
+    Performance notes: a session per thread count held a copy of the weights each (peak 1.3 GB against
+    sentence-transformers' 0.9); one single-threaded session, called from several Python threads at once
+    (``run`` releases the GIL and is thread-safe), keeps one copy and splits the work by batch, which scales
+    better on short batches than onnxruntime's own intra-op threads.
+    """
+
+    #: the engine runs batches from several threads at once
+    parallel_batches = True
+
+    def __init__(
+        self,
+        spec: TransformerSpec,
+        weights: EncoderWeights,
+        *,
+        precision: str = "float32",
+        int8_parts: frozenset[str] = INT8_PARTS,
+    ) -> None:
+        import onnxruntime as ort
+
+        self.spec = spec
+        self.precision = precision
+        self.vocab_rows = weights.word.shape[0]
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        model = build_graph(spec, weights, precision=precision, int8_parts=int8_parts)
+        self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+    def run(
+        self, input_ids: np.ndarray, position_ids: np.ndarray, mask: np.ndarray, *, num_threads: int = 1
+    ) -> np.ndarray:
+        """Return the last hidden state float32 [B, S, hidden]."""
+        feed = {"input_ids": input_ids, "position_ids": position_ids, "mask": mask}
+        return self._session.run(["hidden"], feed)[0]
+
+
+class NumpyEngine:
+    """Run the encoder with numpy's matmuls and numba's layer norm and GELU (float32 only)."""
+
+    #: one batch at a time; BLAS uses the cores inside each matmul
+    parallel_batches = False
+
+    def __init__(self, spec: TransformerSpec, weights: EncoderWeights, *, precision: str = "float32") -> None:
+        if precision != "float32":
+            raise TokvecError(f"the numpy engine runs float32 only, not {precision!r}: use engine='onnx'")
+        if spec.activation not in ("gelu", "relu"):
+            raise TokvecError(f"the numpy engine runs gelu and relu layers, not {spec.activation!r}: use engine='onnx'")
+        self.spec = spec
+        self.precision = precision
+        self.vocab_rows = weights.word.shape[0]
+        self.weights = weights
+        self._pos_type = np.ascontiguousarray(weights.position + weights.token_type[None, :])
+
+    def run(
+        self, input_ids: np.ndarray, position_ids: np.ndarray, mask: np.ndarray, *, num_threads: int = 1
+    ) -> np.ndarray:
+        """Return the last hidden state float32 [B, S, hidden] (``num_threads`` is BLAS's business here)."""
+        s, w = self.spec, self.weights
+        b, n = input_ids.shape
+        h, heads, d = s.hidden, s.heads, s.head_dim
+        x = np.ascontiguousarray(w.word[input_ids.reshape(-1)], dtype=np.float32)
+        zero = np.zeros(h, np.float32)
+        add_layer_norm(x, self._pos_type[position_ids.reshape(-1)], zero, *w.embedding_ln, s.eps)
+        bias = np.where(mask > 0, 0.0, -np.inf).astype(np.float32)[:, None, None, :]
+        scale = np.float32(1.0 / math.sqrt(d))
+        for lw in w.layers:
+            qkv = (x @ lw.qkv + lw.qkv_bias).reshape(b, n, 3, heads, d)
+            q = qkv[:, :, 0].transpose(0, 2, 1, 3)
+            k = qkv[:, :, 1].transpose(0, 2, 3, 1)
+            v = qkv[:, :, 2].transpose(0, 2, 1, 3)
+            scores = np.matmul(q, k) * scale + bias
+            scores -= scores.max(axis=-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(axis=-1, keepdims=True)
+            ctx = np.matmul(scores, v).transpose(0, 2, 1, 3).reshape(b * n, h)
+            a = ctx @ lw.out
+            x = add_layer_norm(a, x, lw.out_bias, *lw.ln1, s.eps)
+            f = x @ lw.ffn_in
+            if s.activation == "gelu":
+                bias_gelu(f, lw.ffn_in_bias)
+            else:
+                np.maximum(f + lw.ffn_in_bias, 0.0, out=f)
+            y = f @ lw.ffn_out
+            x = add_layer_norm(y, x, lw.ffn_out_bias, *lw.ln2, s.eps)
+        return x.reshape(b, n, h)
+
+
+def make_engine(name: str, spec: TransformerSpec, weights: EncoderWeights, precision: str) -> OnnxEngine | NumpyEngine:
+    """Build engine ``name`` (``onnx`` or ``numpy``) for ``precision``."""
+    if name == "onnx":
+        if not onnx_available():
+            raise TokvecError(
+                "engine 'onnx' needs onnxruntime and onnx: pip install 'tokvec[embed]' (or engine='numpy')"
+            )
+        return OnnxEngine(spec, weights, precision=precision)
+    if name == "numpy":
+        return NumpyEngine(spec, weights, precision=precision)
+    raise TokvecError(f"engine {name!r}: use one of {', '.join(ENGINES)}")

@@ -1,0 +1,41 @@
+"""Quantize sentence vectors as sentence-transformers' ``quantize_embeddings`` does.
+
+``int8``/``uint8``: each dimension mapped linearly onto 256 steps between its minimum and maximum over the
+given vectors (or over ``calibration`` vectors); ``binary``/``ubinary``: one bit per dimension (> 0), packed
+eight to a byte, ``binary`` shifted by -128 into int8.
+
+>>> import numpy as np
+>>> x = np.array([[0.5, -1.0, 0.25, 0.0, 1.0, -0.5, 0.1, 0.2]], np.float32)
+>>> quantize(x, "ubinary").tolist(), quantize(x, "binary").tolist()
+([[155]], [[27]])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import TokvecError
+
+PRECISIONS = ("float32", "int8", "uint8", "binary", "ubinary")
+
+
+def quantize(x: np.ndarray, precision: str, *, calibration: np.ndarray | None = None) -> np.ndarray:
+    """Return ``x`` (float32 [N, D]) in ``precision`` (float32, int8, uint8, binary, ubinary)."""
+    if precision == "float32":
+        return x.astype(np.float32, copy=False)
+    if precision in ("int8", "uint8"):
+        ref = x if calibration is None else calibration
+        if len(ref) == 0:
+            raise TokvecError(f"precision {precision!r} needs at least one vector to find each dimension's range")
+        starts = ref.min(axis=0)
+        steps = (ref.max(axis=0) - starts) / 255
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scaled = (x - starts) / steps
+        if precision == "uint8":
+            return scaled.astype(np.uint8)
+        return (scaled - 128).astype(np.int8)
+    if precision == "binary":
+        return (np.packbits(x > 0).reshape(x.shape[0], -1).astype(np.int16) - 128).astype(np.int8)
+    if precision == "ubinary":
+        return np.packbits(x > 0).reshape(x.shape[0], -1)
+    raise TokvecError(f"precision {precision!r}: use one of {', '.join(PRECISIONS)}")
