@@ -28,6 +28,15 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = pathlib.Path(os.environ.get("TOKVEC_TEST_DATA", ROOT.parent / "shared" / "data"))
 ANCHOR = pathlib.Path(os.environ.get("TOKVEC_ANCHORS", ROOT.parent / "shared" / "anchors")) / "glove"
 CORPUS = DATA / "text/eltec-eng/eltec8.gz"
+_WRITE_CORPUS = """
+import gzip, sys
+with gzip.open(sys.argv[1], "rt", encoding="utf-8") as f:
+    words = f.read().split()
+n = int(sys.argv[3]) or len(words)
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    f.write(" ".join(words[:n]) + "\\n")
+print(len(words[:n]))
+"""
 SETTINGS = {"vector_size": 100, "window": 10, "x_max": 10.0, "alpha": 0.75, "epochs": 15, "min_count": 5}
 
 
@@ -128,16 +137,10 @@ def main() -> int:
         work = pathlib.Path(tmp)
         build = build_reference(work / "reference")
         corpus = work / "corpus.txt"
-        import gzip
-
-        with gzip.open(CORPUS, "rt", encoding="utf-8") as f:  # plain text for the reference's stdin
-            text = f.read()
-        words = text.split()
-        if args.words:
-            words = words[: args.words]
-        corpus.write_text(" ".join(words) + "\n", encoding="utf-8")
-        n_words = len(words)
-        del text, words
+        # subtle: the plain-text corpus is written by a child process; a parent that had held the corpus
+        # would hand its resident size to every program it starts (ru_maxrss survives fork and exec)
+        write = [sys.executable, "-c", _WRITE_CORPUS, str(CORPUS), str(corpus), str(args.words or 0)]
+        n_words = int(subprocess.run(write, check=True, capture_output=True, text=True).stdout)
         load_before = os.getloadavg()
         print(f"bench: tokvec on {n_words:,} words ...", file=sys.stderr, flush=True)
         cmd = [sys.executable, __file__, "--threads", str(args.threads), "--seed", str(args.seed),

@@ -7,7 +7,7 @@
 """
 
 from .analysis import compare
-from .embed import Encoder, TokenEmbeddings, TransformerEncoder, embedding_matrix, load_encoder
+from .embed import Encoder, StaticEncoder, TokenEmbeddings, TransformerEncoder, distill, embedding_matrix, load_encoder
 from .errors import FormatError, SpecialTokenError, TokvecError, TokvecFileError, UnknownNameError, UnknownTokenError
 from .tokens.encoding import Encoding, EncodingBatch
 from .tokens.models.bpe import BytePairModel
@@ -28,20 +28,21 @@ __all__ = [
     "BpeConfig",
     "BpeResult",
     "BytePairModel",
+    "Encoder",
     "Encoding",
     "EncodingBatch",
-    "Encoder",
     "FormatError",
     "GloveConfig",
     "KeyedVectors",
     "Neighbor",
     "SpecialTokenError",
     "SplitPattern",
+    "StaticEncoder",
     "TokenEmbeddings",
     "Tokenizer",
-    "TransformerEncoder",
     "TokvecError",
     "TokvecFileError",
+    "TransformerEncoder",
     "UnigramConfig",
     "UnigramResult",
     "UnknownNameError",
@@ -50,6 +51,7 @@ __all__ = [
     "WordPieceConfig",
     "WordPieceResult",
     "compare",
+    "distill",
     "embedding_matrix",
     "load",
     "load_encoder",

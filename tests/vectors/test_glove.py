@@ -79,7 +79,7 @@ def test_glove_sample_cp1252_lines_are_named_and_keys_kept():
     assert "5 line(s)" in str(record[0].message)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        utf8 = tokvec.KeyedVectors.load(str(data_path(_SAMPLE + ".utf8.txt")))  # no format: sniffed as GloVe
+        utf8 = tokvec.KeyedVectors.load(str(data_path(_SAMPLE + ".utf8.txt")), format="glove")
     assert kv.keys == utf8.keys and np.array_equal(kv.vectors, utf8.vectors)
     assert len(set(kv.keys)) == len(kv) == 2446 and kv.vector_size == 50
     assert round(kv.similarity("king", "queen"), 3) == 0.784  # SOURCE.txt's sanity figures
@@ -111,3 +111,10 @@ def test_cli_train_glove_and_similar(tmp_path, capsys):
     assert len(json.loads(capsys.readouterr().out)) == 2
     assert main(["train", "glove", str(corpus), "-o", str(out), "--x-max", "-1", "--quiet"]) == 1
     assert "x_max must be" in capsys.readouterr().err
+
+
+@pytest.mark.data
+def test_cli_similar_on_a_glove_file(capsys):
+    path = str(data_path(_SAMPLE + ".utf8.txt"))
+    assert main(["similar", path, "king", "--top-k", "3", "--format", "json"]) == 0
+    assert "queen" in [n["key"] for n in json.loads(capsys.readouterr().out)]

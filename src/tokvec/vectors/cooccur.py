@@ -172,7 +172,7 @@ def count_cooccurrences(
     symmetric: bool = True,
     x_max: float = 100.0,
     alpha: float = 0.75,
-    memory_mb: float = 96.0,
+    memory_mb: float = 64.0,
     tmpdir: str | None = None,
     progress: bool = False,
 ) -> Cooccurrences:

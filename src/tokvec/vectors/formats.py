@@ -89,9 +89,9 @@ def save(kv: KeyedVectors, path: str | os.PathLike[str], *, format: str | None =
 def load(path: str | os.PathLike[str], *, format: str | None = None) -> KeyedVectors:
     """Load vectors from ``path`` in ``format`` (default: from the file name; .gz is fine for text).
 
-    A text file without the ``count dimensions`` line is read as GloVe when no format is given.
-    Lines that are not UTF-8 (cp1252 bytes in some GloVe files) are read as cp1252 with a
-    :class:`~tokvec.errors.FormatWarning` that names them.
+    GloVe text needs ``format="glove"`` (:func:`sniff_format` tells it apart). Lines that are not UTF-8
+    (cp1252 bytes in some GloVe files) are read as cp1252 with a :class:`~tokvec.errors.FormatWarning`
+    that names them.
     """
     fmt = _check(format or guess_format(path))
     if fmt == "npz":
@@ -100,9 +100,18 @@ def load(path: str | os.PathLike[str], *, format: str | None = None) -> KeyedVec
         data = f.read()
     if fmt == "word2vec-binary":
         return _load_binary(path, data)
-    if format is None and fmt == "word2vec-text" and not _is_header(data[: data.find(b"\n")]):
-        fmt = "glove"  # a text file whose first line is a vector, not 'count dimensions'
     return _load_text(path, data, header=fmt == "word2vec-text")
+
+
+def sniff_format(path: str | os.PathLike[str]) -> str:
+    """Guess the format from the name, and tell GloVe text from word2vec text by its first line."""
+    fmt = guess_format(path)
+    if fmt == "word2vec-text":
+        with open_binary(path) as f:
+            first = f.readline(1 << 16)
+        if first.strip() and not _is_header(first):
+            return "glove"  # the first line is a vector, not 'count dimensions'
+    return fmt
 
 
 def _is_header(line: bytes) -> bool:

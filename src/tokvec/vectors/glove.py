@@ -62,7 +62,7 @@ class GloveConfig:
     epochs: int = 25
     threads: int = 1
     seed: int = 1
-    memory_mb: float = 96.0
+    memory_mb: float = 64.0
     output_vectors: str = "sum"
 
     def __post_init__(self) -> None:
