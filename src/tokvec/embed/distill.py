@@ -143,8 +143,8 @@ def pca(x: np.ndarray, dims: int) -> np.ndarray:
 def zipf_weights(n: int, sif: float = SIF) -> np.ndarray:
     """SIF weights ``a / (a + p)`` under Zipf's law by rank (``p ∝ 1 / (rank + 2)``).
 
-    >>> zipf_weights(3).round(6).tolist()
-    [0.000217, 0.000289, 0.000361]
+    >>> zipf_weights(3, 0.5).astype(float).round(4).tolist()
+    [0.52, 0.619, 0.6842]
     """
     inv = 1.0 / np.arange(2, n + 2, dtype=np.float64)
     return (sif / (sif + inv / inv.sum())).astype(np.float32)
