@@ -154,10 +154,10 @@ def test_distill_corpus_weighting_and_vocabulary():
     assert ratio < np.linalg.norm(table[cat]) / np.linalg.norm(zipf[cat]) < 1.0  # frequent tokens weigh less
     with pytest.raises(tokvec.TokvecError, match="corpus="):
         dist.distill(teacher, weighting="corpus")
-    words = dist.distill(teacher, dims=8, vocabulary=["aardvarks", "the"], progress=False)
+    words = dist.distill(teacher, dims=8, vocabulary=["Aardvarks", "the"], progress=False)
     assert words.tokenizer.vocab_size == tok.vocab_size + 1
-    ids = words.tokenizer.encode("aardvarks", add_special_tokens=False).ids.tolist()
-    assert ids == [tok.vocab_size] and words.vectors.vectors[tok.vocab_size].any()
+    ids = words.tokenizer.encode("two AARDVARKS", add_special_tokens=False).ids.tolist()
+    assert ids == [tok.token_to_id("two"), tok.vocab_size] and words.vectors.vectors[tok.vocab_size].any()
 
 
 @pytest.mark.data

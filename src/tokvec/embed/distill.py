@@ -183,7 +183,10 @@ def _new_words(tok: Any, vocabulary: Iterable[str], known: set[str]) -> list[str
     """The words of ``vocabulary`` that are not one token already (normalized as the tokenizer does)."""
     out: list[str] = []
     seen = set(known)
+    normalizer = getattr(getattr(tok, "pipeline", None), "normalizer", None)
     for word in vocabulary:
+        if normalizer is not None:  # added tokens match normalized text, so their content is normalized too
+            word = normalizer.normalize_str(word)
         word = word.strip()
         if not word or word in seen:
             continue
