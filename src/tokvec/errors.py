@@ -51,5 +51,17 @@ class TokvecFileError(TokvecError, OSError):
     """A file cannot be read or written."""
 
 
+class InputTypeError(TokvecError, TypeError):
+    """An argument has the wrong type (bytes where text is expected, a float where a token id is)."""
+
+
+class TokenIdOverflowError(UnknownTokenError, OverflowError):
+    """A token id is negative or does not fit in 32 bits (also a KeyError, like every unknown id)."""
+
+
+class UnknownEncodingError(UnknownNameError, ValueError):
+    """An encoding name is not known: a KeyError like every unknown name, and the ValueError that tiktoken raises."""
+
+
 class FormatWarning(UserWarning):
     """A file was read, but part of it was not as its format says (the message names the line and what was done)."""

@@ -101,6 +101,22 @@ def test_table_is_keyed_vectors_and_errors():
     assert isinstance(enc, tokvec.Encoder) and enc.embed("one text").shape == (16,)
 
 
+def _model2vec_inference():
+    """model2vec's distill/inference.py (PCA and weights), loaded alone: the distill package's __init__ needs
+    skeletoken, whose pins would downgrade tokenizers and transformers, so it is not a test dependency."""
+    import importlib.util
+    import pathlib
+
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    model2vec = pytest.importorskip("model2vec")
+    path = pathlib.Path(model2vec.__file__).parent / "distill" / "inference.py"
+    spec = importlib.util.spec_from_file_location("model2vec_distill_inference", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class _Engine:
     """A stand-in teacher: each position's hidden state is a fixed random vector of its id plus its position."""
 
@@ -125,7 +141,7 @@ class _Teacher:
 
 
 def test_distill_reproduces_model2vecs_pca_and_weights():
-    inference = pytest.importorskip("model2vec.distill.inference")
+    inference = _model2vec_inference()
     teacher = _Teacher()
     enc = dist.distill(teacher, dims=16, progress=False)
     tok = teacher.tokenizer

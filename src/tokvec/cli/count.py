@@ -18,7 +18,9 @@ from .._progress import Progress
 from ..analysis.cost import WINDOWS, PriceTable, RuleOfThumb, fit_message, load_prices, window_label
 from ..analysis.counting import FileCount, count_streams, ratio, total_of
 from ..analysis.stream import open_stdin
+from ..cluster.tokenizers import TokenizerSpec
 from ..errors import TokvecFileError
+from ._cluster import add_cluster_options, needs_jobs
 from ._common import add_command, add_format_option, add_tokenizer_option, format_table, print_json, tokenizer_names
 from ._common import warn as _warn
 
@@ -30,6 +32,7 @@ _EXAMPLES = (
     'printf \'[[models]]\\nmodel = "mine"\\ntokenizer = "o200k_base"\\ninput = 1.0\\noutput = 4.0\\n'
     "context_window = 32768\\n' > prices.toml",
     "tokvec count -t o200k_base --prices prices.toml --windows 8k,32k hello.txt",
+    "tokvec count -t gpt2 --format json --quiet 'hello.*'",
 )
 
 
@@ -48,7 +51,9 @@ def register(subparsers: Any) -> None:
             "English token) beside the measured ratios, and the cost with each model of the price table\n"
             "that uses the tokenizer (USD per million input and output tokens). The bundled table is an\n"
             "EXAMPLE of 2024 list prices: give yours with --prices FILE (JSON or TOML, see the example).\n"
-            "Lines that are not valid UTF-8 are read with U+FFFD for the bad bytes, with a warning."
+            "Lines that are not valid UTF-8 are read with U+FFFD for the bad bytes, with a warning.\n"
+            "FILE may be a glob; a .jsonl file counts the --field of each record. --cluster counts one\n"
+            "file per Dask task (local:N, or a scheduler's address): the same totals as one process."
         ),
         examples=_EXAMPLES,
     )
@@ -61,6 +66,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--threads", type=int, default=None, metavar="N", help="encoding threads (default: all cores)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_cluster_options(p)
     p.set_defaults(func=run_count)
 
 
@@ -70,6 +76,8 @@ def run_count(args: argparse.Namespace) -> int:
         args.parser.error(f"--threads must be at least 1, got {args.threads}")
     windows = _parse_windows(args.windows, args.parser) if args.windows else WINDOWS
     prices = load_prices(args.prices)  # a bad table fails before the slow part
+    if "-" not in args.files and needs_jobs(args, args.files):
+        return _run_jobs(args, prices, windows)
     sizes = [_size(path) for path in args.files]  # and so does a missing file
     total = None if None in sizes else sum(s or 0 for s in sizes)
     given = tokenizer_names(args.tokenizer)
@@ -90,6 +98,12 @@ def run_count(args: argparse.Namespace) -> int:
                 if path != "-":
                     f.close()
             done += size or results[-1].stats.bytes
+    _warn_invalid(results)
+    _print(results, list(toks), args.format, prices, windows)
+    return 0
+
+
+def _warn_invalid(results: list[FileCount]) -> None:
     for r in results:
         if r.stats.invalid_lines:
             n = r.stats.invalid_lines
@@ -97,7 +111,21 @@ def run_count(args: argparse.Namespace) -> int:
                 f"{r.path}: {n} line{' is' if n == 1 else 's are'} not valid UTF-8 (the first is line"
                 f" {r.stats.first_invalid_line}); the bad bytes were read as U+FFFD"
             )
-    _print(results, list(toks), args.format, prices, windows)
+
+
+def _run_jobs(args: argparse.Namespace, prices: PriceTable, windows: tuple[int, ...]) -> int:
+    """Count through :func:`tokvec.cluster.count_files` (globs, JSON Lines, --cluster)."""
+    from ..cluster import connect, count_files
+
+    given = tokenizer_names(args.tokenizer)
+    short = [TokenizerSpec.of(g).label for g in given]
+    labels = {(s if short.count(s) == 1 else g): g for g, s in zip(given, short, strict=True)}
+    with connect(args.cluster) as client:
+        results = count_files(
+            args.files, labels, client=client, field=args.field, num_threads=args.threads, progress=not args.quiet
+        )
+    _warn_invalid(results)
+    _print(results, list(labels), args.format, prices, windows)
     return 0
 
 

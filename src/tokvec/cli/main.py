@@ -13,7 +13,23 @@ from collections.abc import Sequence
 
 import tokvec
 
-from . import compare, count, encode, glove, listing, parity, recommend, stats, tour, train, word2vec
+from . import (
+    compare,
+    count,
+    embed,
+    encode,
+    glove,
+    listing,
+    parity,
+    plot,
+    recommend,
+    serve,
+    stats,
+    tokenize,
+    tour,
+    train,
+    word2vec,
+)
 from ._common import epilog
 
 _EXAMPLES = (
@@ -38,7 +54,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tokvec {tokvec.__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (encode, compare, count, stats, parity, listing, tour, recommend, word2vec):
+    for module in (
+        encode,
+        compare,
+        count,
+        stats,
+        parity,
+        listing,
+        tour,
+        recommend,
+        word2vec,
+        embed,
+        plot,
+        serve,
+        tokenize,
+    ):
         module.register(subparsers)
     train.register(subparsers, extra=(word2vec.register_train, glove.register_train))
     return parser

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..tokens.trainers.counting import PRE_TOKENIZERS
 from ..tokens.trainers.normalize import NORMALIZERS
+from ._cluster import add_cluster_options, needs_jobs
 from ._common import CliError, add_command, add_format_option, epilog, format_table, print_json
 
 _EXAMPLES = (
@@ -21,6 +22,7 @@ _EXAMPLES = (
     "tokvec train bpe corpus.txt --vocab-size 280 -o tokenizer.json",
     "tokvec train wordpiece corpus.txt --vocab-size 60 -o wordpiece.json --format json",
     "tokvec train unigram corpus.txt --vocab-size 40 -o unigram.json --quiet",
+    "tokvec train bpe 'corpus.*' --vocab-size 280 -o same.json --quiet",
 )
 
 
@@ -33,7 +35,9 @@ def register(subparsers: Any, extra: Iterable[Callable[[Any], None]] = ()) -> No
         description=(
             "Learn a tokenizer from text files (plain or .gz, one document per line) and write it as a\n"
             "Hugging Face tokenizer.json that `tokenizers` loads with the same ids. Counting streams the\n"
-            "files in one pass, so a corpus larger than memory works. Run 'tokvec train bpe --help'."
+            "files in one pass, so a corpus larger than memory works. Run 'tokvec train bpe --help'.\n"
+            "With --cluster each Dask task counts one file, the counts are added on the workers and the\n"
+            "trainer runs once: the same tokenizer.json, byte for byte. CORPUS may be a glob or .jsonl."
         ),
         examples=_EXAMPLES,
     )
@@ -55,6 +59,7 @@ def _trainer_parser(sub: Any, name: str, summary: str, description: str, example
     p.add_argument("--normalizer", choices=NORMALIZERS, default=None, help="normalize text before counting")
     p.add_argument("--strict", action="store_true", help="stop at a line that is not UTF-8 (default: skip it)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_cluster_options(p)
     add_format_option(p, ("table", "json"), "the summary as a table or json")
     return p
 
@@ -102,6 +107,8 @@ def _common(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _corpus(args: argparse.Namespace) -> list[pathlib.Path]:
+    if needs_jobs(args, args.corpus):
+        return []  # read by the job (_jobs_trainer)
     paths = [pathlib.Path(p) for p in args.corpus]
     for p in paths:
         if not p.is_file():
@@ -119,7 +126,7 @@ def run_bpe(args: argparse.Namespace) -> int:
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
     start = time.perf_counter()
-    result = train_bpe(_corpus(args), progress=not args.quiet, **options)
+    result = (_jobs_trainer(args, "bpe") or train_bpe)(_corpus(args), progress=not args.quiet, **options)
     result.save(args.output)
     written = [args.output]
     if args.vocab_merges:
@@ -139,14 +146,30 @@ def run_wordpiece(args: argparse.Namespace) -> int:
     """Train WordPiece and write the files."""
     from . import train_more
 
-    return train_more.run_wordpiece(args, _common(args), _corpus(args), report)
+    train = _jobs_trainer(args, "wordpiece")
+    return train_more.run_wordpiece(args, _common(args), _corpus(args), report, train=train)
 
 
 def run_unigram(args: argparse.Namespace) -> int:
     """Train Unigram and write the file."""
     from . import train_more
 
-    return train_more.run_unigram(args, _common(args), _corpus(args), report)
+    train = _jobs_trainer(args, "unigram")
+    return train_more.run_unigram(args, _common(args), _corpus(args), report, train=train)
+
+
+def _jobs_trainer(args: argparse.Namespace, kind: str) -> Callable[..., Any] | None:
+    """Return a trainer that counts through :func:`tokvec.cluster.train_files`, when the files need it."""
+    if not needs_jobs(args, args.corpus):
+        return None
+
+    def train(_corpus: Any, *, progress: bool, **options: Any) -> Any:
+        from ..cluster import connect, train_files
+
+        with connect(args.cluster) as client:
+            return train_files(kind, args.corpus, client=client, field=args.field, progress=progress, **options)
+
+    return train
 
 
 def report(args: argparse.Namespace, summary: dict[str, Any], written: list[str], seconds: float) -> int:

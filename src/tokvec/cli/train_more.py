@@ -38,7 +38,7 @@ def add_unigram(sub: Any, make_parser, run) -> None:
     p.set_defaults(func=run)
 
 
-def run_wordpiece(args: argparse.Namespace, common: dict, corpus, report) -> int:
+def run_wordpiece(args: argparse.Namespace, common: dict, corpus, report, train=None) -> int:
     """Train WordPiece and write the files."""
     from ..tokens.trainers.wordpiece import train_wordpiece
 
@@ -46,7 +46,7 @@ def run_wordpiece(args: argparse.Namespace, common: dict, corpus, report) -> int
     if args.limit_alphabet is not None:
         options["limit_alphabet"] = args.limit_alphabet
     start = time.perf_counter()
-    result = train_wordpiece(corpus, progress=not args.quiet, **options)
+    result = (train or train_wordpiece)(corpus, progress=not args.quiet, **options)
     result.save(args.output)
     written = [args.output]
     if args.vocab_txt:
@@ -56,7 +56,7 @@ def run_wordpiece(args: argparse.Namespace, common: dict, corpus, report) -> int
     return report(args, summary, written, time.perf_counter() - start)
 
 
-def run_unigram(args: argparse.Namespace, common: dict, corpus, report) -> int:
+def run_unigram(args: argparse.Namespace, common: dict, corpus, report, train=None) -> int:
     """Train Unigram and write the file."""
     from ..tokens.trainers.unigram import train_unigram
 
@@ -65,7 +65,7 @@ def run_unigram(args: argparse.Namespace, common: dict, corpus, report) -> int:
         "seed_size": args.seed_size,
     }  # fmt: skip
     start = time.perf_counter()
-    result = train_unigram(corpus, progress=not args.quiet, **options)
+    result = (train or train_unigram)(corpus, progress=not args.quiet, **options)
     result.save(args.output)
     summary = {"trainer": "unigram", "vocab_size": len(result.pieces)}
     return report(args, summary, [args.output], time.perf_counter() - start)

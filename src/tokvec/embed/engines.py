@@ -49,6 +49,7 @@ class OnnxEngine:
         *,
         precision: str = "float32",
         int8_parts: frozenset[str] = INT8_PARTS,
+        smooth_int8: bool = True,
     ) -> None:
         import onnxruntime as ort
 
@@ -60,7 +61,8 @@ class OnnxEngine:
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        model = build_graph(spec, weights, precision=precision, int8_parts=int8_parts)
+        smooth = smooth_scales(spec, weights) if precision == "int8" and smooth_int8 else None
+        model = build_graph(spec, weights, precision=precision, int8_parts=int8_parts, smooth=smooth)
         self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
     def run(
@@ -80,8 +82,6 @@ class NumpyEngine:
     def __init__(self, spec: TransformerSpec, weights: EncoderWeights, *, precision: str = "float32") -> None:
         if precision != "float32":
             raise TokvecError(f"the numpy engine runs float32 only, not {precision!r}: use engine='onnx'")
-        if spec.activation not in ("gelu", "relu"):
-            raise TokvecError(f"the numpy engine runs gelu and relu layers, not {spec.activation!r}: use engine='onnx'")
         self.spec = spec
         self.precision = precision
         self.vocab_rows = weights.word.shape[0]
@@ -89,9 +89,19 @@ class NumpyEngine:
         self._pos_type = np.ascontiguousarray(weights.position + weights.token_type[None, :])
 
     def run(
-        self, input_ids: np.ndarray, position_ids: np.ndarray, mask: np.ndarray, *, num_threads: int = 1
+        self,
+        input_ids: np.ndarray,
+        position_ids: np.ndarray,
+        mask: np.ndarray,
+        *,
+        num_threads: int = 1,
+        record: list[dict[str, np.ndarray]] | None = None,
     ) -> np.ndarray:
-        """Return the last hidden state float32 [B, S, hidden] (``num_threads`` is BLAS's business here)."""
+        """Return the last hidden state float32 [B, S, hidden] (``num_threads`` is BLAS's business here).
+
+        ``record``: a list that gets, per layer, the largest absolute value of each input channel of the
+        layer's four matmuls (keys qkv, out, ffn_in, ffn_out), over the real tokens.
+        """
         s, w = self.spec, self.weights
         b, n = input_ids.shape
         h, heads, d = s.hidden, s.heads, s.head_dim
@@ -100,7 +110,13 @@ class NumpyEngine:
         add_layer_norm(x, self._pos_type[position_ids.reshape(-1)], zero, *w.embedding_ln, s.eps)
         bias = np.where(mask > 0, 0.0, -np.inf).astype(np.float32)[:, None, None, :]
         scale = np.float32(1.0 / math.sqrt(d))
+        real = mask.reshape(-1) > 0
+
+        def amax(a: np.ndarray) -> np.ndarray:
+            return np.abs(a[real]).max(axis=0)
+
         for lw in w.layers:
+            seen = {"qkv": amax(x)} if record is not None else {}
             qkv = (x @ lw.qkv + lw.qkv_bias).reshape(b, n, 3, heads, d)
             q = qkv[:, :, 0].transpose(0, 2, 1, 3)
             k = qkv[:, :, 1].transpose(0, 2, 3, 1)
@@ -110,16 +126,57 @@ class NumpyEngine:
             np.exp(scores, out=scores)
             scores /= scores.sum(axis=-1, keepdims=True)
             ctx = np.matmul(scores, v).transpose(0, 2, 1, 3).reshape(b * n, h)
+            if record is not None:
+                seen["out"] = amax(ctx)
             a = ctx @ lw.out
             x = add_layer_norm(a, x, lw.out_bias, *lw.ln1, s.eps)
+            if record is not None:
+                seen["ffn_in"] = amax(x)
             f = x @ lw.ffn_in
             if s.activation == "gelu":
                 bias_gelu(f, lw.ffn_in_bias)
-            else:
+            elif s.activation == "relu":
                 np.maximum(f + lw.ffn_in_bias, 0.0, out=f)
+            else:  # the tanh approximation
+                f += lw.ffn_in_bias
+                f[:] = 0.5 * f * (1.0 + np.tanh(np.float32(0.7978845608028654) * (f + np.float32(0.044715) * f**3)))
+            if record is not None:
+                seen["ffn_out"] = amax(f)
+                record.append(seen)
             y = f @ lw.ffn_out
             x = add_layer_norm(y, x, lw.ffn_out_bias, *lw.ln2, s.eps)
         return x.reshape(b, n, h)
+
+
+def smooth_scales(
+    spec: TransformerSpec, weights: EncoderWeights, *, alpha: float = 0.5, seed: int = 0
+) -> list[dict[str, np.ndarray]]:
+    """Return per layer and matmul the input channel scales that move activation outliers into the weights.
+
+    SmoothQuant's rule, ``s_j = max|x_j| ** alpha / max|w_j| ** (1 - alpha)`` for the input ``x`` of each
+    matmul ``x @ w``: ``(x / s) @ (s * w)`` is the same product in exact arithmetic, with activations that one
+    int8 scale per tensor serves far better (BERT's layer-norm outputs and GELU outputs have a few channels
+    of much larger magnitude). The maxima come from one float32 pass over seeded random word pieces (the
+    outlier channels are the model's, whatever the text); only a rescaling depends on them.
+    """
+    rng = np.random.default_rng(seed)
+    vocab = weights.word.shape[0]
+    ids = rng.integers(min(1000, vocab - 1), vocab, size=(16, 64)).astype(np.int64)
+    positions = np.broadcast_to(np.arange(64, dtype=np.int64), ids.shape)
+    if spec.architecture == "roberta":
+        positions = positions + spec.pad_id + 1
+    record: list[dict[str, np.ndarray]] = []
+    NumpyEngine(spec, weights).run(ids, np.ascontiguousarray(positions), np.ones(ids.shape, np.int32), record=record)
+    out = []
+    for lw, seen in zip(weights.layers, record, strict=True):
+        matrices = {"qkv": lw.qkv, "out": lw.out, "ffn_in": lw.ffn_in, "ffn_out": lw.ffn_out}
+        layer = {}
+        for part, w in matrices.items():
+            wmax = np.abs(w).max(axis=1)
+            scale = np.power(np.maximum(seen[part], 1e-5), alpha) / np.power(np.maximum(wmax, 1e-5), 1 - alpha)
+            layer[part] = np.clip(scale, 1e-2, 1e2).astype(np.float32)
+        out.append(layer)
+    return out
 
 
 def make_engine(name: str, spec: TransformerSpec, weights: EncoderWeights, precision: str) -> OnnxEngine | NumpyEngine:

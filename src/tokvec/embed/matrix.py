@@ -56,7 +56,12 @@ def embedding_matrix(path: str | os.PathLike[str], *, tensor: str | None = None,
     if not os.path.exists(tok_path):
         raise TokvecFileError(f"no tokenizer.json beside {weights}: pass tokenizer=PATH")
     tok = load_tokenizer(tok_path)
-    n = min(tok.vocab_size, shape[0])
+    if shape[0] < tok.vocab_size:
+        raise FormatError(
+            f"{weights}: tensor {name!r} has {shape[0]} rows but {tok_path} has {tok.vocab_size} tokens;"
+            " is it the input embedding? (name another with tensor=)"
+        )
+    n = tok.vocab_size
     keys = tok.id_to_token_list(range(n))
     if len(set(keys)) != len(keys):
         raise FormatError(f"{tok_path}: token strings are not unique, so they cannot key the vectors")

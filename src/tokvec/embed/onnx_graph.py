@@ -4,7 +4,8 @@ tokvec writes the graph itself (no exporter, no torch): embeddings and their lay
 onnxruntime's fused CPU operators (``Attention`` or ``QAttention``, ``SkipLayerNormalization``, ``BiasGelu``),
 and the layer's last hidden state as the output; pooling runs in numpy after it. ``precision="int8"``
 quantizes every weight matrix per output column (symmetric int8) and each activation per tensor at run time
-(``DynamicQuantizeLinear``), which the machine's VNNI instructions multiply.
+(``DynamicQuantizeLinear``), which the machine's VNNI instructions multiply; each matmul's input channels are
+first rescaled (SmoothQuant) so that a few outlier channels do not take the whole int8 range.
 
 Inputs: ``input_ids`` int64 [B, S], ``position_ids`` int64 [B, S], ``mask`` int32 [B, S] (1 = token).
 Output: ``hidden`` float32 [B, S, hidden].
@@ -41,7 +42,7 @@ def quantize_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Quantize ``w`` (float32 [in, out]) per output column to int8: ``w ~= q * scale``.
 
     >>> q, s = quantize_columns(np.array([[1.0, -0.5], [-2.0, 0.25]], np.float32))
-    >>> q.tolist(), s.round(4).tolist()
+    >>> q.tolist(), [round(float(v), 4) for v in s]
     ([[64, -127], [-127, 64]], [0.0157, 0.0039])
     """
     scale = np.abs(w).max(axis=0) / 127.0
@@ -51,9 +52,10 @@ def quantize_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 #: the matmuls of a layer that ``precision="int8"`` quantizes. STS-B test Spearman of all-MiniLM-L6-v2 (float32
-#: 82.03): all four 81.59, without ffn_out (the GELU output, whose outliers a per-tensor scale serves badly) 81.77,
-#: only ffn_in and ffn_out 81.89. The default is the fastest set within 0.3 points.
-INT8_PARTS = frozenset({"qkv", "out", "ffn_in"})
+#: 82.03), activations quantized per tensor: all four 81.59, without ffn_out (the GELU output) 81.77; with
+#: SmoothQuant's channel scales (alpha 0.5, :func:`tokvec.embed.engines.smooth_scales`) all four give 81.92
+#: (alpha 0.7: 81.82, 0.3: 80.95), so all four are quantized, smoothed.
+INT8_PARTS = frozenset({"qkv", "out", "ffn_in", "ffn_out"})
 
 
 def build_graph(
@@ -62,8 +64,13 @@ def build_graph(
     *,
     precision: str = "float32",
     int8_parts: frozenset[str] = INT8_PARTS,
+    smooth: list[dict[str, np.ndarray]] | None = None,
 ) -> bytes:
-    """Return the serialized ONNX model of the encoder (``precision``: float32 or int8)."""
+    """Return the serialized ONNX model of the encoder (``precision``: float32 or int8).
+
+    ``smooth``: per layer and int8 matmul (qkv, out, ffn_in, ffn_out), input channel scales ``s``: the matmul
+    is computed as ``(x / s) @ (s * w)`` (see :func:`tokvec.embed.engines.smooth_scales`).
+    """
     if precision not in PRECISIONS:
         raise TokvecError(f"engine precision {precision!r}: use one of {', '.join(PRECISIONS)}")
     parts = int8_parts if precision == "int8" else frozenset()
@@ -89,6 +96,15 @@ def build_graph(
     ms = "com.microsoft"
     eps = float(spec.eps)
 
+    def smoothed(i: int, part: str, x: str, w: np.ndarray) -> tuple[str, np.ndarray]:
+        """(x / s, s * w) for the int8 matmul ``part`` of layer ``i`` when scales are given."""
+        if smooth is None or part not in parts:
+            return x, w
+        s = smooth[i][part]
+        return node("Mul", [x, const((1.0 / s).astype(np.float32), f"l{i}_{part}_smooth")])[0], (w * s[:, None]).astype(
+            np.float32
+        )
+
     def matmul(x: str, w: np.ndarray, bias: np.ndarray | None, hint: str, part: str) -> str:
         """x @ w (+ bias when given); int8: dynamically quantized x times per-column int8 w."""
         if part in parts:
@@ -113,25 +129,26 @@ def build_graph(
     x = node("LayerNormalization", [x, const(g, "emb_ln_g"), const(b, "emb_ln_b")], axis=-1, epsilon=eps)[0]
     for i, lw in enumerate(weights.layers):
         if "qkv" in parts:
-            q, scale = quantize_columns(lw.qkv)
-            xq, xs, xz = node("DynamicQuantizeLinear", [x], 3)
+            xs_in, wqkv = smoothed(i, "qkv", x, lw.qkv)
+            q, scale = quantize_columns(wqkv)
+            xq, xs, xz = node("DynamicQuantizeLinear", [xs_in], 3)
             ctx = node("QAttention", [xq, const(q, f"l{i}_qkv_q"), const(lw.qkv_bias, f"l{i}_qkv_b"), xs,
                                       const(scale, f"l{i}_qkv_s"), "mask", xz, const(np.zeros(q.shape[1], np.int8),
                                       f"l{i}_qkv_z")], domain=ms, num_heads=spec.heads)[0]  # fmt: skip
         else:
             ctx = node("Attention", [x, const(lw.qkv, f"l{i}_qkv"), const(lw.qkv_bias, f"l{i}_qkv_b"), "mask"],
                        domain=ms, num_heads=spec.heads)[0]  # fmt: skip
-        attn = matmul(ctx, lw.out, None, f"l{i}_out", "out")
+        attn = matmul(*smoothed(i, "out", ctx, lw.out), None, f"l{i}_out", "out")
         x = node("SkipLayerNormalization", [attn, x, const(lw.ln1[0], f"l{i}_ln1_g"), const(lw.ln1[1], f"l{i}_ln1_b"),
                                             const(lw.out_bias, f"l{i}_out_b")], domain=ms, epsilon=eps)[0]  # fmt: skip
-        h = matmul(x, lw.ffn_in, None, f"l{i}_ffn_in", "ffn_in")
+        h = matmul(*smoothed(i, "ffn_in", x, lw.ffn_in), None, f"l{i}_ffn_in", "ffn_in")
         if spec.activation == "relu":
             h = node("Relu", [node("Add", [h, const(lw.ffn_in_bias, f"l{i}_ffn_in_b")])[0]])[0]
         elif spec.activation == "gelu":
             h = node("BiasGelu", [h, const(lw.ffn_in_bias, f"l{i}_ffn_in_b")], domain=ms)[0]
         else:  # the tanh approximation of gelu
             h = node("FastGelu", [h, const(lw.ffn_in_bias, f"l{i}_ffn_in_b")], domain=ms)[0]
-        y = matmul(h, lw.ffn_out, None, f"l{i}_ffn_out", "ffn_out")
+        y = matmul(*smoothed(i, "ffn_out", h, lw.ffn_out), None, f"l{i}_ffn_out", "ffn_out")
         ln2 = [const(lw.ln2[0], f"l{i}_ln2_g"), const(lw.ln2[1], f"l{i}_ln2_b"), const(lw.ffn_out_bias, f"l{i}_b2")]
         x = node("SkipLayerNormalization", [y, x, *ln2], domain=ms, epsilon=eps)[0]
     nodes.append(helper.make_node("Identity", [x], ["hidden"]))

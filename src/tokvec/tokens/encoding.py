@@ -40,8 +40,8 @@ class Encoding:
     ([15496, 995], ['Hello', 'Ġworld'], [[0, 5], [5, 11]])
     """
 
-    __slots__ = ("_offsets", "_tokenizer", "_tokens", "_type_ids", "_words", "attention_mask", "ids",
-                 "overflowing", "special_tokens_mask")  # fmt: skip
+    __slots__ = ("_attention_mask", "_offsets", "_special_tokens_mask", "_tokenizer", "_tokens", "_type_ids", "_words",
+                 "ids", "overflowing")  # fmt: skip
 
     def __init__(
         self,
@@ -62,12 +62,25 @@ class Encoding:
         self._offsets = offsets
         self._type_ids = type_ids
         self._words = words
-        n = len(ids)
-        self.special_tokens_mask = (
-            special_tokens_mask if special_tokens_mask is not None else _frozen(np.zeros(n, dtype=np.int8))
-        )
-        self.attention_mask = attention_mask if attention_mask is not None else _frozen(np.ones(n, dtype=np.int8))
+        # performance notes: the default masks are made when first read; making them here was a third of
+        # the time of encoding a short text
+        self._special_tokens_mask = special_tokens_mask
+        self._attention_mask = attention_mask
         self.overflowing: list[Encoding] = overflowing or []
+
+    @property
+    def special_tokens_mask(self) -> np.ndarray:
+        """int8[n]: 1 where the post-processor added a special token (all 0 for the tiktoken variant)."""
+        if self._special_tokens_mask is None:
+            self._special_tokens_mask = _frozen(np.zeros(len(self.ids), dtype=np.int8))
+        return self._special_tokens_mask
+
+    @property
+    def attention_mask(self) -> np.ndarray:
+        """int8[n]: 0 at padding, 1 elsewhere."""
+        if self._attention_mask is None:
+            self._attention_mask = _frozen(np.ones(len(self.ids), dtype=np.int8))
+        return self._attention_mask
 
     @property
     def offsets(self) -> np.ndarray:

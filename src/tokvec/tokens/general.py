@@ -70,6 +70,10 @@ class Pipeline:
             table[i] = t.content
         object.__setattr__(self, "_id_to_token", table)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the derived values (fused-path tables; rebuilt on first use)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_derived"}
+
     def cached(self, key: str, build):
         """Return a value derived from this immutable pipeline, built once (``build()``) on first use."""
         store = self.__dict__.setdefault("_derived", {})

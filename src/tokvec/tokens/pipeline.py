@@ -25,6 +25,7 @@ its added tokens, as Hugging Face does).
 
 from __future__ import annotations
 
+import copyreg
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -34,13 +35,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import TokvecError, UnknownTokenError
+from ..errors import InputTypeError, TokvecError
 from ..kernels.bpe import encode_docs, gather_bytes, token_offsets
+from ..kernels.tables import bytes_lookup
 from . import specials as sp
 from .byte_level import bytes_to_str
 from .encoding import Encoding, EncodingBatch
 from .models.bpe import BytePairModel
 from .pre_tokenizers import SplitPattern
+from .token_ids import ID_LIMIT, as_id_array, byte_level_tables, check_id, first_bad_id
 from .unicode import class_table
 
 if TYPE_CHECKING:
@@ -55,7 +58,7 @@ def to_utf8(text: str) -> bytes:
     except UnicodeEncodeError:
         return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode("utf-8")
     except AttributeError:
-        raise TokvecError(f"expected text (str), got {type(text).__name__}") from None
+        raise InputTypeError(f"expected text (str), got {type(text).__name__}") from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,21 +71,37 @@ class Tokenizer:
     special_tokens: Mapping[str, int] = field(default_factory=dict)
     pipeline: Pipeline | None = None
     _decode_tables: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)
+    _special_of_id: dict[int, str] = field(init=False, repr=False)  # the special token an id decodes as
+    _preset: str | None = field(default=None, init=False, repr=False)  # set by load(): pickled as this name
 
     def __post_init__(self) -> None:
         if self.pipeline is not None:
             specials = {t.content: t.id for t in self.pipeline.added.tokens if t.special}
             object.__setattr__(self, "special_tokens", MappingProxyType(specials))
             object.__setattr__(self, "_decode_tables", None)
+            object.__setattr__(self, "_special_of_id", {})
             return
         if self.pattern is None:
             raise TokvecError("a byte-level tokenizer needs a split pattern (or a pipeline)")
         object.__setattr__(self, "special_tokens", MappingProxyType(dict(self.special_tokens)))
-        extra = {t.encode("utf-8"): i for t, i in self.special_tokens.items()}
-        clash = [i for i in extra.values() if i < self.model.vocab_size and self.model.present[i]]
-        if clash:
-            raise TokvecError(f"special token id {clash[0]} is already an ordinary token of {self.name}")
-        object.__setattr__(self, "_decode_tables", self.model.with_extra_tokens(extra))
+        # subtle: special tokens may share an id with each other or with an ordinary token (tiktoken allows both)
+        tables, special_of_id = byte_level_tables(self.model, self.special_tokens, self.name)
+        object.__setattr__(self, "_decode_tables", tables)
+        object.__setattr__(self, "_special_of_id", special_of_id)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle a preset by its name and any other tokenizer by its content (for multiprocessing, joblib, Dask)."""
+        if self._preset is not None:
+            from .presets import preset_by_name
+
+            return preset_by_name, (self._preset,)
+        state = dict(self.__dict__)
+        state["special_tokens"] = dict(self.special_tokens)
+        return copyreg.__newobj__, (type(self),), state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["special_tokens"] = MappingProxyType(state["special_tokens"])
+        self.__dict__.update(state)
 
     # ----------------------------------------------------------------- encoding
     def encode(
@@ -106,6 +125,7 @@ class Tokenizer:
             return self.pipeline.encode([(text, pair)], self, add_special_tokens=add_special_tokens)[0]
         if pair is not None:
             raise TokvecError(f"{self.name} is a tiktoken-style tokenizer: it encodes one text, not pairs")
+        _check_text(text)
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
         sp.check_disallowed(text, deny)
         return self._encode_with_specials(text, allow)
@@ -141,6 +161,8 @@ class Tokenizer:
         if self.pipeline is not None:
             items = []
             for t in texts:
+                if not isinstance(t, (tuple, list)):
+                    _check_text(t)
                 a, b = (t, None) if isinstance(t, str) else t
                 _check_text(a)
                 if b is not None:
@@ -150,6 +172,7 @@ class Tokenizer:
             return self.pipeline.encode_batch(items, self, add_special_tokens=add_special_tokens, num_threads=threads)
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
         for t in texts:
+            _check_text(t)
             sp.check_disallowed(t, deny)
         allow_re = sp.special_regex(allow)
         with_specials = [k for k, t in enumerate(texts) if allow_re is not None and allow_re.search(t)]
@@ -220,11 +243,11 @@ class Tokenizer:
         """Return the bytes of ``ids`` joined (special tokens as their text)."""
         if self.pipeline is not None:
             return self.decode(ids, skip_special_tokens=False).encode("utf-8", "surrogatepass")
-        arr = np.asarray(ids.ids if isinstance(ids, Encoding) else ids, dtype=np.int64).ravel()
+        arr = as_id_array(ids)
         tok_bytes, tok_off, present = self._decode_tables
-        if len(arr) and (arr.min() < 0 or arr.max() >= len(present) or not present[arr].all()):
-            bad = next(int(i) for i in arr if not 0 <= i < len(present) or not present[i])
-            raise UnknownTokenError(f"token id {bad} is not in {self.name} (ids run from 0 to {len(present) - 1})")
+        error = first_bad_id(arr, present, self.name)
+        if error is not None:
+            raise error
         return gather_bytes(arr, tok_bytes, tok_off).tobytes()
 
     def decode(
@@ -240,11 +263,13 @@ class Tokenizer:
         tokens, Hugging Face's ``decode`` drops them.
         """
         if self.pipeline is not None:
-            arr = ids.ids if isinstance(ids, Encoding) else ids
+            arr = as_id_array(ids)  # unknown ids are skipped (as Hugging Face does); ids outside 32 bits raise
+            if len(arr) and (arr.min() < 0 or arr.max() >= ID_LIMIT):
+                check_id(next(int(i) for i in arr.tolist() if not 0 <= i < ID_LIMIT))  # raises
             return self.pipeline.decode(arr, skip_special_tokens=skip_special_tokens is not False)
         if skip_special_tokens:
             specials = set(self.special_tokens.values())
-            arr = np.asarray(ids.ids if isinstance(ids, Encoding) else ids, dtype=np.int64).ravel()
+            arr = as_id_array(ids)
             ids = arr[~np.isin(arr, list(specials))] if specials else arr
         return self.decode_bytes(ids).decode("utf-8", errors)
 
@@ -272,7 +297,8 @@ class Tokenizer:
         return self.pipeline
 
     def token_to_id(self, token: str) -> int | None:
-        """Return the id of ``token`` as the vocabulary spells it (``'Ġworld'``), or None."""
+        """Return the id of ``token`` as the vocabulary spells it (``'Ġworld'``), or None (O(1))."""
+        _check_text(token)
         if self.pipeline is not None:
             return self.pipeline.token_to_id(token)
         if token in self.special_tokens:
@@ -280,9 +306,23 @@ class Tokenizer:
         from .byte_level import str_to_bytes
 
         try:
-            return self.model.ranks().get(str_to_bytes(token))
+            return self.bytes_to_id(str_to_bytes(token))
         except TokvecError:
             return None
+
+    def bytes_to_id(self, data: bytes) -> int | None:
+        """Return the id of the ordinary token whose bytes are ``data``, or None; tiktoken-style tokenizers only.
+
+        O(1): a probe of the encoder's own hash table (no dictionary is built).
+        """
+        self._need_tiktoken("bytes_to_id")
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InputTypeError(f"expected bytes, got {type(data).__name__}")
+        if not data:
+            return None
+        m = self.model
+        found = bytes_lookup(m.whole, m.tok_bytes, m.tok_off, np.frombuffer(data, dtype=np.uint8), 0, len(data))
+        return int(found) if found >= 0 else None
 
     def offsets_of(self, ids: np.ndarray, bounds: np.ndarray) -> np.ndarray:
         """Return int64[T, 2] byte offsets of ``ids`` (texts start at ``bounds``), read-only."""
@@ -310,9 +350,9 @@ class Tokenizer:
         tok_bytes, tok_off, present = self._decode_tables
         out = []
         for i in ids:
-            i = int(i)
-            if not 0 <= i < len(present) or not present[i]:
-                raise UnknownTokenError(f"token id {i} is not in {self.name} (ids run from 0 to {len(present) - 1})")
+            i = check_id(i)
+            if i >= len(present) or not present[i]:
+                raise first_bad_id(np.array([i], dtype=np.int64), present, self.name)
             out.append(tok_bytes[tok_off[i] : tok_off[i + 1]].tobytes())
         return out
 
@@ -324,10 +364,10 @@ class Tokenizer:
         """Spell every id of ``ids``."""
         if self.pipeline is not None:
             return self.pipeline.id_to_token_list(ids)
-        specials = {i: t for t, i in self.special_tokens.items()}
+        specials = self._special_of_id
         out = []
         for i in ids:
-            i = int(i)
+            i = check_id(i)
             if i in specials:
                 out.append(specials[i])
             else:
@@ -348,7 +388,7 @@ class Tokenizer:
 
 def _check_text(text: Any) -> None:
     if not isinstance(text, str):
-        raise TokvecError(f"expected text (str), got {type(text).__name__}")
+        raise InputTypeError(f"expected text (str), got {type(text).__name__}")
 
 
 def _custom_bounds(pattern: SplitPattern, buf: np.ndarray, doc_bounds: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ Tokenizer('cl100k_base', ranks BPE, 100277 ids, pattern=cl100k, 5 special tokens
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -105,12 +106,13 @@ def load(
     """
     key = os.fspath(name_or_path)
     if key in PIPELINE_PRESETS:
-        return _load_pipeline_preset(key)
+        return _as_preset(_load_pipeline_preset(key), key)
     if key in ALIASES or key in PRESETS:
         known = PRESETS[ALIASES.get(key, key)]
         with resources.files("tokvec.data.tokenizers").joinpath(known.bundled).open("rb") as f:
             ranks = read_ranks(f, f"bundled {known.bundled}")
-        return _build(key, ranks, known.pattern, known.specials, pattern, special_tokens)
+        tok = _build(key, ranks, known.pattern, known.specials, pattern, special_tokens)
+        return _as_preset(tok, key) if pattern is None and special_tokens is None else tok
     if not os.path.exists(key):
         raise UnknownNameError(
             f"no preset or file named {key!r}. Presets: {', '.join(presets())}; or give the path of a"
@@ -133,6 +135,20 @@ def load(
     if _MODEL_NAME.search(base) and _is_protobuf(key):  # also Mistral's tokenizer.model.v1, ....model.v3
         return _load_sentencepiece(key)
     return _load_rank_file(key, pattern, special_tokens)
+
+
+def _as_preset(tok: Tokenizer, name: str) -> Tokenizer:
+    object.__setattr__(tok, "_preset", name)  # subtle: copies (with_padding, ...) do not keep it: they pickle whole
+    return tok
+
+
+@functools.cache
+def preset_by_name(name: str) -> Tokenizer:
+    """Return the preset ``name``, loaded once per process: how pickled presets come back.
+
+    A pool worker that receives many tasks, each with the same tokenizer, loads it once.
+    """
+    return load(name)
 
 
 def _load_folder(folder: str, pattern: str | None) -> Tokenizer:

@@ -101,12 +101,6 @@ class BytePairModel:
         whole = tables.build_bytes_table(tok_bytes, tok_off, present)
         return cls(tok_bytes, tok_off, present, byte_ids, whole, pairs, False, "merges")
 
-    def with_extra_tokens(self, extra: Mapping[bytes, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Return (tok_bytes, tok_off, present) with ``extra`` tokens (special tokens) added for decoding."""
-        merged = self.ranks()
-        merged.update(extra)
-        return _pack(merged)
-
 
 def _pack(ranks: Mapping[bytes, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pack ``{bytes: id}`` into (tok_bytes uint8, tok_off int64[V+1], present bool[V])."""

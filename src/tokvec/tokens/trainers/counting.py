@@ -118,8 +118,13 @@ def count_words(
     normalizer: str | None = None,
     strict: bool = False,
     progress: bool = False,
+    allow_empty: bool = False,
 ) -> WordCounts:
-    """Count the pre-tokens of ``corpus`` (files as :class:`pathlib.Path`, or texts as ``str``)."""
+    """Count the pre-tokens of ``corpus`` (files as :class:`pathlib.Path`, or texts as ``str``).
+
+    ``allow_empty`` returns empty counts for a corpus without words (one part of a corpus counted apart)
+    instead of raising.
+    """
     if pre_tokenizer not in PRE_TOKENIZERS:
         raise TokvecError(f"unknown pre_tokenizer {pre_tokenizer!r}: use one of {', '.join(PRE_TOKENIZERS)}")
     if isinstance(corpus, str):
@@ -166,7 +171,7 @@ def count_words(
     counts = table.to_dict()
     if pre_tokenizer == "metaspace":  # counted bare: "▁" goes in front of each distinct word
         counts = {"▁".encode() + w: c for w, c in counts.items()}
-    if not counts:
+    if not counts and not allow_empty:
         raise TokvecError("the corpus is empty: no words to count (check the files or the texts given)")
     return WordCounts.from_dict(counts, pre_tokenizer, skipped)
 
@@ -258,6 +263,8 @@ def _read_file(path: pathlib.Path, *, strict: bool, progress: bool) -> Iterator[
                         data += inflate.decompress(tail)
                 except zlib.error as e:
                     raise FormatError(f"{path}: not a valid gzip file ({e})") from None
+                if not block and not inflate.eof:
+                    raise FormatError(f"{path}: the gzip file ends before its end-of-stream marker (is it truncated?)")
             bar.set(raw.tell())
             data = rest + data
             cut = data.rfind(b"\n") + 1 if block else len(data)

@@ -1,0 +1,139 @@
+"""One process against a local Dask cluster of 1 and 2 workers: count, tokenize and train bpe on ELTeC.
+
+ELTeC (64 MB of paragraphs) is cut into 8 plain-text parts of about 8 MB and repeated ``--repeat``
+times (default 4: 32 files, 256 MB), as corpora come: many files of a few MB. Each job runs
+
+- ``one``: in this process, one encoding thread (the baseline of speed-up and overhead);
+- ``one-T``: in this process, with all cores as encoding threads (what ``tokvec count`` does by default);
+- ``local:1`` and ``local:2``: a Dask ``LocalCluster`` of 1 or 2 worker processes, one thread each.
+
+For the cluster rows the time is the job alone: the cluster's start and the workers' warm-up
+(importing tokvec, loading the tokenizer and numba's cached code, by a job on one file) are shown
+apart as "start s", a cost paid once per cluster, not per job. Overhead is ``local:1 / one - 1``;
+speed-up is ``one / local:2``. The load average is printed beside each figure: on a shared machine,
+compare only ratios from the same run. Results are checked equal across the rows.
+
+example:
+  python bench/cluster.py --repeat 1 --jobs count      # 64 MB, count only (about a minute)
+  python bench/cluster.py --json cluster.json          # 256 MB, count, tokenize and train bpe
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+from _common import ELTEC, BenchError, data_dir, progress, require
+
+PARTS = 8
+
+
+def make_corpus(source, folder: str, repeat: int, mb: float | None) -> list[str]:
+    """Write ELTeC (its first ``mb`` MB) as PARTS plain files (cut at line ends), ``repeat`` times; return the paths."""
+    with gzip.open(source, "rb") as f:
+        data = f.read()
+    if mb is not None:
+        data = data[: data.index(b"\n", int(mb * 1e6)) + 1]
+    cuts = [0]
+    for k in range(1, PARTS):
+        cuts.append(data.index(b"\n", len(data) * k // PARTS) + 1)
+    cuts.append(len(data))
+    paths = []
+    for r in range(repeat):
+        for k in range(PARTS):
+            path = os.path.join(folder, f"eltec-{r}-{k}.txt")
+            with open(path, "wb") as out:
+                out.write(data[cuts[k] : cuts[k + 1]])
+            paths.append(path)
+    return paths
+
+
+def run_job(job: str, paths: list[str], client, threads: int | None, scratch: str, args) -> tuple[float, object]:
+    from tokvec.cluster import count_files, tokenize_files, train_files
+
+    start = time.perf_counter()
+    if job == "count":
+        out = count_files(paths, [args.tokenizer], client=client, num_threads=threads)
+        result = sum(r.tokens[args.tokenizer] for r in out)
+    elif job == "tokenize":
+        folder = tempfile.mkdtemp(dir=scratch)
+        m = tokenize_files(paths, args.tokenizer, folder, client=client, num_threads=threads)
+        result = [s["sha256"] for s in m["shards"]]
+        shutil.rmtree(folder)
+    else:
+        result = train_files("bpe", paths, client=client, vocab_size=args.vocab).merges
+    return time.perf_counter() - start, result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=None, help="the shared data folder (default: $TOKVEC_TEST_DATA)")
+    parser.add_argument("--repeat", type=int, default=4, help="copies of ELTeC (default 4: 256 MB)")
+    parser.add_argument("--mb", type=float, default=None, help="only the first MB of ELTeC (a quick look)")
+    parser.add_argument("--jobs", default="count,tokenize,train", help="which jobs (default: all three)")
+    parser.add_argument("--tokenizer", default="gpt2", help="for count and tokenize (default gpt2)")
+    parser.add_argument("--vocab", type=int, default=4096, help="vocab size of train bpe (default 4096)")
+    parser.add_argument("--json", default=None, help="also write the figures here")
+    args = parser.parse_args()
+    source = require(data_dir(args.data), ELTEC)
+    from tokvec.cluster import connect
+
+    jobs = [j for j in args.jobs.split(",") if j]
+    scratch = tempfile.mkdtemp(prefix="tokvec-bench-cluster-")
+    rows: list[dict] = []
+    try:
+        paths = make_corpus(source, scratch, args.repeat, args.mb)
+        size = sum(os.path.getsize(p) for p in paths)
+        progress(f"{len(paths)} files, {size / 1e6:.0f} MB in {scratch}")
+        for job in jobs:  # warm this process's numba cache and tokenizer load, outside the clock
+            run_job(job, paths[:1], None, 1, scratch, args)
+        results: dict[str, object] = {}
+        for where, threads in (("one", 1), ("one-T", None), ("local:1", 1), ("local:2", 1)):
+            cluster_start = time.perf_counter()
+            with connect(None if where.startswith("one") else where) as client:
+                if client is not None:  # the workers import tokvec and load the tokenizer: once, outside the clock
+                    for job in jobs:
+                        run_job(job, paths[:1], client, 1, scratch, args)
+                started = time.perf_counter() - cluster_start
+                for job in jobs:
+                    if where == "one-T" and job == "train":
+                        continue  # counting words has no threads: the same as "one"
+                    progress(f"{job} on {where} ...")
+                    seconds, result = run_job(job, paths, client, threads, scratch, args)
+                    if job in results and results[job] != result:
+                        raise BenchError(f"{job} on {where} differs from {job} in one process")
+                    results.setdefault(job, result)
+                    row = {"job": job, "where": where, "seconds": round(seconds, 2),
+                           "MB/s": round(size / 1e6 / seconds, 1), "start_s": round(started, 2),
+                           "load": round(os.getloadavg()[0], 2)}  # fmt: skip
+                    rows.append(row)
+                    progress(str(row))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"{'job':<9} {'where':<8} {'seconds':>8} {'MB/s':>6} {'start s':>7} {'vs one':>7} {'load':>6}")
+    for r in rows:
+        base = next(b["seconds"] for b in rows if b["job"] == r["job"] and b["where"] == "one")
+        print(f"{r['job']:<9} {r['where']:<8} {r['seconds']:>8.2f} {r['MB/s']:>6.1f} {r['start_s']:>7.2f}"
+              f" {base / r['seconds']:>6.2f}x {r['load']:>6.2f}")  # fmt: skip
+    for job in jobs:
+        t = {r["where"]: r["seconds"] for r in rows if r["job"] == job}
+        print(f"{job}: overhead on 1 worker {t['local:1'] / t['one'] - 1:+.1%}, speed-up on 2 workers"
+              f" {t['one'] / t['local:2']:.2f}x")  # fmt: skip
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"rows": rows, "files": len(paths), "bytes": size, "cpus": os.cpu_count()}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as e:
+        print(f"bench/cluster.py: {e}", file=sys.stderr)
+        sys.exit(2)
