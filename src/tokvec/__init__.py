@@ -7,7 +7,15 @@
 """
 
 from .analysis import compare
-from .embed import Encoder, TokenEmbeddings, TransformerEncoder, embedding_matrix, load_encoder
+from .embed import (
+    Encoder,
+    StaticEncoder,
+    TokenEmbeddings,
+    TransformerEncoder,
+    distill,
+    embedding_matrix,
+    load_encoder,
+)
 from .errors import (
     FormatError,
     InputTypeError,
@@ -27,6 +35,7 @@ from .tokens.trainers.bpe import BpeResult, train_bpe
 from .tokens.trainers.config import BpeConfig, UnigramConfig, WordPieceConfig
 from .tokens.trainers.unigram import UnigramResult, train_unigram
 from .tokens.trainers.wordpiece import WordPieceResult, train_wordpiece
+from .vectors.glove import GloveConfig, train_glove
 from .vectors.keyed import KeyedVectors, Neighbor
 from .vectors.word2vec import Word2VecConfig, train_word2vec
 
@@ -40,11 +49,13 @@ __all__ = [
     "Encoding",
     "EncodingBatch",
     "FormatError",
+    "GloveConfig",
     "InputTypeError",
     "KeyedVectors",
     "Neighbor",
     "SpecialTokenError",
     "SplitPattern",
+    "StaticEncoder",
     "TokenEmbeddings",
     "TokenIdOverflowError",
     "Tokenizer",
@@ -59,11 +70,13 @@ __all__ = [
     "WordPieceConfig",
     "WordPieceResult",
     "compare",
+    "distill",
     "embedding_matrix",
     "load",
     "load_encoder",
     "presets",
     "train_bpe",
+    "train_glove",
     "train_unigram",
     "train_word2vec",
     "train_wordpiece",

@@ -70,3 +70,7 @@ class ModelMismatchError(TokvecError, ValueError):
 class TokvecWarning(UserWarning):
     """Something tokvec worked around (bad bytes read as U+FFFD, a file with a harmless flaw); the CLI prints it as
     ``tokvec: warning: ...``."""
+
+
+class FormatWarning(TokvecWarning):
+    """A file was read, but part of it was not as its format says (the message names the line and what was done)."""

@@ -23,6 +23,7 @@ from . import (
     count,
     embed,
     encode,
+    glove,
     listing,
     parity,
     plot,
@@ -76,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         search,
     ):
         module.register(subparsers)
-    train.register(subparsers, extra=(word2vec.register_train,))
+    train.register(subparsers, extra=(word2vec.register_train, glove.register_train))
     return parser
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from .._io import check_output_path
 from ..vectors import evaluate as ev
-from ..vectors.formats import FORMATS, load, save
+from ..vectors.formats import FORMATS, load, save, sniff_format
 from ..vectors.word2vec import Word2VecConfig, train_word2vec
 from . import tasks as tasks_cli
 from ._common import CliError, add_command, add_format_option, format_table, print_json
@@ -80,7 +80,7 @@ def register(subparsers: Any) -> None:
         description="Print the keys closest to the mean of WORDs (minus --negative words), by cosine.",
         examples=_SIMILAR_EXAMPLES,
     )
-    p.add_argument("vectors", help="a vector file (.bin, .txt, .npz)")
+    p.add_argument("vectors", help="a vector file (.bin, .txt, .npz; GloVe text is recognised by its first line)")
     p.add_argument("words", nargs="+", metavar="WORD")
     p.add_argument("--negative", action="append", default=[], metavar="WORD", help="subtract this word (repeatable)")
     p.add_argument("-k", "--top-k", type=int, default=10)
@@ -143,7 +143,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_similar(args: argparse.Namespace) -> int:
-    kv = load(args.vectors, format=args.vectors_format)
+    kv = load(args.vectors, format=args.vectors_format or sniff_format(args.vectors))
     found = kv.most_similar(positive=args.words, negative=args.negative, top_k=args.top_k)
     if args.format == "json":
         print_json([{"key": n.key, "score": round(n.score, 6)} for n in found])
@@ -157,7 +157,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         return tasks_cli.run(args)
     if not args.vectors:
         raise CliError("nothing to evaluate: give a word-vector file, or -m MODEL with --task/--sts/...")
-    kv = load(args.vectors, format=args.vectors_format)
+    kv = load(args.vectors, format=args.vectors_format or sniff_format(args.vectors))
     sims = [(os.path.basename(p), p) for p in args.similarity]
     analogies = args.analogies
     if not sims and not analogies:

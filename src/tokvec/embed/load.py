@@ -19,6 +19,7 @@ from ..errors import TokvecError, TokvecFileError, UnknownNameError
 from ..tokens.presets import load as load_tokenizer
 from .engines import make_engine, onnx_available
 from .spec import read_spec
+from .static import is_model2vec_folder, load_static
 from .transformer import TransformerEncoder
 from .weights import load_dense, load_weights, weights_file
 
@@ -56,10 +57,14 @@ def load_encoder(
 
     ``compute``: ``float32`` (vectors equal to sentence-transformers') or ``int8`` (int8 weights, faster);
     ``engine``: ``onnx`` (onnxruntime, the default when installed) or ``numpy`` (float32 only).
+    A model2vec folder (``config.json`` with model_type "model2vec") loads as a
+    :class:`~tokvec.embed.static.StaticEncoder`.
     """
     if compute not in COMPUTE:
         raise TokvecError(f"compute={compute!r}: use one of {', '.join(COMPUTE)}")
     folder = resolve_folder(name_or_path)
+    if is_model2vec_folder(folder):  # a static table (model2vec's layout): no transformer to run
+        return load_static(folder)  # type: ignore[return-value]
     spec = read_spec(folder)
     tf_folder = spec.transformer_path or folder
     tok_path = os.path.join(tf_folder, "tokenizer.json")

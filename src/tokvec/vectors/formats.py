@@ -23,6 +23,7 @@ import gzip
 import io
 import json
 import os
+import warnings
 import zlib
 from typing import Any
 
@@ -30,7 +31,7 @@ import numpy as np
 
 from .._checks import check_allocation, check_array, check_finite, npz_arrays
 from .._io import atomic_write, open_binary
-from ..errors import FormatError, TokvecError
+from ..errors import FormatError, FormatWarning, TokvecError
 from .keyed import KeyedVectors
 
 FORMATS = ("word2vec-binary", "word2vec-text", "glove", "npz")
@@ -88,7 +89,12 @@ def save(kv: KeyedVectors, path: str | os.PathLike[str], *, format: str | None =
 
 
 def load(path: str | os.PathLike[str], *, format: str | None = None) -> KeyedVectors:
-    """Load vectors from ``path`` in ``format`` (default: from the file name; .gz is fine for text)."""
+    """Load vectors from ``path`` in ``format`` (default: from the file name; .gz is fine for text).
+
+    GloVe text needs ``format="glove"`` (:func:`sniff_format` tells it apart). Lines that are not UTF-8
+    (cp1252 bytes in some GloVe files) are read as cp1252 with a :class:`~tokvec.errors.FormatWarning`
+    that names them.
+    """
     fmt = _check(format or guess_format(path))
     source = os.fspath(path)
     try:
@@ -113,6 +119,22 @@ def _read_all(f: Any, source: str) -> bytes:
         raise  # already names the file
     except (OSError, EOFError, zlib.error) as e:
         raise FormatError(f"{source}: corrupted gzip data ({e})") from None
+
+
+def sniff_format(path: str | os.PathLike[str]) -> str:
+    """Guess the format from the name, and tell GloVe text from word2vec text by its first line."""
+    fmt = guess_format(path)
+    if fmt == "word2vec-text":
+        with open_binary(path) as f:
+            first = f.readline(1 << 16)
+        if first.strip() and not _is_header(first):
+            return "glove"  # the first line is a vector, not 'count dimensions'
+    return fmt
+
+
+def _is_header(line: bytes) -> bool:
+    parts = line.split()
+    return len(parts) == 2 and all(p.isdigit() for p in parts)
 
 
 def _check(fmt: str) -> str:
@@ -153,8 +175,44 @@ def _load_binary(path: Any, data: bytes) -> KeyedVectors:
     return KeyedVectors(keys, check_finite(path, vectors))
 
 
+def _decode_lines(path: Any, data: bytes) -> list[str]:
+    """Decode UTF-8 text; a line that is not UTF-8 is read as cp1252 (else latin-1) with a warning naming it.
+
+    # subtle: GloVe files in circulation (glove.6B's) hold a few cp1252 bytes ('\x96' for '–'); replacing
+    # them with U+FFFD would make several different words one key, silently
+    """
+    try:
+        return data.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        pass
+    lines: list[str] = []
+    bad: list[str] = []
+    for n, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            lines.append(raw.decode("utf-8"))
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            text, codec = raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            text, codec = raw.decode("latin-1"), "latin-1"
+        lines.append(text)
+        bad.append(f"line {n} ({text.split(' ', 1)[0]!r} from {raw.split(b' ', 1)[0]!r} as {codec})")
+    if data.endswith(b"\n"):
+        lines.pop()
+    lines = [line.removesuffix("\r") for line in lines]
+    warnings.warn(
+        f"{path}: {len(bad)} line(s) are not UTF-8 and were read as cp1252: {', '.join(bad[:10])}"
+        f"{' ...' if len(bad) > 10 else ''}. Re-encode the file as UTF-8 to silence this warning.",
+        FormatWarning,
+        stacklevel=4,
+    )
+    return lines
+
+
 def _load_text(path: Any, data: bytes, *, header: bool) -> KeyedVectors:
-    lines = data.decode("utf-8", errors="replace").splitlines()
+    lines = _decode_lines(path, data)
     start = 0
     count = dims = None
     if header:
@@ -195,13 +253,16 @@ def _load_npz(path: str) -> KeyedVectors:
         check_array(path, "output_vectors", output, kind="fiu", ndim=2, shape=vectors.shape)
     config = None
     if "config" in arrays:
+        from .glove import GloveConfig
         from .word2vec import Word2VecConfig
 
         try:
             options = json.loads(str(arrays["config"]))
-            config = Word2VecConfig(**options) if isinstance(options, dict) else None
+            if not isinstance(options, dict):
+                raise FormatError(f"{path}: the stored training config is not a JSON object")
+            config = (GloveConfig if "x_max" in options else Word2VecConfig)(**options)
         except (json.JSONDecodeError, TypeError, ValueError) as e:
+            if isinstance(e, FormatError):
+                raise
             raise FormatError(f"{path}: the stored training config is not valid ({e})") from None
-        if config is None:
-            raise FormatError(f"{path}: the stored training config is not a JSON object")
     return KeyedVectors(keys.tolist(), vectors, counts, output_vectors=output, config=config)
