@@ -136,8 +136,13 @@ class _Teacher:
 
         self.tokenizer = tokvec.load("bert-base-uncased")
         self.engine = _Engine(self.tokenizer.vocab_size, 48)
-        self.spec = SimpleNamespace(transformer=SimpleNamespace(pad_id=0, architecture="bert"))
+        self.spec = SimpleNamespace(transformer=SimpleNamespace(pad_id=0, architecture="bert", hidden=48))
         self.name, self.dim = "fake", 48
+
+    def embed_ids(self, sequences, *, batch_size=32, num_threads=None, head=True):
+        """The raw mean of the hidden states, as TransformerEncoder.embed_ids(head=False) gives it."""
+        assert not head
+        return np.array([self.engine.run(np.array(s), np.arange(len(s)), None).mean(axis=0) for s in sequences])
 
 
 def test_distill_reproduces_model2vecs_pca_and_weights():

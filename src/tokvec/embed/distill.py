@@ -33,8 +33,7 @@ import numpy as np
 
 from .._progress import Progress
 from ..errors import TokvecError
-from .batching import Specials, pad_batch
-from .pooling import pool
+from .batching import Specials
 from .static import StaticEncoder, _unk_id
 
 SIF = 1e-4  # model2vec's coefficient for Zipf weights
@@ -109,26 +108,15 @@ def teacher_vectors(
     """Return float32 [N, hidden]: the teacher's last hidden states mean-pooled over each id sequence."""
     lengths = np.array([len(s) for s in sequences], dtype=np.int64)
     order = np.argsort(lengths, kind="stable")
-    bounds = np.zeros(len(sequences) + 1, np.int64)
-    np.cumsum(lengths, out=bounds[1:])
-    flat = np.array([i for s in sequences for i in s], dtype=np.int32)
-    ranges = np.stack([bounds[:-1], bounds[1:]], axis=1)
-    pad_id = encoder.spec.transformer.pad_id
-    roberta = pad_id if encoder.spec.transformer.architecture == "roberta" else None
-    out: np.ndarray | None = None
-    threads = num_threads or 0
+    out = np.zeros((len(sequences), encoder.spec.transformer.hidden), np.float32)
+    block = batch_size * 32  # a block's batches run side by side on the encoder's threads
     with Progress(len(sequences), label="distill", unit="tokens", enabled=progress) as bar:
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            input_ids, positions, mask = pad_batch(flat, ranges[rows], Specials((), ()), pad_id=pad_id,
-                                                   roberta_positions=roberta)  # fmt: skip
-            hidden = encoder.engine.run(input_ids, positions, mask, num_threads=threads or _cores())
-            pooled = pool(np.asarray(hidden, dtype=np.float32), mask, "mean")
-            if out is None:
-                out = np.empty((len(sequences), pooled.shape[1]), np.float32)
-            out[rows] = pooled
+        for start in range(0, len(order), block):
+            rows = order[start : start + block]
+            out[rows] = encoder.embed_ids([sequences[r] for r in rows.tolist()], batch_size=batch_size,
+                                          num_threads=num_threads, head=False)  # fmt: skip
             bar.set(start + len(rows))
-    return out if out is not None else np.zeros((0, encoder.dim), np.float32)
+    return out
 
 
 def pca(x: np.ndarray, dims: int) -> np.ndarray:
@@ -227,8 +215,3 @@ def with_added_words(tok: Any, words: list[str], *, first_id: int) -> Any:
             json.dump(data, f)
         return load_tokenizer(path)
 
-
-def _cores() -> int:
-    import os
-
-    return os.cpu_count() or 1

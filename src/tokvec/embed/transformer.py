@@ -136,11 +136,13 @@ class TransformerEncoder:
 
     # ------------------------------------------------------------------ running the model
     def _run(self, ids: np.ndarray, ranges: np.ndarray, *, batch_size: int, num_threads: int,
-             tokens: bool = False, specials: Specials | None = None) -> np.ndarray | list[np.ndarray]:  # fmt: skip
+             tokens: bool = False, specials: Specials | None = None, head: bool = True
+             ) -> np.ndarray | list[np.ndarray]:  # fmt: skip
         """Return pooled vectors float32 [N, dim] (or, ``tokens``: a list of [n_i, hidden] token vectors)."""
         specials = self._specials if specials is None else specials
         order = length_order(ranges)
-        out: np.ndarray | list = [None] * len(ranges) if tokens else np.empty((len(ranges), self.dim), np.float32)
+        width = self.dim if head else self.spec.transformer.hidden
+        out: np.ndarray | list = [None] * len(ranges) if tokens else np.empty((len(ranges), width), np.float32)
 
         def one(start: int) -> None:
             rows = order[start : start + batch_size]
@@ -150,8 +152,10 @@ class TransformerEncoder:
             if tokens:
                 for r, row in enumerate(rows.tolist()):
                     out[row] = np.array(hidden[r, : int(mask[r].sum())])  # type: ignore[index]
-            else:
+            elif head:
                 out[rows] = self._head(hidden, mask)  # type: ignore[index]
+            else:
+                out[rows] = pool(hidden, mask, "mean")  # type: ignore[index]
 
         starts = range(0, len(order), batch_size)
         if num_threads > 1 and len(starts) > 1 and getattr(self.engine, "parallel_batches", False):
@@ -273,9 +277,19 @@ class TransformerEncoder:
         tokens = self.tokenizer.id_to_token_list(all_ids.tolist())  # type: ignore[attr-defined]
         return TokenEmbeddings(list(tokens), all_ids, offs, vectors)
 
-    def embed_ids(self, sequences: Iterable[Iterable[int]], *, batch_size: int = 32,
-                  num_threads: int | None = None) -> np.ndarray:  # fmt: skip
-        """Return the model's vectors float32 [N, dim] of id sequences (the caller includes the special tokens)."""
+    def embed_ids(
+        self,
+        sequences: Iterable[Iterable[int]],
+        *,
+        batch_size: int = 32,
+        num_threads: int | None = None,
+        head: bool = True,
+    ) -> np.ndarray:
+        """Return the model's vectors float32 [N, dim] of id sequences (the caller includes the special tokens).
+
+        ``head=False``: the mean of the last hidden states, float32 [N, hidden], without the model's pooling,
+        Dense and Normalize modules (what model2vec's distillation pools).
+        """
         seqs = [np.asarray(list(s), dtype=np.int32) for s in sequences]
         vocab = self.spec_vocab_size
         for k, s in enumerate(seqs):
@@ -286,7 +300,8 @@ class TransformerEncoder:
         flat = np.concatenate(seqs) if seqs else np.zeros(0, np.int32)
         # the caller's ids carry their own special tokens, so none are added around them
         return self._run(flat, np.stack([bounds[:-1], bounds[1:]], axis=1), batch_size=batch_size,
-                         num_threads=num_threads or os.cpu_count() or 1, specials=Specials((), ()))  # fmt: skip
+                         num_threads=num_threads or os.cpu_count() or 1, specials=Specials((), ()),
+                         head=head)  # fmt: skip
 
     @property
     def spec_vocab_size(self) -> int:
