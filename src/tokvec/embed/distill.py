@@ -214,4 +214,3 @@ def with_added_words(tok: Any, words: list[str], *, first_id: int) -> Any:
         with open(path, "w", encoding="utf-8") as f:
             json.dump(data, f)
         return load_tokenizer(path)
-
