@@ -203,6 +203,34 @@ def machine() -> dict[str, Any]:
     }
 
 
+def proc_status(field: str) -> int | None:
+    """Return a ``kB`` field of /proc/self/status (``VmHWM``: peak, ``VmRSS``: now) in bytes, or None off Linux.
+
+    subtle: ``ru_maxrss`` survives exec, so a worker started by a parent that holds a big input would report the
+    parent's size; VmHWM belongs to this program alone and starts afresh at exec.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def peak_mib() -> float:
+    """Peak resident memory of this process (VmHWM) in MiB, NaN off Linux."""
+    value = proc_status("VmHWM")
+    return float("nan") if value is None else value / 2**20
+
+
+def rss_mib() -> float:
+    """Resident memory of this process now (VmRSS) in MiB, NaN off Linux."""
+    value = proc_status("VmRSS")
+    return float("nan") if value is None else value / 2**20
+
+
 def write_json(path: str, payload: dict[str, Any]) -> None:
     """Write ``payload`` to ``path`` atomically (a temporary file, then a rename)."""
     target = pathlib.Path(path)

@@ -26,27 +26,9 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import BenchError, data_dir, progress, require
+from _common import BenchError, data_dir, peak_mib, progress, require, rss_mib
 
 MODEL = "all-MiniLM-L6-v2"
-
-
-def peak_mib() -> float:
-    """Peak resident memory of this process (VmHWM) in MiB."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def rss_mib() -> float:
-    """Resident memory of this process now, in MiB."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def worker(args: argparse.Namespace) -> None:

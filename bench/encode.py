@@ -39,6 +39,7 @@ from _common import (
     machine,
     pattern_of,
     plain_ranks,
+    proc_status,
     progress,
     rank_file,
     read_eltec,
@@ -195,7 +196,7 @@ def max_rss() -> int:
     subtle: ru_maxrss also counts the address space before exec, i.e. the parent (this benchmark, with
     the text and a tokenizer loaded) that spawned the child, so on Linux read VmHWM, which starts afresh at exec.
     """
-    status = _proc_status("VmHWM")
+    status = proc_status("VmHWM")
     if status is not None:
         return status
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -204,20 +205,8 @@ def max_rss() -> int:
 
 def current_rss() -> int:
     """Return this process's resident set size in bytes now (Linux), else the peak."""
-    status = _proc_status("VmRSS")
+    status = proc_status("VmRSS")
     return max_rss() if status is None else status
-
-
-def _proc_status(field: str) -> int | None:
-    """Return a ``kB`` field of /proc/self/status in bytes, or None off Linux."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
 
 
 def reset_peak() -> bool:
