@@ -26,7 +26,8 @@ import numpy as np
 from .._progress import Progress
 from ..errors import TokvecError
 from .batching import Inputs, Specials, length_order, pad_batch, windows
-from .pooling import dense, normalize, pool
+from .pooling import dense, pool
+from .pooling import normalize as unit_length
 from .protocol import Chunks
 from .quantize import quantize
 from .spec import ModelSpec
@@ -171,7 +172,7 @@ class TransformerEncoder:
         x = pool(hidden, mask, self.spec.pooling)
         for (weight, bias), d in zip(self._dense, self.spec.dense, strict=True):
             x = dense(x, weight, bias, d.activation)
-        return normalize(x) if self.spec.normalize else x.astype(np.float32, copy=False)
+        return unit_length(x) if self.spec.normalize else x.astype(np.float32, copy=False)
 
     # ------------------------------------------------------------------ public API
     def embed(
@@ -209,7 +210,7 @@ class TransformerEncoder:
                 )
             x = x[:, :truncate_dim]
         if normalize:
-            x = _unit(x)
+            x = unit_length(x)
         x = quantize(x, precision)
         return x[0] if single else x
 
@@ -250,7 +251,7 @@ class TransformerEncoder:
         out = np.zeros((n, vectors.shape[1]), np.float32)
         np.add.at(out, inputs.owner, vectors * weight[:, None])
         out /= np.bincount(inputs.owner, weights=weight, minlength=n).astype(np.float32)[:, None]
-        return _unit(out) if self.spec.normalize else out
+        return unit_length(out) if self.spec.normalize else out
 
     def embed_chunks(self, texts: Iterable[str], *, stride: int = 32, batch_size: int = 32,
                      num_threads: int | None = None) -> Chunks:  # fmt: skip
@@ -307,7 +308,3 @@ class TransformerEncoder:
     def spec_vocab_size(self) -> int:
         """Rows of the model's input embedding matrix."""
         return int(self.engine.vocab_rows)  # type: ignore[attr-defined]
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    return normalize(x)
