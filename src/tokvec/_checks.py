@@ -33,6 +33,7 @@ def npz_arrays(path: str, what: str) -> dict[str, np.ndarray]:
             magic = f.read(4)
         if magic[:2] != b"PK":
             raise FormatError(f"{path}: not a .npz file (it does not start as a zip archive); is it {what}?")
+        check_npz_sizes(path)
         with np.load(path, allow_pickle=False) as z:
             return {name: z[name] for name in z.files}
     except FormatError:
@@ -52,6 +53,61 @@ def npz_arrays(path: str, what: str) -> dict[str, np.ndarray]:
         raise FormatError(f"{path}: not a readable .npz file of {what} ({type(e).__name__}: {e})") from None
     except MemoryError:
         raise FormatError(f"{path}: an array of the .npz is too large to load (corrupted file?)") from None
+
+
+# an archive member may expand this many times its compressed size once it is past _BOMB_FLOOR bytes
+_BOMB_RATIO = 1000
+_BOMB_FLOOR = 64 * 2**20
+
+
+def check_npz_sizes(path: str, *, limit: int | None = None) -> None:
+    """Refuse a ``.npz`` whose arrays would need more memory than the file can justify, before anything is read.
+
+    Each member's ``.npy`` header must agree with the member's size in the zip directory; a member that
+    expands more than 1000 times past 64 MiB (a zip bomb) and a total above ``limit`` (default: this
+    machine's memory) are refused with a :class:`~tokvec.errors.FormatError` naming the member.
+    """
+    limit = _physical_memory() if limit is None else limit
+    total = 0
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            size, packed = info.file_size, max(info.compress_size, 1)
+            if size > _BOMB_FLOOR and size > _BOMB_RATIO * packed:
+                raise FormatError(
+                    f"{path}: member {info.filename} expands from {packed:,} to {size:,} bytes (a zip bomb?);"
+                    " tokvec refuses it: ask for the file again or save it with tokvec"
+                )
+            if info.filename.endswith(".npy"):
+                with archive.open(info) as member:
+                    version = np.lib.format.read_magic(member)
+                    fmt = np.lib.format
+                    read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+                    shape, _, dtype = read(member, max_header_size=2**16)
+                    header = member.tell() if hasattr(member, "tell") else None
+                count = 1
+                for n in shape:
+                    count *= int(n)
+                nbytes = count * dtype.itemsize
+                if dtype.hasobject:
+                    continue  # np.load refuses pickled arrays with its own message
+                if header is not None and nbytes != size - header:
+                    raise FormatError(
+                        f"{path}: member {info.filename} says shape {tuple(shape)} of {dtype} ({nbytes:,} bytes)"
+                        f" but holds {size - header:,} bytes (corrupted or edited file?)"
+                    )
+            total += size
+            if total > limit:
+                raise FormatError(
+                    f"{path}: the arrays need {total:,} bytes or more, above the {limit:,} bytes of memory here"
+                    " (corrupted file, or too large for this machine)"
+                )
+
+
+def _physical_memory() -> int:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 2**40
 
 
 def check_array(

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import check_npz_sizes
 from ..embed.protocol import Encoder
 from ..errors import FormatError, TokvecFileError
 from .ann import HnswIndex
@@ -84,6 +85,7 @@ def load_index(cls: Any, folder: str | os.PathLike[str], encoder: Encoder) -> An
             ids.append(record["id"])
             texts.append(record["text"])
     vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+    check_npz_sizes(str(folder / "windows.npz"))
     with np.load(folder / "windows.npz", allow_pickle=False) as z:
         owner, spans = z["owner"], z["spans"]
     if len(ids) != meta["documents"] or not (len(owner) == len(spans) == len(vectors) == meta["windows"]):
