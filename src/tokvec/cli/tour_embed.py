@@ -45,3 +45,18 @@ def sentence_facts(encoder: Any, sentences: list[str]) -> dict[str, Any]:
     """Cosine similarity matrix of ``sentences`` (encoder.embed)."""
     v = _unit(np.asarray(encoder.embed(sentences), dtype=np.float64))
     return {"sentences": list(sentences), "similarity": (v @ v.T).round(3).tolist()}
+
+
+def long_text_facts(encoder: Any, text: str, question: str) -> dict[str, Any]:
+    """A text longer than the model's window: tokens, windows, and the cosine to ``question`` truncated vs chunked."""
+    chunks = encoder.embed_chunks([text])
+    q = _unit(np.asarray(encoder.embed([question])[0], dtype=np.float64))
+    truncated = _unit(np.asarray(encoder.embed([text])[0], dtype=np.float64))
+    windows = _unit(np.asarray(chunks.vectors, dtype=np.float64))
+    return {
+        "max_seq_length": int(encoder.max_seq_length),
+        "windows": len(windows),
+        "window_tokens": [int(n) for n in chunks.n_tokens],
+        "truncated_cosine": float(truncated @ q),
+        "best_window_cosine": float((windows @ q).max()),
+    }
