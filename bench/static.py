@@ -2,12 +2,13 @@
 
 Distills the teacher with tokvec (Zipf weighting, and corpus weighting on the first 30 MB of ELTeC's English
 novels) and with ``model2vec.distill`` (256 PCA dimensions, both), timing each; then scores each model and the
-teacher on STS-B test (cosine Spearman x 100) and Banking77 (logistic regression on the train split,
-accuracy x 100, a minimal scorer until tokvec.tasks lands), and times inference on the STS-B test
-sentences: tokvec ``embed`` vs model2vec ``encode`` (one process, no multiprocessing) vs the teacher's
-float32 path. ``--model2vec FOLDER`` reuses a saved model2vec distill (its time is then not measured).
-The machine is shared: read the ratios of one run, beside the load averages printed.
+teacher with ``tokvec.tasks`` (MTEB's protocols): STSBenchmark (test, cosine Spearman x 100),
+Banking77Classification (accuracy x 100, 10 experiments of logistic regression) and SciFact (nDCG@10 x 100),
+and times inference on the STS-B test sentences: tokvec ``embed`` vs model2vec ``encode`` (one process, no
+multiprocessing) vs the teacher's float32 path. ``--model2vec FOLDER`` reuses a saved model2vec distill
+(its time is then not measured). The machine is shared: read the ratios of one run, beside the load averages printed.
 
+    .venv/bin/pip install --no-deps skeletoken   # model2vec's distill needs it; its pins would downgrade tokenizers
     .venv/bin/python bench/static.py
     .venv/bin/python bench/static.py --model2vec /tmp/m2v     # reuse model2vec's distill
 """
@@ -42,26 +43,21 @@ def _novels(chars: int) -> list[str]:
         return f.read(chars).splitlines()
 
 
-def spearman(x: np.ndarray, y: np.ndarray) -> float:
-    from tokvec.vectors.evaluate import spearman as sp
+class _Model2Vec:
+    """model2vec's StaticModel as a tokvec encoder (name, dim, max_seq_length, embed, fingerprint)."""
 
-    return float(sp(x, y))
+    def __init__(self, model) -> None:  # type: ignore[no-untyped-def]
+        self.model, self.name, self.max_seq_length = model, "model2vec distill", None
+        self.dim = int(model.embedding.shape[1])
+
+    def embed(self, texts: list[str], **_options: object) -> np.ndarray:
+        return self.model.encode(list(texts), use_multiprocessing=False)
+
+    def fingerprint(self) -> str:
+        return "model2vec-distill"
 
 
-def sts(embed, pairs: list[list[str]]) -> float:  # type: ignore[no-untyped-def]
-    a = embed([p[0] for p in pairs])
-    b = embed([p[1] for p in pairs])
-    a = a / (np.linalg.norm(a, axis=1, keepdims=True) + 1e-12)
-    b = b / (np.linalg.norm(b, axis=1, keepdims=True) + 1e-12)
-    return 100 * spearman((a * b).sum(1), np.array([float(p[2]) for p in pairs]))
-
-
-def banking(embed, train: list[list[str]], test: list[list[str]]) -> float:  # type: ignore[no-untyped-def]
-    from sklearn.linear_model import LogisticRegression
-
-    clf = LogisticRegression(max_iter=300)
-    clf.fit(embed([r[0] for r in train]), [r[1] for r in train])
-    return 100 * float(clf.score(embed([r[0] for r in test]), [r[1] for r in test]))
+TASKS = ("STSBenchmark", "Banking77Classification", "SciFact")
 
 
 def rate(embed, texts: list[str], repeat: int) -> float:  # type: ignore[no-untyped-def]
@@ -85,8 +81,6 @@ def main() -> int:
 
     torch.set_num_threads(args.threads)
     sts_test = _csv(DATA / "stsb/stsb-en-test.csv", header=False)
-    bank_train = _csv(DATA / "banking77/train.csv", header=True)
-    bank_test = _csv(DATA / "banking77/test.csv", header=True)
     loads = {"start": os.getloadavg()}
     teacher = tokvec.load_encoder("all-MiniLM-L6-v2")
     t = time.perf_counter()
@@ -115,16 +109,16 @@ def main() -> int:
     a *= np.sign((a * b).sum(axis=0))
     cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1) + 1e-30)
 
-    def m2v(texts: list[str]) -> np.ndarray:
-        return theirs.encode(texts, use_multiprocessing=False)
+    from tokvec.tasks import run_task
 
-    models = {
-        "teacher": lambda x: teacher.embed(x, num_threads=args.threads, progress=False),
-        "tokvec distill": lambda x: ours.embed(x, num_threads=1),
-        "tokvec distill (corpus)": lambda x: ours_corpus.embed(x, num_threads=1),
-        "model2vec distill": m2v,
-    }
-    scores = {name: (sts(f, sts_test), banking(f, bank_train, bank_test)) for name, f in models.items()}
+    wrapped = _Model2Vec(theirs)
+    m2v = wrapped.embed
+    models = {"teacher": teacher, "tokvec distill": ours, "tokvec distill (corpus)": ours_corpus,
+              "model2vec distill": wrapped}  # fmt: skip
+    scores = {}
+    for name, model in models.items():
+        print(f"bench: scoring {name} on {', '.join(TASKS)} ...", file=sys.stderr, flush=True)
+        scores[name] = [run_task(model, task, data=DATA.parent).main_score for task in TASKS]
     loads["after scoring"] = os.getloadavg()
     sentences = [s for r in sts_test for s in r[:2]]
     speed = {
@@ -133,7 +127,7 @@ def main() -> int:
             lambda x: ours.embed(x, num_threads=args.threads), sentences, args.repeat
         ),
         "model2vec encode": rate(m2v, sentences, args.repeat),
-        "teacher float32": rate(models["teacher"], sentences, 1),
+        "teacher float32": rate(lambda x: teacher.embed(x, num_threads=args.threads, progress=False), sentences, 1),
     }
     loads["end"] = os.getloadavg()
     print("all-MiniLM-L6-v2 distilled to 256 dimensions; load averages (1, 5, 15 min):")
@@ -146,9 +140,9 @@ def main() -> int:
               "(goal < 0.5x)")  # fmt: skip
     print(f"rows equal to model2vec's table: min cosine {cos.min():.5f}, median {np.median(cos):.5f} over "
           f"{len(cos):,} tokens (goal >= 0.999)")  # fmt: skip
-    print(f"{'model':<26} {'STS-B test':>10} {'Banking77':>10}")
-    for name, (s, b) in scores.items():
-        print(f"{name:<26} {s:10.2f} {b:10.2f}")
+    print(f"{'model':<26} {'STS-B test':>10} {'Banking77':>10} {'SciFact':>10}")
+    for name, row in scores.items():
+        print(f"{name:<26} " + " ".join(f"{x:10.2f}" for x in row))
     print(f"{'inference (STS-B test sentences)':<40} {'sentences/s':>12}")
     for k, v in speed.items():
         print(f"{k:<40} {v:12,.0f}")
