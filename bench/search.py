@@ -4,12 +4,15 @@ Part 1 (``--scifact``): SciFact's corpus in a ``tokvec.search.Index`` (documents
 them) gives nDCG@10 exactly (it must equal the retrieval task's), with the HNSW graph, and hybrid
 (BM25 + dense by reciprocal rank fusion). Vectors come from bench/results/cache (bench/tasks.py fills it).
 
-Part 2: ``--n`` random 384-d unit vectors (default 1,000,000; 200,000 or less on a loaded machine), 1,000
-queries: tokvec's exact path (one matrix product + argpartition per batch) against faiss' flat index, and
+Part 2: ``--n`` random 384-d unit vectors (default 1,000,000; 200,000 or less on a loaded machine), or with
+``--eltec`` a real set (every distinct paragraph of ELTeC's English novels embedded by a static encoder distilled
+from all-MiniLM-L6-v2, ``--queries`` of them held out), 1,000 queries:
+tokvec's exact path (one matrix product + argpartition per batch) against faiss' flat index, and
 recall@10 / queries per second / build time / index memory / single-query p50 and p99 latency of HNSW in
 usearch, hnswlib and faiss (tokvec's choice). Every figure is printed with the load average.
 
     python bench/search.py [--n 200000] [--queries 1000] [--threads 2] [--scifact] [--encoder st|tokvec]
+    python bench/search.py --eltec --libraries faiss,hnswlib
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import time
 
 import numpy as np
 from _common import ROOT, data_dir, progress
-from _encoders import CachedEncoder, sentence_transformer, tokvec_encoder
+from _encoders import CACHE, CachedEncoder, sentence_transformer, tokvec_encoder
 
 
 def load() -> str:
@@ -70,12 +73,37 @@ def random_vectors(n: int, nq: int, dim: int = 384) -> tuple[np.ndarray, np.ndar
     return x, q
 
 
-def ann_bench(n: int, nq: int, threads: int, efs: list[int], libraries: list[str]) -> None:
+def eltec_vectors(data, nq: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every distinct paragraph of ELTeC's English novels through a static encoder distilled from all-MiniLM-L6-v2
+    (unit rows); ``nq`` paragraphs drawn with seed 0 are held out as the queries. The distilled model is kept in
+    bench/results/cache/static-minilm (distilled once)."""
+    import gzip
+
+    sys.path.insert(0, str(ROOT / "src"))
+    import tokvec
+
+    folder = CACHE / "static-minilm"
+    if not (folder / "model.safetensors").is_file():
+        progress("distilling all-MiniLM-L6-v2 (once; kept in bench/results/cache/static-minilm) ...")
+        tokvec.distill(tokvec.load_encoder("all-MiniLM-L6-v2")).save(folder)
+    encoder = tokvec.load_encoder(str(folder))
+    with gzip.open(data / "text/eltec-eng/eltec-eng.txt.gz", "rt", encoding="utf-8") as f:
+        paragraphs = list(dict.fromkeys(line.strip() for line in f if line.strip()))
+    start = time.perf_counter()
+    vectors = np.asarray(encoder.embed(paragraphs, num_threads=2), dtype=np.float32)
+    progress(f"{len(paragraphs):,} paragraphs embedded in {time.perf_counter() - start:.1f} s ({load()})")
+    keep = np.linalg.norm(vectors, axis=1) > 0  # a paragraph of unknown tokens only has no vector
+    vectors = vectors[keep]
+    order = np.random.default_rng(0).permutation(len(vectors))
+    return np.ascontiguousarray(vectors[order[nq:]]), np.ascontiguousarray(vectors[order[:nq]])
+
+
+def ann_bench(x: np.ndarray, q: np.ndarray, what: str, threads: int, efs: list[int], libraries: list[str]) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from tokvec.tasks.retrieval import top_k
 
-    x, q = random_vectors(n, nq)
-    print(f"\n{n:,} random 384-d unit vectors, {nq} queries, {threads} build threads, 1 query thread; {load()}")
+    n, nq = len(x), len(q)
+    print(f"\n{n:,} {what}, {nq} queries, {threads} build threads, 1 query thread; {load()}")
     start = time.perf_counter()
     truth, _ = top_k(q, x, 10)
     exact_s = time.perf_counter() - start
@@ -173,12 +201,19 @@ def main() -> int:
     parser.add_argument("--libraries", default="usearch,hnswlib,faiss")
     parser.add_argument("--scifact", action="store_true", help="also run SciFact through the index")
     parser.add_argument("--encoder", default="st", choices=("st", "tokvec"))
+    parser.add_argument("--eltec", action="store_true", help="ELTeC's paragraphs (static encoder), not random vectors")
     parser.add_argument("--data")
     args = parser.parse_args()
+    efs, libraries = [int(e) for e in args.ef.split(",")], args.libraries.split(",")
     if args.scifact:
         scifact(data_dir(args.data), args.encoder)
-    if args.n:
-        ann_bench(args.n, args.queries, args.threads, [int(e) for e in args.ef.split(",")], args.libraries.split(","))
+    if args.eltec:
+        x, q = eltec_vectors(data_dir(args.data), args.queries)
+        what = f"ELTeC English paragraphs ({x.shape[1]}-d, static all-MiniLM-L6-v2 distill)"
+        ann_bench(x, q, what, args.threads, efs, libraries)
+    elif args.n:
+        x, q = random_vectors(args.n, args.queries)
+        ann_bench(x, q, "random 384-d unit vectors", args.threads, efs, libraries)
     return 0
 
 
