@@ -74,7 +74,9 @@ class Tour:
 
     def say(self, text: str, indent: str = "") -> None:
         """Print ``text`` wrapped to the width."""
-        print(textwrap.fill(text, self.width, initial_indent=indent, subsequent_indent=indent))
+        lines = textwrap.wrap(text, self.width, initial_indent=indent, subsequent_indent=indent,
+                              break_on_hyphens=False, break_long_words=False)  # fmt: skip
+        print("\n".join(lines))
 
     def path(self, name: str) -> str:
         """Return the path of the output file ``name`` (its folder is created)."""

@@ -117,8 +117,9 @@ def show_contextual(tour: Tour) -> None:
         tour.say(f"{len(tokens)} tokens x {facts['dims']}: {' '.join(tokens)}", indent="  ")
         print(f"    {facts['word']} = [{', '.join(f'{v:+.3f}' for v in values)}, ...]")
     w = facts["word"]
-    print(f"  cosine, {w} in 1 vs {w} in 2   {facts['cosine']:.3f}  (their matrix rows: 1.000)")
-    print(f"  cosine, {w} in 1 vs king in 1   {facts['king_cosine']:.3f}")
+    print("  cosine of")
+    print(f"    {w} in 1 and {w} in 2   {facts['cosine']:.3f}  (their matrix rows: 1.000)")
+    print(f"    {w} in 1 and king in 1    {facts['king_cosine']:.3f}")
 
 
 def show_sentences(tour: Tour) -> None:
