@@ -102,7 +102,7 @@ def word_vector_facts(path: str | os.PathLike[str], word: str = "king", k: int =
         "count": len(kv),
         "dims": int(kv.vector_size),
         "word": word,
-        "neighbours": [(n.key, round(n.score, 3)) for n in kv.most_similar(word, top_k=k)],
+        "neighbours": [(n.key, n.score) for n in kv.most_similar(word, top_k=k)],
         "analogy": kv.analogy("man", "king", "woman")[0].key,
         "kv": kv,
     }
@@ -122,7 +122,7 @@ def show_word_vectors(tour: Tour) -> None:
     )
     tour.say(f"nearest to {facts['word']!r}: " + ", ".join(f"{w} {s:.2f}" for w, s in facts["neighbours"]), "  ")
     print(f"  man : king = woman : {facts['analogy']}")
-    if importlib.util.find_spec("matplotlib") is None:
+    if not has_matplotlib():
         print("  (no picture: it needs matplotlib: pip install 'tokvec[plot]')")
         return
     from ..analysis import plot_vectors, save_figure
@@ -133,6 +133,11 @@ def show_word_vectors(tour: Tour) -> None:
     save_figure(fig, png)
     tour.say(f"PCA of {len(words)} words, drawn with tokvec.analysis.plot_vectors, written to", "  ")
     print(f"  {png}")
+
+
+def has_matplotlib() -> bool:
+    """Return whether matplotlib (the ``plot`` extra) is installed."""
+    return importlib.util.find_spec("matplotlib") is not None
 
 
 def passages(documents: dict[str, str]) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
