@@ -25,7 +25,7 @@ PNG = "word-vectors.png"
 PLOT_WORDS = {
     "king": "royalty", "queen": "royalty", "prince": "royalty", "man": "people", "woman": "people",
     "boy": "people", "girl": "people", "paris": "places", "france": "places", "london": "places",
-    "britain": "places", "germany": "places", "monday": "time", "friday": "time", "january": "time",
+    "britain": "places", "germany": "places", "monday": "time", "week": "time", "january": "time",
     "july": "time",
 }  # fmt: skip
 QUESTION = "Where can I get rid of an old sofa?"
@@ -79,9 +79,8 @@ def show_static(tour: Tour) -> None:
         " averages rows, no attention. Scored live on STS-B test pairs (Spearman x100 of cosine vs gold):"
     )
     facts = static_facts(encoder, sts_sample(path), tour.path(STATIC_FOLDER), progress=tour.progress)
-    tour.say(
-        f"{facts['tokens']:,} tokens distilled in {facts['distill_seconds']:.0f} s, saved to {facts['folder']}", "  "
-    )
+    tour.say(f"{facts['tokens']:,} tokens distilled in {facts['distill_seconds']:.0f} s; the table is saved to", "  ")
+    print(f"  {facts['folder']}")
     head = [f"{facts['pairs']} pairs", "STS-B", "sentences/s"]
     rows = [[kind, f"{facts[kind]['spearman']:.2f}", f"{facts[kind]['per_second']:,.0f}"]
             for kind in ("static", "transformer")]  # fmt: skip
