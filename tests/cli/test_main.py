@@ -88,7 +88,7 @@ def test_version(cli):
 
 
 def test_tour_mentions_every_tokenizer_and_section(cli):
-    rc, out, err = cli("tour", "--color", "never")
+    rc, out, err = cli("tour", "--section", "tokens", "--color", "never")
     assert rc == 0, err
     for name in ("gpt2", "cl100k_base", "o200k_base"):
         assert re.search(rf"^  {name} +\d+ tokens", out, re.MULTILINE), name
@@ -98,7 +98,7 @@ def test_tour_mentions_every_tokenizer_and_section(cli):
     assert "<0xF0><0x9F><0x91>" in out
     assert "50169 alone decodes to ' \ufffd', 233 to '\ufffd'; together [50169, 233] decode to ' 👋'" in out
     assert "\x1b[" not in out
-    rc, out, _ = cli("tour", "--color", "always", "-t", "gpt2")
+    rc, out, _ = cli("tour", "--section", "tokens", "--color", "always", "-t", "gpt2")
     assert rc == 0 and "\x1b[0;48;5;" in out
     assert not re.search(r"^  cl100k_base +\d+ tokens", out, re.MULTILINE)
 

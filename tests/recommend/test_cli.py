@@ -74,7 +74,7 @@ def test_evaluate_table_and_json(cli, tmp_path) -> None:
 
 
 def test_tour_shows_songs_like_fade_to_black(cli) -> None:
-    rc, out, _ = cli("tour", "--color", "never", "-t", "gpt2")
+    rc, out, _ = cli("tour", "--section", "songs", "--color", "never")
     assert rc == 0
     section = out[out.index("Songs like Metallica - Fade To Black") :]
     assert "songs like Metallica - Fade To Black:" in section
