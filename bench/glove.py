@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from _common import peak_mib
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = pathlib.Path(os.environ.get("TOKVEC_TEST_DATA", ROOT.parent / "shared" / "data"))
 ANCHOR = pathlib.Path(os.environ.get("TOKVEC_ANCHORS", ROOT.parent / "shared" / "anchors")) / "glove"
@@ -40,14 +42,6 @@ print(len(words[:n]))
 SETTINGS = {"vector_size": 100, "window": 10, "x_max": 10.0, "alpha": 0.75, "epochs": 15, "min_count": 5}
 
 
-def _peak_mib() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def worker_tokvec(corpus: str, threads: int, seed: int) -> dict:
     """Train with tokvec in this process; return time, peak memory and quality."""
     from tokvec import GloveConfig, train_glove
@@ -55,7 +49,7 @@ def worker_tokvec(corpus: str, threads: int, seed: int) -> dict:
     start = time.perf_counter()
     kv = train_glove(corpus, GloveConfig(**SETTINGS, threads=threads, seed=seed))
     seconds = time.perf_counter() - start
-    peak = _peak_mib()
+    peak = peak_mib()
     return {"seconds": seconds, "peak_mib": peak, **score(kv)}
 
 

@@ -21,12 +21,11 @@ import gzip
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 
-from _common import ELTEC, BenchError, data_dir, progress, require
+from _common import ELTEC, BenchError, data_dir, proc_status, progress, require
 
 JOBS = {
     "bpe": [("tokvec", "bpe"), ("hf", "bpe"), ("spm", "bpe")],
@@ -45,11 +44,6 @@ def read_lines(path, megabytes: float) -> list[str]:
             out.append(line)
             size += len(line.encode("utf-8"))
     return out
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 def train(lib: str, algo: str, lines: list[str], vocab: int, threads: int) -> int:
@@ -100,11 +94,11 @@ def worker(args: argparse.Namespace) -> None:
     lines = read_lines(require(data_dir(args.data), ELTEC), args.mb)
     if lib == "tokvec":
         train(lib, algo, lines[:200], 1000 if algo == "unigram" else 2000, args.threads)  # load cached machine code
-    base = rss_mb()
+    base = (proc_status("VmRSS") or 0) / 1e6
     start = time.perf_counter()
     made = train(lib, algo, lines, args.vocab, args.threads)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    peak = (proc_status("VmHWM") or 0) / 1e6  # MB; VmHWM, not ru_maxrss, which survives exec
     print(json.dumps({"lib": lib, "algo": algo, "seconds": seconds, "peak_mb": peak - base, "vocab": made}))
 
 

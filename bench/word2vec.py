@@ -26,6 +26,8 @@ import sys
 import tempfile
 import time
 
+from _common import peak_mib
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = pathlib.Path(os.environ.get("TOKVEC_TEST_DATA", ROOT.parent / "shared" / "data"))
 CORPUS = DATA / "text/eltec-eng/eltec8.gz"
@@ -55,7 +57,7 @@ def worker(lib: str, arch: str, threads: int, corpus: str, epochs: int, seed: in
         keys, vectors = list(model.wv.index_to_key), model.wv.vectors
     seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    peak = _peak_mib(usage)
+    peak = peak_mib()  # VmHWM: ru_maxrss would survive exec and report the parent's size
     cpu = usage.ru_utime + usage.ru_stime - cpu_before
     import numpy as np
 
@@ -73,22 +75,6 @@ def worker(lib: str, arch: str, threads: int, corpus: str, epochs: int, seed: in
         "ws353": ws.spearman,
         "keys": len(keys),
     }
-
-
-def _peak_mib(usage: resource.struct_rusage) -> float:
-    """Return this process's peak resident memory in MiB.
-
-    # subtle: ru_maxrss survives exec, so a worker started by a parent that holds a big word list
-    # (--words) would report the parent's size; /proc's VmHWM belongs to this program alone.
-    """
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return usage.ru_maxrss / 1024
 
 
 def count_words(path: str) -> int:
