@@ -39,7 +39,7 @@ def _class_at(b, i, cls):  # pragma: no cover - compiled
     return cls[cp], w
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _run(b, i, n, cls, bits):  # pragma: no cover - compiled
     """End of the run of characters, from ``i``, whose class has any of ``bits``."""
     while i < n:
