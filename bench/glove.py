@@ -10,6 +10,7 @@ reference's ``<unk>`` row is dropped before scoring. Read the ratios of one run:
 
     .venv/bin/python bench/glove.py --words 3000000     # the first 3 M words
     .venv/bin/python bench/glove.py                     # all 11.7 M words (long on a shared 2-core machine)
+    .venv/bin/python bench/glove.py --words 3000000 --seeds 3   # and each side's spread over three seeds
 """
 
 from __future__ import annotations
@@ -105,12 +106,21 @@ def run_reference(build: pathlib.Path, corpus: str, work: pathlib.Path, threads:
         stdin = stdin if stdin is None or os.path.isabs(stdin) else str(work / stdin)
         stdout = None if stdout is None else str(work / stdout)
         times[name], peaks[name] = _run(cmd, stdin, stdout, work)
+    # subtle: scored in a child, so that this process stays small for the next seed's programs (a child's
+    # ru_maxrss starts at the size of the parent it was forked from)
+    cmd = [sys.executable, __file__, "--score", str(work / "vectors.txt")]
+    scores = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    return {"seconds": sum(times.values()), "peak_mib": max(peaks.values()), "steps_s": times,
+            "steps_mib": peaks, **scores}  # fmt: skip
+
+
+def score_reference(path: str) -> dict:
+    """Score the reference's text vectors (its ``<unk>`` row dropped)."""
     from tokvec import KeyedVectors
 
-    kv = KeyedVectors.load(str(work / "vectors.txt"), format="glove")
+    kv = KeyedVectors.load(path, format="glove")
     kv = kv.restrict(len(kv) - 1) if kv.keys[-1] == "<unk>" else kv
-    return {"seconds": sum(times.values()), "peak_mib": max(peaks.values()), "steps_s": times,
-            "steps_mib": peaks, **score(kv)}  # fmt: skip
+    return score(kv)
 
 
 def main() -> int:
@@ -118,9 +128,14 @@ def main() -> int:
     ap.add_argument("--words", type=int, help="use only the first N words of the corpus")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seeds", type=int, default=1, help="run both for seeds --seed .. --seed + N - 1 (spread)")
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--worker", metavar="CORPUS", help=argparse.SUPPRESS)
+    ap.add_argument("--score", metavar="VECTORS", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.score:
+        print(json.dumps(score_reference(args.score)))
+        return 0
     if args.worker:
         print(json.dumps(worker_tokvec(args.worker, args.threads, args.seed)))
         return 0
@@ -135,31 +150,55 @@ def main() -> int:
         # would hand its resident size to every program it starts (ru_maxrss survives fork and exec)
         write = [sys.executable, "-c", _WRITE_CORPUS, str(CORPUS), str(corpus), str(args.words or 0)]
         n_words = int(subprocess.run(write, check=True, capture_output=True, text=True).stdout)
-        load_before = os.getloadavg()
-        print(f"bench: tokvec on {n_words:,} words ...", file=sys.stderr, flush=True)
-        cmd = [sys.executable, __file__, "--threads", str(args.threads), "--seed", str(args.seed),
-               "--worker", str(corpus)]  # fmt: skip
-        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
-        ours = json.loads(done.stdout.strip().splitlines()[-1])
-        load_mid = os.getloadavg()
-        print("bench: reference (vocab_count, cooccur, shuffle, glove) ...", file=sys.stderr, flush=True)
-        ref = run_reference(build, str(corpus), work, args.threads, args.seed)
-        load_after = os.getloadavg()
+        loads = [os.getloadavg()]
+        runs = []
+        for seed in range(args.seed, args.seed + args.seeds):
+            print(f"bench: tokvec on {n_words:,} words, seed {seed} ...", file=sys.stderr, flush=True)
+            cmd = [sys.executable, __file__, "--threads", str(args.threads), "--seed", str(seed),
+                   "--worker", str(corpus)]  # fmt: skip
+            done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+            ours = json.loads(done.stdout.strip().splitlines()[-1])
+            loads.append(os.getloadavg())
+            print(
+                f"bench: reference (vocab_count, cooccur, shuffle, glove), seed {seed} ...", file=sys.stderr, flush=True
+            )
+            ref = run_reference(build, str(corpus), work, args.threads, seed)
+            loads.append(os.getloadavg())
+            runs.append((seed, ours, ref))
     print(f"GloVe on {n_words:,} words of eltec8: vector 100, window 10, x_max 10, 15 iterations, "
           f"{args.threads} threads")  # fmt: skip
-    print(f"load average (1, 5, 15 min) before / between / after: {load_before} / {load_mid} / {load_after}")
-    print(f"{'':>10} {'seconds':>9} {'peak MiB':>9} {'analogy':>8} {'WS-353':>7} {'keys':>7}")
-    for name, r in (("tokvec", ours), ("reference", ref)):
-        cells = f"{r['seconds']:9.1f} {r['peak_mib']:9.0f} {r['analogy']:8.4f} {r['ws353']:7.4f} {r['keys']:7}"
-        print(f"{name:>10} {cells}")
-    print("reference steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in ref["steps_s"].items()))
-    print("reference steps (MiB): " + ", ".join(f"{k} {v:.0f}" for k, v in ref["steps_mib"].items()))
-    print(f"time tokvec / reference: {ours['seconds'] / ref['seconds']:.2f}x (goal <= 0.5x); "
-          f"peak memory: {ours['peak_mib'] / ref['peak_mib']:.2f}x (goal <= 1); "
-          f"analogy {100 * (ours['analogy'] - ref['analogy']):+.2f} points (goal within 1); "
-          f"WS-353 {ours['ws353'] - ref['ws353']:+.3f} (goal within 0.02)")  # fmt: skip
+    print(
+        "load average (1, 5, 15 min) before and after each program: "
+        + " / ".join("(" + ", ".join(f"{x:.1f}" for x in load) + ")" for load in loads)
+    )
+    print(f"{'':>10} {'seed':>4} {'seconds':>9} {'peak MiB':>9} {'analogy':>8} {'WS-353':>7} {'keys':>7}")
+    for seed, ours, ref in runs:
+        for name, r in (("tokvec", ours), ("reference", ref)):
+            cells = f"{r['seconds']:9.1f} {r['peak_mib']:9.0f} {r['analogy']:8.4f} {r['ws353']:7.4f} {r['keys']:7}"
+            print(f"{name:>10} {seed:4} {cells}")
+        print("reference steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in ref["steps_s"].items()))
+        print("reference steps (MiB): " + ", ".join(f"{k} {v:.0f}" for k, v in ref["steps_mib"].items()))
+
+    def mean(side: int, key: str) -> float:
+        return sum(r[side][key] for r in runs) / len(runs)
+
+    def spread(side: int, key: str) -> float:
+        return max(r[side][key] for r in runs) - min(r[side][key] for r in runs)
+
+    ours, ref = runs[-1][1], runs[-1][2]
+    what = f"means of {len(runs)} seeds" if len(runs) > 1 else f"seed {args.seed}"
+    print(f"{what}: time tokvec / reference: {mean(1, 'seconds') / mean(2, 'seconds'):.2f}x (goal <= 0.5x); "
+          f"peak memory: {mean(1, 'peak_mib') / mean(2, 'peak_mib'):.2f}x (goal <= 1); "
+          f"analogy {100 * (mean(1, 'analogy') - mean(2, 'analogy')):+.2f} points (goal within 1); "
+          f"WS-353 {mean(1, 'ws353') - mean(2, 'ws353'):+.3f} (goal within 0.02)")  # fmt: skip
+    if len(runs) > 1:
+        print(f"spread over seeds (max - min): WS-353 tokvec {spread(1, 'ws353'):.3f}, reference "
+              f"{spread(2, 'ws353'):.3f}; analogy tokvec {100 * spread(1, 'analogy'):.2f}, reference "
+              f"{100 * spread(2, 'analogy'):.2f} points")  # fmt: skip
     if args.json:
-        pathlib.Path(args.json).write_text(json.dumps({"tokvec": ours, "reference": ref, "words": n_words}, indent=1))
+        payload = {"tokvec": ours, "reference": ref, "words": n_words, "loads": loads,
+                   "runs": [{"seed": seed, "tokvec": o, "reference": r} for seed, o, r in runs]}  # fmt: skip
+        pathlib.Path(args.json).write_text(json.dumps(payload, indent=1))
     return 0
 
 
