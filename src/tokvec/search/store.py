@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _io
 from .._checks import check_npz_sizes
 from ..embed.protocol import Encoder
 from ..errors import FormatError, TokvecFileError
@@ -34,6 +35,7 @@ def save_index(index: Any, folder: str | os.PathLike[str]) -> None:
         raise TokvecFileError(f"{target}: exists and is not a tokvec index; choose another folder or empty it")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = pathlib.Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.tmp-"))
+    _io.register_temporary(tmp)  # a Ctrl-C while it is written removes it (tokvec.cli.main.run)
     try:
         meta = {**index.meta, "format": FORMAT, "version": VERSION, "documents": len(index.doc_ids),
                 "windows": len(index.owner)}  # fmt: skip
@@ -51,10 +53,12 @@ def save_index(index: Any, folder: str | os.PathLike[str]) -> None:
             old = target.parent / f".{target.name}.old-{os.getpid()}"
             os.replace(target, old)
         os.replace(tmp, target)
+        _io.release_temporary(tmp, created=None if old is not None else target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        _io.release_temporary(tmp)
         raise
 
 
