@@ -240,7 +240,7 @@ def _model2vec_seeds() -> list[bytes]:
     return [SPLIT.join((folder / n).read_bytes() for n in ("config.json", "model.safetensors", "tokenizer.json"))]
 
 
-_INDEX_FILES = ("index.json", "documents.jsonl", "vectors.npy", "windows.npz")
+_INDEX_FILES = ("index.json", "documents.jsonl", "vectors.npy", "windows.npz", "hnsw.faiss")  # an empty part: none
 
 
 class _Letters:
@@ -259,7 +259,7 @@ class _Letters:
 
 
 def _index_seeds() -> list[bytes]:
-    """An index of whole documents and one of windows (two per document), written by tokvec."""
+    """An index of whole documents, one of windows (two per document) and one with an HNSW graph, by tokvec."""
     import numpy as np
 
     from tokvec.search import Index
@@ -272,11 +272,12 @@ def _index_seeds() -> list[bytes]:
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     windows = Index(_Letters(), {**whole.meta, "chunk": "tokens", "bm25": True}, list(docs), list(docs.values()),
                     owner, spans, vectors, None)  # fmt: skip
+    graph = Index.build(_Letters(), docs, chunk=None, bm25=False, ann="hnsw", ann_params={"connectivity": 4})
     seeds = []
-    for k, index in enumerate((whole, windows)):
+    for k, index in enumerate((whole, windows, graph)):
         folder = WORK / f"seed_index_{k}"
         index.save(str(folder))
-        seeds.append(SPLIT.join((folder / n).read_bytes() for n in _INDEX_FILES))
+        seeds.append(SPLIT.join((folder / n).read_bytes() if (folder / n).exists() else b"" for n in _INDEX_FILES))
     return seeds
 
 
@@ -385,7 +386,8 @@ def _write_parts(folder: str, names: tuple[str, ...], data: bytes) -> pathlib.Pa
             child.unlink()
     path.mkdir(exist_ok=True)
     for name, part in zip(names, parts, strict=True):
-        (path / name).write_bytes(part)
+        if part or not name.endswith(".faiss"):  # an empty optional part: no file
+            (path / name).write_bytes(part)
     return path
 
 
@@ -415,8 +417,9 @@ def _load_index(data: bytes) -> None:
     def go() -> None:
         index = Index.load(str(folder), _Letters())
         for mode in ("dense", "hybrid") if index.meta.get("bm25") else ("dense",):
-            for hit in index.search(["ccc", "ab"], top_k=2, mode=mode)[0]:
-                index.document(hit.doc_id)
+            for exact in (True, False) if index.ann is not None else (True,):
+                for hit in index.search(["ccc", "ab"], top_k=2, mode=mode, exact=exact)[0]:
+                    index.document(hit.doc_id)
 
     _expect_tokvec(go)
 
@@ -460,7 +463,7 @@ TARGETS: dict[str, Target] = {
         Target("npz_recommender", lambda: [_recommender_seed()], _load_recommender, "npz"),
         Target("safetensors", lambda: [_safetensors_seed()], _load_safetensors, "safetensors"),
         Target("model2vec", _model2vec_seeds, _load_model2vec, "parts:json+safetensors+json"),
-        Target("search_index", _index_seeds, _load_index, "parts:json+lines+npy+npz"),
+        Target("search_index", _index_seeds, _load_index, "parts:json+lines+npy+npz+bytes"),
         Target("cli_encode", _text_seeds, _cli_encode),
         Target("cli_decode", lambda: [b"15496 995 50256", b"0 1 2"], _cli_decode),
         Target("cli_count", _text_seeds, _cli_on_file("count", "-t", "gpt2,bert-base-uncased", "-q", "FILE"), "lines"),

@@ -181,3 +181,44 @@ def test_index_faults_are_format_errors(index_folder, change, message):
     with pytest.raises(TokvecError, match=message) as e:
         Index.load(str(index_folder), _Letters())
     assert str(index_folder) in str(e.value)
+
+
+@pytest.fixture
+def graph_folder(tmp_path):
+    pytest.importorskip("faiss", reason="faiss-cpu (tokvec[search]) is missing")
+    folder = tmp_path / "graph"
+    docs = {f"d{i}": "abc"[i % 3] * (i + 1) + " b" for i in range(12)}
+    Index.build(_Letters(), docs, chunk=None, bm25=False, ann="hnsw", ann_params={"connectivity": 4}).save(str(folder))
+    return folder
+
+
+def test_a_cut_hnsw_file_is_a_format_error(graph_folder):
+    path = graph_folder / "hnsw.faiss"
+    path.write_bytes(path.read_bytes()[:-100])  # was RuntimeError from faiss' read_index
+    with pytest.raises(FormatError, match=r"hnsw\.faiss: not a readable faiss file"):
+        Index.load(str(graph_folder), _Letters())
+
+
+def test_hnsw_neighbour_ids_are_checked_before_a_query_walks_them(graph_folder):
+    import faiss
+
+    path = graph_folder / "hnsw.faiss"
+    index = faiss.read_index(str(path))
+    neighbors = faiss.vector_to_array(index.hnsw.neighbors)
+    neighbors[0] = 10**6  # a query would read the vector of row 1,000,000 of 12
+    faiss.copy_array_to_vector(neighbors, index.hnsw.neighbors)
+    faiss.write_index(index, str(path))
+    # recent faiss (1.15 here) checks the ids itself on reading (validate_HNSW); tokvec's own check covers older ones
+    with pytest.raises(FormatError, match=r"hnsw\.faiss: .*(a neighbour id lies outside 0\.\.11|out of range)"):
+        Index.load(str(graph_folder), _Letters())
+
+
+def test_hnsw_parameters_are_checked(graph_folder):
+    _manifest(graph_folder, ann_params={"expansion_search": 10**12})  # was OverflowError in faiss' setter
+    with pytest.raises(FormatError, match="ann_params must be null or an object of whole numbers"):
+        Index.load(str(graph_folder), _Letters())
+
+
+def test_an_index_with_a_graph_still_loads(graph_folder):
+    index = Index.load(str(graph_folder), _Letters())
+    assert index.ann is not None and index.search("cc", top_k=1, exact=False)[0].doc_id.startswith("d")

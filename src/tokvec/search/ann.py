@@ -91,7 +91,43 @@ class HnswIndex:
         faiss = _faiss()
         if not os.path.isfile(path):
             raise FormatError(f"{path}: missing; rebuild the index")
-        index = faiss.read_index(os.fspath(path))
+        try:
+            index = faiss.read_index(os.fspath(path))
+        except (RuntimeError, MemoryError) as e:  # faiss' own checks of its format
+            reason = str(e).strip().splitlines()[-1][:200] if str(e).strip() else type(e).__name__
+            raise FormatError(f"{path}: not a readable faiss file ({reason}); rebuild the index") from None
         if not isinstance(index, faiss.IndexHNSWFlat) or index.ntotal != count:
             raise FormatError(f"{path}: not an HNSW graph of {count} vectors; rebuild the index")
+        _check_graph(str(path), faiss, index)
         return cls(index, dict(params))
+
+
+def _check_graph(path: str, faiss: Any, index: Any) -> None:
+    """Check the arrays faiss' search walks (neighbour ids, per-node offsets and levels, the stored vectors).
+
+    A neighbour id past the end would make a query read outside the vectors: recent faiss checks the ids
+    on reading (validate_HNSW), older releases read them as they are; the node tables and the stored
+    vectors are checked here for every release. Raises FormatError naming ``path``.
+    """
+    n, hnsw = int(index.ntotal), index.hnsw
+    neighbors = faiss.vector_to_array(hnsw.neighbors).astype(np.int64)
+    offsets = faiss.vector_to_array(hnsw.offsets).astype(np.int64)
+    levels = faiss.vector_to_array(hnsw.levels).astype(np.int64)
+    cum = faiss.vector_to_array(hnsw.cum_nneighbor_per_level).astype(np.int64)
+    storage = faiss.downcast_index(index.storage)
+    codes = faiss.vector_to_array(storage.codes) if isinstance(storage, faiss.IndexFlat) else None
+    problem = None
+    if codes is None or storage.ntotal != n or storage.d != index.d or len(codes) != n * index.d * 4:
+        problem = "the stored vectors do not match the graph"
+    elif len(levels) != n or len(offsets) != n + 1 or offsets[0] != 0 or offsets[-1] != len(neighbors):
+        problem = "the node tables disagree on the number of nodes"
+    elif n and (levels.min() < 1 or levels.max() >= len(cum) or levels.max() - 1 > hnsw.max_level):
+        problem = "a node has a level outside the graph's"
+    elif n and not np.array_equal(np.diff(offsets), cum[levels]):
+        problem = "the neighbour lists have the wrong lengths"
+    elif len(neighbors) and (neighbors.min() < -1 or neighbors.max() >= n):
+        problem = f"a neighbour id lies outside 0..{n - 1}"
+    elif not (-1 <= hnsw.entry_point < n) or (n and hnsw.entry_point < 0):
+        problem = "the entry point lies outside the graph"
+    if problem:
+        raise FormatError(f"{path}: {problem} (corrupted or edited file?); rebuild the index")

@@ -93,8 +93,9 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "chunk": ("null or 'tokens'", lambda v: v in (None, "tokens")),
     "ann": ("null or 'hnsw'", lambda v: v in (None, "hnsw")),
     "bm25": ("true or false", lambda v: isinstance(v, bool)),
-    "ann_params": ("null or an object of whole numbers",
-                   lambda v: v is None or (isinstance(v, dict) and all(_whole(x) for x in v.values()))),
+    "ann_params": ("null or an object of whole numbers from 1 to 2^31-1",
+                   lambda v: v is None or (isinstance(v, dict) and all(_whole(x) and 1 <= x < 2**31
+                                                                        for x in v.values()))),
 }  # fmt: skip
 
 
