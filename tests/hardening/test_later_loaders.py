@@ -222,3 +222,13 @@ def test_hnsw_parameters_are_checked(graph_folder):
 def test_an_index_with_a_graph_still_loads(graph_folder):
     index = Index.load(str(graph_folder), _Letters())
     assert index.ann is not None and index.search("cc", top_k=1, exact=False)[0].doc_id.startswith("d")
+
+
+def test_an_hnsw_array_size_that_lies_is_refused_before_faiss_allocates_it(graph_folder):
+    path = graph_folder / "hnsw.faiss"
+    data = bytearray(path.read_bytes())
+    at = 4 + 33  # "IHNf", the index header: the first array (assign_probas) starts here
+    data[at : at + 8] = (10**9).to_bytes(8, "little")  # 8 GB of doubles claimed in a file of a few kB
+    path.write_bytes(bytes(data))  # faiss allocated it before reading (the fuzzer's out-of-memory finding)
+    with pytest.raises(FormatError, match=r"hnsw\.faiss: an array at byte 37 claims 1,000,000,000 entries"):
+        Index.load(str(graph_folder), _Letters())
