@@ -118,6 +118,12 @@ def release_temporary(path: str | os.PathLike[str], *, created: str | os.PathLik
             _created.append(os.fspath(created))
 
 
+def keep_on_cancel(path: str | os.PathLike[str]) -> None:
+    """Have :func:`cancel_writes` leave the finished file ``path`` in place (a resumable job's progress marker)."""
+    with _lock, contextlib.suppress(ValueError):
+        _created.remove(os.fspath(path))
+
+
 def track_folder(path: str | os.PathLike[str]) -> None:
     """Have :func:`cancel_writes` remove the new output folder ``path`` if no file is left in it (nor below)."""
     with _lock:

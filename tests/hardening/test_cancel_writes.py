@@ -114,6 +114,26 @@ def test_a_job_folder_with_finished_shards_stays(tracking, tmp_path):
     assert sorted(os.listdir(out)) == ["00000-0000.npy"]  # the job resumes from it; the empty parts/ went
 
 
+def test_a_finished_input_of_a_sharded_job_survives_cancel_and_resumes(tracking, tmp_path):
+    from tokvec.cluster import shards
+    from tokvec.cluster.sources import Source
+
+    out = tmp_path / "vectors"
+    _io.track_folder(out)
+    (out / "parts").mkdir(parents=True)
+    source = Source(path=str(tmp_path / "a.txt"), name="a.txt", size=3, mtime_ns=1)
+
+    def task(item, *, out_dir, job):
+        info = shards.save_array(str(out / "00000-0000.npy"), np.zeros(3, np.float32))
+        return {"documents": 1, "rows": 3, "shards": [{"files": ["00000-0000.npy"], **info}]}
+
+    marker = shards._run_and_mark((0, source), task=task, out_dir=str(out), job={"model": "m"})
+    _io.cancel_writes()
+    assert sorted(os.listdir(out / "parts")) == ["00000.json"]
+    assert shards._finished(shards._read_marker(str(out / "parts"), 0), source, {"model": "m"}, str(out))
+    assert marker["rows"] == 3
+
+
 def test_no_temporary_after_cancel(tracking, tmp_path):
     _io.cancel_writes()
     folder = tmp_path / "late"

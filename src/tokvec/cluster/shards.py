@@ -140,7 +140,9 @@ def _run_and_mark(item: tuple[int, Source], *, task: Callable[..., dict], out_di
     i, source = item
     result = task(item, out_dir=out_dir, job=job, **shared)
     marker = {"source": source.key(), "job": job} | result
-    write_json(os.path.join(out_dir, "parts", f"{i:05d}.json"), marker)
+    path = os.path.join(out_dir, "parts", f"{i:05d}.json")
+    write_json(path, marker)
+    _io.keep_on_cancel(path)  # with its shards, this input is done: a Ctrl-C later keeps it, the job resumes
     return marker
 
 
