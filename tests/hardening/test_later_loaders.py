@@ -82,6 +82,8 @@ def test_model2vec_folders_that_load_still_load(static_folder):
         (lambda f: _tensors(f, embeddings=None, other=np.zeros(3, np.float32)), "no 'embeddings' tensor .*other"),
         (lambda f: _tensors(f, embeddings=np.zeros(5, np.float32)), "embeddings has 1 dimensions"),
         (lambda f: _tensors(f, mapping=np.full(30522, 10**6)), r"mapping holds rows outside"),  # was IndexError
+        (lambda f: _tensors(f, mapping=np.zeros(5, np.int64)), r"mapping has 5 entries, the tokenizer 30522"),
+        (lambda f: _tensors(f, embeddings=np.zeros((7, 4), np.float32)), r"the table has 7 rows but .*30522 ids"),
         (lambda f: _tensors(f, weights=np.ones(3, np.float32)), "weights has 3 entries"),  # was a broadcast error
     ],
 )

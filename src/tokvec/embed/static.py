@@ -178,6 +178,7 @@ def load_static(folder: str | os.PathLike[str], *, name: str | None = None) -> S
             raise TokvecFileError(f"{folder} has no {n}; a model2vec folder holds model.safetensors, tokenizer.json"
                                   " and config.json")  # fmt: skip
     config = _read_config(paths["config.json"])
+    tokenizer = load_tokenizer(paths["tokenizer.json"])
     st = SafetensorsFile(paths["model.safetensors"])
     where = paths["model.safetensors"]
     tensor = "embeddings" if "embeddings" in st else "embedding.weight" if "embedding.weight" in st else None
@@ -188,12 +189,16 @@ def load_static(folder: str | os.PathLike[str], *, name: str | None = None) -> S
         mapping = check_array(where, "mapping", st.tensor("mapping"), kind="iu", ndim=1)
         if mapping.size and (int(mapping.min()) < 0 or int(mapping.max()) >= len(table)):
             raise FormatError(f"{where}: mapping holds rows outside 0..{len(table) - 1} (corrupted or edited file?)")
+        if len(mapping) != tokenizer.vocab_size:  # before the table of len(mapping) rows is made
+            raise FormatError(f"{where}: mapping has {len(mapping)} entries, the tokenizer {tokenizer.vocab_size} ids")
         table = table[mapping.astype(np.int64)]
     if "weights" in st:  # per-token weights, applied to the rows before the mean
         weights = check_array(where, "weights", np.asarray(st.tensor("weights"), dtype=np.float32), kind="f",
                               ndim=1, shape=(len(table),))  # fmt: skip
         table = check_finite(where, table * weights[:, None])
-    tokenizer = load_tokenizer(paths["tokenizer.json"])
+    if len(table) != tokenizer.vocab_size:
+        raise FormatError(f"{where}: the table has {len(table)} rows but {paths['tokenizer.json']} has"
+                          f" {tokenizer.vocab_size} ids; they must match (row i is the vector of id i)")  # fmt: skip
     max_length = config.get("max_length", DEFAULT_MAX_LENGTH)
     if max_length is not None and (not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 1):
         raise FormatError(f"{paths['config.json']}: max_length must be a positive whole number or null, "
