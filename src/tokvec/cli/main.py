@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import tokvec
 
-from .. import _io
+from .. import _io, _startup
 from ..errors import TokvecWarning
 from . import (
     compare,
@@ -131,9 +131,12 @@ def run(argv: Sequence[str] | None = None) -> None:
     # The command runs on another thread, so the handler only ever interrupts the main thread's
     # wait below; the command's files (temporary and newly created) are removed and the process
     # exits 130 without waiting for a kernel to finish.
+    # subtle: until _startup.ready(), a Ctrl-C is tokvec._startup's (one line, exit 130): the imports,
+    # the parsing and the set-up below write nothing
     args = parse(argv)
     if getattr(args, "main_thread", False) or args.command == "serve":  # a server handles its own signals
         try:
+            _startup.ready()
             sys.exit(execute(args))
         except KeyboardInterrupt:
             _interrupted()
@@ -151,6 +154,7 @@ def run(argv: Sequence[str] | None = None) -> None:
 
     worker = threading.Thread(target=work, name="tokvec-command", daemon=True)
     try:
+        _startup.ready()
         worker.start()
         ready = os.environ.get("TOKVEC_READY_FILE")  # the interrupt tests wait for it: imports are done
         if ready:

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _io
 from .._io import atomic_write
 from ..errors import TokvecFileError
 from .engine import map_ordered
@@ -57,6 +58,7 @@ def save_array(path: str, array: np.ndarray, *, raw: bool = False) -> dict[str, 
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
     try:
+        _io.register_temporary(tmp)  # a Ctrl-C in the command removes it
         with os.fdopen(fd, "wb") as f:
             out = _HashingFile(f)
             if raw:
@@ -64,8 +66,11 @@ def save_array(path: str, array: np.ndarray, *, raw: bool = False) -> dict[str, 
             else:
                 np.save(out, array, allow_pickle=False)  # type: ignore[arg-type]
         os.replace(tmp, path)
+        _io.release_temporary(tmp)
     except BaseException:
-        os.unlink(tmp)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        _io.release_temporary(tmp)
         raise
     return {"bytes": out.size, "sha256": out.digest.hexdigest()}
 
@@ -93,6 +98,8 @@ def run_sharded(
     worker, so that a finished input counts even when the client is interrupted).
     """
     parts = os.path.join(out_dir, "parts")
+    if not os.path.exists(out_dir):
+        _io.track_folder(out_dir)  # a Ctrl-C before any shard is in place leaves no empty folder
     try:
         os.makedirs(parts, exist_ok=True)
     except OSError as e:
@@ -133,7 +140,9 @@ def _run_and_mark(item: tuple[int, Source], *, task: Callable[..., dict], out_di
     i, source = item
     result = task(item, out_dir=out_dir, job=job, **shared)
     marker = {"source": source.key(), "job": job} | result
-    write_json(os.path.join(out_dir, "parts", f"{i:05d}.json"), marker)
+    path = os.path.join(out_dir, "parts", f"{i:05d}.json")
+    write_json(path, marker)
+    _io.keep_on_cancel(path)  # with its shards, this input is done: a Ctrl-C later keeps it, the job resumes
     return marker
 
 

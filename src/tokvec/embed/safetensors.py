@@ -75,6 +75,8 @@ class SafetensorsFile:
         if not isinstance(header, dict):
             raise FormatError(f"{self.path}: the header must be a JSON object")
         self.metadata: Mapping[str, str] = header.pop("__metadata__", None) or {}
+        if not isinstance(self.metadata, dict):
+            raise FormatError(f"{self.path}: __metadata__ must be a JSON object of strings")
         self._data_start = 8 + n
         self._entries: dict[str, tuple[np.dtype[Any], str, tuple[int, ...], int, int]] = {}
         data_len = size - self._data_start
@@ -127,7 +129,7 @@ def _check_entry(
     if not isinstance(entry, dict):
         raise FormatError(f"{where}: expected an object with dtype, shape and data_offsets")
     tag, shape, offsets = entry.get("dtype"), entry.get("shape"), entry.get("data_offsets")
-    if tag not in _DTYPES:
+    if not isinstance(tag, str) or tag not in _DTYPES:
         raise FormatError(f"{where}: dtype {tag!r} is not one tokvec reads ({', '.join(_DTYPES)})")
     if not isinstance(shape, list) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
         raise FormatError(f"{where}: shape {shape!r} must be a list of non-negative integers")

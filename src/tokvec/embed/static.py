@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import check_array, check_finite
 from .._io import atomic_write
 from ..errors import FormatError, TokvecError, TokvecFileError
 from ..kernels import static as kernel
@@ -176,22 +177,49 @@ def load_static(folder: str | os.PathLike[str], *, name: str | None = None) -> S
         if not os.path.exists(p):
             raise TokvecFileError(f"{folder} has no {n}; a model2vec folder holds model.safetensors, tokenizer.json"
                                   " and config.json")  # fmt: skip
-    with open(paths["config.json"], encoding="utf-8") as f:
-        config = json.load(f)
+    config = _read_config(paths["config.json"])
+    tokenizer = load_tokenizer(paths["tokenizer.json"])
     st = SafetensorsFile(paths["model.safetensors"])
+    where = paths["model.safetensors"]
     tensor = "embeddings" if "embeddings" in st else "embedding.weight" if "embedding.weight" in st else None
     if tensor is None:
-        raise FormatError(f"{paths['model.safetensors']}: no 'embeddings' tensor (found {', '.join(st.names)})")
-    table = np.asarray(st.tensor(tensor), dtype=np.float32)
+        raise FormatError(f"{where}: no 'embeddings' tensor (found {', '.join(st.names()) or 'none'})")
+    table = check_array(where, tensor, np.asarray(st.tensor(tensor), dtype=np.float32), kind="f", ndim=2)
     if "mapping" in st:  # vocabulary quantization: token id -> row
-        table = table[np.asarray(st.tensor("mapping"), dtype=np.int64)]
+        mapping = check_array(where, "mapping", st.tensor("mapping"), kind="iu", ndim=1)
+        if mapping.size and (int(mapping.min()) < 0 or int(mapping.max()) >= len(table)):
+            raise FormatError(f"{where}: mapping holds rows outside 0..{len(table) - 1} (corrupted or edited file?)")
+        if len(mapping) != tokenizer.vocab_size:  # before the table of len(mapping) rows is made
+            raise FormatError(f"{where}: mapping has {len(mapping)} entries, the tokenizer {tokenizer.vocab_size} ids")
+        table = table[mapping.astype(np.int64)]
     if "weights" in st:  # per-token weights, applied to the rows before the mean
-        table = table * np.asarray(st.tensor("weights"), dtype=np.float32)[:, None]
-    tokenizer = load_tokenizer(paths["tokenizer.json"])
+        weights = check_array(where, "weights", np.asarray(st.tensor("weights"), dtype=np.float32), kind="f",
+                              ndim=1, shape=(len(table),))  # fmt: skip
+        table = check_finite(where, table * weights[:, None])
+    if len(table) != tokenizer.vocab_size:
+        raise FormatError(f"{where}: the table has {len(table)} rows but {paths['tokenizer.json']} has"
+                          f" {tokenizer.vocab_size} ids; they must match (row i is the vector of id i)")  # fmt: skip
     max_length = config.get("max_length", DEFAULT_MAX_LENGTH)
+    if max_length is not None and (not isinstance(max_length, int) or isinstance(max_length, bool) or max_length < 1):
+        raise FormatError(f"{paths['config.json']}: max_length must be a positive whole number or null, "
+                          f"not {max_length!r}")  # fmt: skip
     return StaticEncoder.from_table(table, tokenizer, name=name or os.path.basename(os.path.normpath(folder)),
                                     normalize=bool(config.get("normalize", True)), max_length=max_length,
                                     config=config)  # fmt: skip
+
+
+def _read_config(path: str) -> dict[str, Any]:
+    """Return model2vec's config.json: a JSON object, else a FormatError naming the file."""
+    try:
+        with open(path, "rb") as f:
+            config = json.loads(f.read().decode("utf-8"))
+    except OSError as e:
+        raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise FormatError(f"{path}: not JSON ({e}); is it a model2vec config.json?") from None
+    if not isinstance(config, dict):
+        raise FormatError(f"{path}: must be a JSON object, not {type(config).__name__}")
+    return config
 
 
 def _unk_id(tokenizer: Any) -> int | None:

@@ -100,6 +100,15 @@ class TemplateProcessing:
         for piece in (*self.single, *self.pair):
             if piece[0] == "SpecialToken" and piece[1] not in self.special_tokens:
                 raise FormatError(f"TemplateProcessing: the template uses {piece[1]!r}, missing from special_tokens")
+        for name, pieces, allowed in (("single", self.single, ("A",)), ("pair", self.pair, ("A", "B"))):
+            for piece in pieces:
+                if not 0 <= piece[2] < 2**31:
+                    raise FormatError(f"TemplateProcessing: type_id {piece[2]} of the {name} template is out of range")
+                if piece[0] == "Sequence" and piece[1] not in allowed:
+                    raise FormatError(
+                        f"TemplateProcessing: the {name} template names sequence {piece[1]!r};"
+                        f" it may name {' or '.join(map(repr, allowed))}"
+                    )
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> TemplateProcessing:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import _io
 from .._progress import Progress
 from ..kernels import glove as kernel
 from .corpus import Corpus
@@ -107,6 +108,7 @@ class _Runs:
     def _write(self, keys: np.ndarray, vals: np.ndarray) -> None:
         if self.folder is None:
             self.folder = tempfile.TemporaryDirectory(prefix="tokvec-glove-", dir=self.tmpdir)
+            _io.register_temporary(self.folder.name)  # a Ctrl-C exits without running its finalizer
         edges = np.searchsorted(keys, np.arange(_GROUPS + 1, dtype=np.int64) * self.group_rows * self.n_vocab)
         for name, array in (("keys.bin", keys), ("vals.bin", vals)):
             with open(os.path.join(self.folder.name, name), "ab") as f:
@@ -163,6 +165,7 @@ class _Runs:
     def close(self) -> None:
         if self.folder is not None:
             self.folder.cleanup()
+            _io.release_temporary(self.folder.name)
 
 
 def count_cooccurrences(
