@@ -27,6 +27,8 @@ import numpy as np
 
 from ..embed.protocol import Encoder
 from ..errors import FormatError, ModelMismatchError
+from ..kernels import topk
+from ..vectors.index import top_k as exact_top_k
 from .ann import HnswIndex
 from .documents import normalize_documents
 from .hybrid import Bm25, rrf
@@ -179,18 +181,22 @@ class Index:
         return [self._hits(rows, scores) for rows, scores in self._exact(queries, top_k)]
 
     def _exact(self, queries: np.ndarray, top_k: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        out = []
         k = min(top_k, len(self.doc_ids))
-        chunked = len(self.owner) != len(self.doc_ids)
+        if len(self.owner) == len(self.doc_ids):  # one window a document: rows are documents
+            rows, scores = exact_top_k(self.vectors, queries, k)
+            return [(rows[i], scores[i]) for i in range(len(queries))]
+        out = []
         for start in range(0, len(queries), 256):
             sims = queries[start : start + 256] @ self.vectors.T
-            per_doc = np.maximum.reduceat(sims, self.starts, axis=1) if chunked else sims
-            part = np.argpartition(-per_doc, k - 1, axis=1)[:, :k] if k < per_doc.shape[1] else None
+            per_doc = np.maximum.reduceat(sims, self.starts, axis=1)  # each document's best window
+            best_s = np.full((len(sims), k), -np.inf, dtype=np.float32)
+            best_d = np.full((len(sims), k), -1, dtype=np.int64)
+            topk.fold_block(per_doc, 0, 0, len(sims), best_s, best_d)
+            topk.sort_heaps(best_s, best_d)
             for i in range(len(sims)):
-                docs = part[i] if part is not None else np.arange(per_doc.shape[1])
-                docs = docs[np.argsort(-per_doc[i, docs], kind="stable")][:k]
+                docs = best_d[i][best_d[i] >= 0]
                 best = [self.starts[d] + int(np.argmax(sims[i, self.starts[d] : self.ends[d]])) for d in docs]
-                out.append((np.array(best, dtype=np.int64), per_doc[i, docs]))
+                out.append((np.array(best, dtype=np.int64), best_s[i][: len(docs)]))
         return out
 
     def _approximate(self, queries: np.ndarray, top_k: int) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..embed.protocol import Encoder
 from ..errors import FormatError
+from ..vectors.index import top_k as exact_top_k
 from ._common import TaskResult, embed_texts, unit_rows
 from .readers import RetrievalData
 
@@ -63,22 +64,10 @@ def mrr_at_k(ranked: dict[str, list[str]], qrels: dict[str, dict[str, int]], k: 
 def top_k(queries: np.ndarray, documents: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Return the ``k`` best rows of ``documents`` for each query (indices and scores, best first).
 
-    One matrix product per batch of queries and ``argpartition``; ``queries`` and ``documents`` are
-    unit float32 rows, so the scores are cosines. Equal scores keep no particular order.
+    :func:`tokvec.vectors.index.top_k` (block products folded into running top-k heaps); ``queries`` and
+    ``documents`` are unit float32 rows, so the scores are cosines. Equal scores: the lower row first.
     """
-    k = min(k, documents.shape[0])
-    indices = np.empty((queries.shape[0], k), dtype=np.int64)
-    scores = np.empty((queries.shape[0], k), dtype=np.float32)
-    for start in range(0, queries.shape[0], 256):
-        sims = queries[start : start + 256] @ documents.T
-        part = (
-            np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < sims.shape[1] else np.tile(np.arange(k), (len(sims), 1))
-        )
-        part_scores = np.take_along_axis(sims, part, axis=1)
-        order = np.argsort(-part_scores, axis=1, kind="stable")
-        indices[start : start + len(sims)] = np.take_along_axis(part, order, axis=1)
-        scores[start : start + len(sims)] = np.take_along_axis(part_scores, order, axis=1)
-    return indices, scores
+    return exact_top_k(documents, queries, k)
 
 
 def rank_documents(
