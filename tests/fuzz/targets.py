@@ -16,6 +16,7 @@ import json
 import os
 import pathlib
 import random
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -281,6 +282,99 @@ def _index_seeds() -> list[bytes]:
     return seeds
 
 
+_CHECKPOINT_FILES = ("modules.json", "config.json", "sentence_bert_config.json", "tokenizer_config.json",
+                     "config_sentence_transformers.json", "1_Pooling/config.json", "2_Dense/config.json",
+                     "model.safetensors", "2_Dense/model.safetensors", "tokenizer.json")  # fmt: skip
+
+
+@functools.cache
+def _checkpoint_seeds() -> list[bytes]:
+    """A sentence-transformers folder around a tiny random BERT (hidden 8, one layer), with a Dense layer."""
+    import numpy as np
+
+    from tokvec.embed.safetensors import write_safetensors
+
+    tokenizer = _bert_json()
+    vocab, h, inner, positions = len(json.loads(tokenizer)["model"]["vocab"]), 8, 12, 16
+    rng = np.random.default_rng(0)
+
+    def r(*shape: int) -> np.ndarray:
+        return (rng.standard_normal(shape) * 0.2).astype(np.float32)
+
+    tensors = {"embeddings.word_embeddings.weight": r(vocab, h),
+               "embeddings.position_embeddings.weight": r(positions, h),
+               "embeddings.token_type_embeddings.weight": r(2, h),
+               "embeddings.LayerNorm.weight": np.ones(h, np.float32), "embeddings.LayerNorm.bias": r(h)}  # fmt: skip
+    layer = {"attention.self.query": (h, h), "attention.self.key": (h, h), "attention.self.value": (h, h),
+             "attention.output.dense": (h, h), "intermediate.dense": (inner, h),
+             "output.dense": (h, inner)}  # fmt: skip
+    for name, shape in layer.items():
+        tensors[f"encoder.layer.0.{name}.weight"], tensors[f"encoder.layer.0.{name}.bias"] = r(*shape), r(shape[0])
+    for name in ("attention.output.LayerNorm", "output.LayerNorm"):
+        tensors[f"encoder.layer.0.{name}.weight"], tensors[f"encoder.layer.0.{name}.bias"] = r(h) + 1, r(h)
+
+    def st(arrays: dict[str, np.ndarray], name: str) -> bytes:
+        path = WORK / name
+        write_safetensors(path, arrays, metadata={"format": "pt"})
+        return path.read_bytes()
+
+    modules = [
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+        {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"},
+        {"idx": 3, "name": "3", "path": "3_Normalize", "type": "sentence_transformers.models.Normalize"},
+    ]
+    config = {
+        "architectures": ["BertModel"],
+        "model_type": "bert",
+        "hidden_size": h,
+        "num_hidden_layers": 1,
+        "num_attention_heads": 2,
+        "intermediate_size": inner,
+        "max_position_embeddings": positions,
+        "type_vocab_size": 2,
+        "layer_norm_eps": 1e-12,
+        "hidden_act": "gelu",
+        "pad_token_id": 0,
+        "vocab_size": vocab,
+    }
+    pooling = {
+        "word_embedding_dimension": h,
+        "pooling_mode_cls_token": False,
+        "pooling_mode_mean_tokens": True,
+        "pooling_mode_max_tokens": False,
+        "pooling_mode_mean_sqrt_len_tokens": False,
+    }
+    dense = {
+        "in_features": h,
+        "out_features": 4,
+        "bias": True,
+        "activation_function": "torch.nn.modules.activation.Tanh",
+    }
+    parts = [json.dumps(modules), json.dumps(config), json.dumps({"max_seq_length": 12, "do_lower_case": False}),
+             json.dumps({"model_max_length": 512}), json.dumps({"prompts": {"query": "query: "}}),
+             json.dumps(pooling), json.dumps(dense)]  # fmt: skip
+    files = [p.encode() for p in parts] + [
+        st(tensors, "seed_ckpt.safetensors"),
+        st({"linear.weight": r(4, h), "linear.bias": r(4)}, "seed_dense.safetensors"),
+        tokenizer,
+    ]
+    return [SPLIT.join(files)]
+
+
+def _load_checkpoint(data: bytes) -> None:
+    folder = _write_parts("ckpt", _CHECKPOINT_FILES, data)
+    if folder is None:
+        return
+
+    def go() -> None:
+        enc = tokvec.load_encoder(str(folder), engine="numpy")
+        enc.embed(["hello world", "", "the lowest 東京 " * 8], batch_size=2, num_threads=1)
+        enc.embed_tokens("hello the world")
+
+    _expect_tokvec(go)
+
+
 # ---------------------------------------------------------------- the targets
 
 
@@ -394,12 +488,11 @@ def _write_parts(folder: str, names: tuple[str, ...], data: bytes) -> pathlib.Pa
     if len(parts) != len(names):
         return None
     path = WORK / folder
-    if path.exists():
-        for child in path.iterdir():
-            child.unlink()
-    path.mkdir(exist_ok=True)
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir()
     for name, part in zip(names, parts, strict=True):
         if part or not name.endswith(".faiss"):  # an empty optional part: no file
+            (path / name).parent.mkdir(parents=True, exist_ok=True)
             (path / name).write_bytes(part)
     return path
 
@@ -477,6 +570,8 @@ TARGETS: dict[str, Target] = {
         Target("safetensors", lambda: [_safetensors_seed()], _load_safetensors, "safetensors"),
         Target("model2vec", _model2vec_seeds, _load_model2vec, "parts:json+safetensors+json"),
         Target("search_index", _index_seeds, _load_index, "parts:json+lines+npy+npz+bytes"),
+        Target("checkpoint", _checkpoint_seeds, _load_checkpoint,
+               "parts:json+json+json+json+json+json+json+safetensors+safetensors+json"),
         Target("cli_encode", _text_seeds, _cli_encode),
         Target("cli_decode", lambda: [b"15496 995 50256", b"0 1 2"], _cli_decode),
         Target("cli_count", _text_seeds, _cli_on_file("count", "-t", "gpt2,bert-base-uncased", "-q", "FILE"), "lines"),
