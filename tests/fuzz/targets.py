@@ -9,6 +9,7 @@ coverage guidance on top of it.
 from __future__ import annotations
 
 import contextlib
+import csv
 import functools
 import gzip
 import io
@@ -548,6 +549,93 @@ def _cli_on_file(*args: str) -> Callable[[bytes], None]:
     return run
 
 
+@functools.cache
+def _cli_vectors() -> str:
+    """A word2vec text file of the first 400 GloVe sample words: the cheap encoder (-m) of the CLI targets."""
+    body = _lines("embeddings-eval/glove-sample/glove.6B.50d.first2446.utf8.txt", 400, _glove_lines())
+    rows = body.splitlines()
+    return _file("cli_vectors.txt", f"{len(rows)} {len(rows[0].split()) - 1}\n".encode() + body)
+
+
+_DOCS = b"the man said that he was in the city\nit was a year of war for the people\nthe market is up\n"
+
+
+@functools.cache
+def _cli_index() -> str:
+    """An index (with BM25) of three documents over :func:`_cli_vectors`, built once by `search build`."""
+    out = WORK / "cli_index"
+    _cli("search", "build", _file("cli_docs.txt", _DOCS), "-m", _cli_vectors(), "-o", str(out), "--quiet")
+    if not (out / "index.json").exists():
+        raise RuntimeError(f"search build wrote no index in {out}")
+    return str(out)
+
+
+def _cli_search_query(data: bytes) -> None:
+    text = _text_arg(data)[:500]
+    for mode in ("dense", "hybrid", "bm25"):
+        _cli("search", "query", _cli_index(), "-k", "2", "--mode", mode, "--color", "always", "--", text)
+
+
+def _as_jsonl(data: bytes) -> bool:
+    return data.lstrip().startswith(b"{")
+
+
+def _cli_search_build(data: bytes) -> None:
+    name, extra = ("docs.jsonl", ("--text-field", "text")) if _as_jsonl(data) else ("docs.txt", ())
+    for ann in ("none", "hnsw"):
+        out = WORK / "built_index"
+        shutil.rmtree(out, ignore_errors=True)
+        _cli(
+            "search", "build", _file(name, data), "-m", _cli_vectors(), "-o", str(out), "--quiet", "--ann", ann, *extra
+        )
+
+
+def _jsonl_seeds() -> list[bytes]:
+    lines = _text_seeds()[0].decode("utf-8").splitlines()
+    records = [json.dumps({"_id": str(i), "text": t}).encode() for i, t in enumerate(lines) if t.strip()]
+    return [b"\n".join(records)]
+
+
+def _cli_tokenize(data: bytes) -> None:
+    name, extra = ("shards.jsonl", ("--field", "text")) if _as_jsonl(data) else ("shards.txt", ("--eot",))
+    for tokenizer in ("gpt2", "bert-base-uncased"):
+        out = WORK / "shards"
+        shutil.rmtree(out, ignore_errors=True)  # finished files are skipped: start afresh
+        _cli("tokenize", "-t", tokenizer, "-o", str(out), "-q", "--threads", "1", *extra, _file(name, data))
+
+
+def _cli_compare(data: bytes) -> None:
+    text = _text_arg(data)
+    _cli("compare", "-t", "gpt2,bert-base-uncased,t5-small", "--format", "json", "--", text)
+    _cli("compare", "-t", "gpt2,t5-small", "--format", "view", "--color", "always", "--", text)
+
+
+def _similar_seeds() -> list[bytes]:
+    return [s + SPLIT + words for s in _w2v_text_seeds() for words in (b"the of", b"said --negative he", b"The")]
+
+
+def _cli_similar(data: bytes) -> None:
+    parts = data.split(SPLIT)
+    if len(parts) != 2:
+        return
+    path = _file("similar.txt", parts[0])
+    words = _text_arg(parts[1]).split()[:6] or ["the"]
+    _cli("similar", path, *words, "-k", "3", "--format", "json")
+    _cli("similar", path, "--vectors-format", "word2vec-text", "-k", "1", "--", *words)
+
+
+def _sts_seeds() -> list[bytes]:
+    fallback = b"The man said.,A man said it.,4.5\nWar.,The city.,0\n"
+    rows = _lines("embeddings-eval/stsb/stsb-en-test.csv", 12, fallback)
+    tsv = "\n".join("\t".join(r) for r in csv.reader(io.StringIO(rows.decode("utf-8")))).encode()
+    return [rows, tsv]
+
+
+def _cli_evaluate_sts(data: bytes) -> None:
+    name = "sts.tsv" if b"\t" in data else "sts.csv"
+    _cli("evaluate", "-m", _cli_vectors(), "--sts", _file(name, data), "--format", "json")
+
+
 TARGETS: dict[str, Target] = {
     t.name: t
     for t in (
@@ -589,6 +677,12 @@ TARGETS: dict[str, Target] = {
             "train", "glove", "FILE", "--vector-size", "8", "--epochs", "1", "--min-count", "1", "--threads", "1",
             "--quiet", "-o", str(WORK / "glove.txt")), "lines"),
         Target("cli_embed", _model_text_seeds, _cli_embed),
+        Target("cli_compare", _text_seeds, _cli_compare),
+        Target("cli_tokenize", lambda: _text_seeds() + _jsonl_seeds(), _cli_tokenize, "lines"),
+        Target("cli_search_build", lambda: [_DOCS, *_jsonl_seeds()], _cli_search_build, "lines"),
+        Target("cli_search_query", _text_seeds, _cli_search_query),
+        Target("cli_similar", _similar_seeds, _cli_similar, "parts:lines+bytes"),
+        Target("cli_evaluate_sts", _sts_seeds, _cli_evaluate_sts, "lines"),
         Target("cli_recommend_train", _playlist_seeds, _cli_on_file(
             "recommend", "train", "FILE", "--epochs", "1", "-q", "-o", str(WORK / "songs.npz")), "lines"),
     )
