@@ -636,6 +636,28 @@ def _cli_evaluate_sts(data: bytes) -> None:
     _cli("evaluate", "-m", _cli_vectors(), "--sts", _file(name, data), "--format", "json")
 
 
+def _word_eval_seeds() -> list[bytes]:
+    pairs = _lines("eval/wordsim353.tsv", 40, b"# pairs\nman\twoman\t8.3\nsaid\tsays\t9.0\nwar\tyear\t1.2\n")
+    analogies = _lines("eval/questions-words.txt", 40, b": family\nman he woman she\nhe his she her\n")
+    return [pairs + SPLIT + analogies]
+
+
+def _cli_evaluate_words(data: bytes) -> None:
+    parts = data.split(SPLIT)
+    if len(parts) != 2:
+        return
+    pairs, analogies = _file("pairs.tsv", parts[0]), _file("analogies.txt", parts[1])
+    _cli("evaluate", _cli_vectors(), "--similarity", pairs, "--analogies", analogies, "--format", "json")
+
+
+def _cli_recommend_query(data: bytes) -> None:
+    model = _file("cli_songs.npz", _recommender_seed())
+    songs = _text_arg(data).split()[:5] or ["a"]
+    _cli("recommend", "next", "-m", model, "-k", "2", "--format", "json", "--", *songs)
+    _cli("recommend", "similar", "-m", model, "-k", "2", "--", songs[0])
+    _cli("recommend", "find", "-m", model, "--", " ".join(songs))
+
+
 TARGETS: dict[str, Target] = {
     t.name: t
     for t in (
@@ -683,6 +705,8 @@ TARGETS: dict[str, Target] = {
         Target("cli_search_query", _text_seeds, _cli_search_query),
         Target("cli_similar", _similar_seeds, _cli_similar, "parts:lines+bytes"),
         Target("cli_evaluate_sts", _sts_seeds, _cli_evaluate_sts, "lines"),
+        Target("cli_evaluate_words", _word_eval_seeds, _cli_evaluate_words, "parts:lines+lines"),
+        Target("cli_recommend_query", lambda: [b"a b", b"c", b"e d a", b"A"], _cli_recommend_query),
         Target("cli_recommend_train", _playlist_seeds, _cli_on_file(
             "recommend", "train", "FILE", "--epochs", "1", "-q", "-o", str(WORK / "songs.npz")), "lines"),
     )
