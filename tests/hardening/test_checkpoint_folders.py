@@ -65,3 +65,23 @@ def test_checkpoint_faults_are_format_errors(folder, name, edit, message):
     with pytest.raises(FormatError, match=message) as e:
         tokvec.load_encoder(folder, engine="numpy")
     assert str(path) in str(e.value) or (name == "modules.json" and str(folder / "modules.json") in str(e.value))
+
+
+@pytest.mark.parametrize(
+    "special",
+    [
+        {"id": "[CLS]", "ids": [[101]], "tokens": ["[CLS]"]},  # was TypeError in encode, long after loading
+        {"id": "[CLS]", "ids": [101, 102], "tokens": ["[CLS]"]},
+        {"id": "[CLS]", "ids": [2**40], "tokens": ["[CLS]"]},
+        {"id": "[CLS]", "ids": [101], "tokens": [7]},
+        [101],
+    ],
+)
+def test_template_special_tokens_are_checked_on_load(folder, special):
+    path = folder / "tokenizer.json"
+    obj = json.loads(path.read_text(encoding="utf-8"))
+    obj["post_processor"]["special_tokens"]["[CLS]"] = special
+    path.write_text(json.dumps(obj), encoding="utf-8")
+    with pytest.raises(FormatError, match=r"special token '\[CLS\]' needs 'ids'") as e:
+        tokvec.load_encoder(folder, engine="numpy")
+    assert str(path) in str(e.value)

@@ -1,7 +1,7 @@
-"""Documents and task files that are not UTF-8, not CSV or nested too deeply: each raised a builtin before.
+"""Documents and task files that are not UTF-8, not CSV, nested too deeply or of stop words only: each failed before.
 
 Found by the fuzz targets ``cli_search_build`` and ``cli_evaluate_sts`` (tests/fuzz/targets.py); now each is
-a FormatError naming the file (and the line where one is known).
+a FormatError naming the file (and the line where one is known), and an index of stop words only builds.
 """
 
 from __future__ import annotations
@@ -52,3 +52,24 @@ def test_an_sts_csv_field_over_the_csv_limit(tmp_path):  # was _csv.Error: field
     path.write_text('"' + "a" * (csv.field_size_limit() + 10) + '",b,1\n', encoding="utf-8")
     with pytest.raises(FormatError, match=r"sts.csv line 1: not CSV"):
         read_sts(path)
+
+
+def test_an_index_of_stop_words_only_builds_and_finds_nothing_lexically():  # was ValueError from bm25s (max())
+    pytest.importorskip("bm25s", reason="bm25s (the 'search' extra) is not installed")
+    import numpy as np
+
+    from tokvec.search import Index
+
+    class Letters:
+        name, dim, max_seq_length = "letters", 3, None
+
+        def embed(self, texts, **options):
+            texts = [texts] if isinstance(texts, str) else list(texts)
+            return np.array([[t.count(c) + 0.01 for c in "abc"] for t in texts], np.float32).reshape(len(texts), 3)
+
+        def fingerprint(self):
+            return "letters-v1"
+
+    index = Index.build(Letters(), ["the m", "a"], chunk=None, bm25=True)
+    assert index.search(["the cab"], top_k=2, mode="bm25")[0] == []
+    assert [h.doc_id for h in index.search(["ca"], top_k=2, mode="hybrid")[0]] != []
