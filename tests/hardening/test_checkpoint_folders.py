@@ -35,6 +35,8 @@ def test_the_tiny_folder_loads(folder):
 @pytest.mark.parametrize(
     "name, edit, message",
     [
+        # TypeError: 'int' object is not subscriptable (architectures of an unknown model_type)
+        ("config.json", lambda c: {**c, "model_type": "gpt2", "architectures": 7}, "architecture 'gpt2'"),
         # KeyError: 'in_features'
         (
             "2_Dense/config.json",

@@ -67,7 +67,9 @@ class TransformerSpec:
         """Read a Hugging Face ``config.json`` object."""
         model_type = str(config.get("model_type", ""))
         if model_type not in ARCHITECTURES:
-            names = config.get("architectures") or [model_type or "unknown"]
+            names = config.get("architectures")
+            if not isinstance(names, list) or not names:
+                names = [model_type or "unknown"]
             raise FormatError(
                 f"{where}: architecture {names[0]!r} (model_type {model_type!r}) is not covered; tokvec runs BERT,"
                 " RoBERTa, XLM-RoBERTa and DistilBERT encoders"
