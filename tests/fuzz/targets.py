@@ -658,6 +658,22 @@ def _cli_recommend_query(data: bytes) -> None:
     _cli("recommend", "find", "-m", model, "--", " ".join(songs))
 
 
+@functools.cache
+def _cli_checkpoint() -> str:
+    """The tiny checkpoint folder of the ``checkpoint`` target, written once: the cheap model of ``embed``."""
+    folder = _write_parts("cli_checkpoint", _CHECKPOINT_FILES, _checkpoint_seeds()[0])
+    assert folder is not None
+    return str(folder)
+
+
+def _cli_embed_input(data: bytes) -> None:
+    name, extra = ("embed.jsonl", ("--field", "text")) if _as_jsonl(data) else ("embed.txt", ())
+    out = WORK / "embedded.npy"
+    _cli("embed", "-m", _cli_checkpoint(), "--input", _file(name, data), "-o", str(out), "--quiet", *extra)
+    words = _text_arg(data).split()[:1] or ["the"]
+    _cli("embed", "matrix", _cli_checkpoint(), "--similar", words[0], "-k", "2")
+
+
 TARGETS: dict[str, Target] = {
     t.name: t
     for t in (
@@ -707,6 +723,7 @@ TARGETS: dict[str, Target] = {
         Target("cli_evaluate_sts", _sts_seeds, _cli_evaluate_sts, "lines"),
         Target("cli_evaluate_words", _word_eval_seeds, _cli_evaluate_words, "parts:lines+lines"),
         Target("cli_recommend_query", lambda: [b"a b", b"c", b"e d a", b"A"], _cli_recommend_query),
+        Target("cli_embed_input", lambda: _text_seeds() + _jsonl_seeds(), _cli_embed_input, "lines"),
         Target("cli_recommend_train", _playlist_seeds, _cli_on_file(
             "recommend", "train", "FILE", "--epochs", "1", "-q", "-o", str(WORK / "songs.npz")), "lines"),
     )
