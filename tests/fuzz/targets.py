@@ -9,6 +9,7 @@ coverage guidance on top of it.
 from __future__ import annotations
 
 import contextlib
+import csv
 import functools
 import gzip
 import io
@@ -16,6 +17,7 @@ import json
 import os
 import pathlib
 import random
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -281,6 +283,99 @@ def _index_seeds() -> list[bytes]:
     return seeds
 
 
+_CHECKPOINT_FILES = ("modules.json", "config.json", "sentence_bert_config.json", "tokenizer_config.json",
+                     "config_sentence_transformers.json", "1_Pooling/config.json", "2_Dense/config.json",
+                     "model.safetensors", "2_Dense/model.safetensors", "tokenizer.json")  # fmt: skip
+
+
+@functools.cache
+def _checkpoint_seeds() -> list[bytes]:
+    """A sentence-transformers folder around a tiny random BERT (hidden 8, one layer), with a Dense layer."""
+    import numpy as np
+
+    from tokvec.embed.safetensors import write_safetensors
+
+    tokenizer = _bert_json()
+    vocab, h, inner, positions = len(json.loads(tokenizer)["model"]["vocab"]), 8, 12, 16
+    rng = np.random.default_rng(0)
+
+    def r(*shape: int) -> np.ndarray:
+        return (rng.standard_normal(shape) * 0.2).astype(np.float32)
+
+    tensors = {"embeddings.word_embeddings.weight": r(vocab, h),
+               "embeddings.position_embeddings.weight": r(positions, h),
+               "embeddings.token_type_embeddings.weight": r(2, h),
+               "embeddings.LayerNorm.weight": np.ones(h, np.float32), "embeddings.LayerNorm.bias": r(h)}  # fmt: skip
+    layer = {"attention.self.query": (h, h), "attention.self.key": (h, h), "attention.self.value": (h, h),
+             "attention.output.dense": (h, h), "intermediate.dense": (inner, h),
+             "output.dense": (h, inner)}  # fmt: skip
+    for name, shape in layer.items():
+        tensors[f"encoder.layer.0.{name}.weight"], tensors[f"encoder.layer.0.{name}.bias"] = r(*shape), r(shape[0])
+    for name in ("attention.output.LayerNorm", "output.LayerNorm"):
+        tensors[f"encoder.layer.0.{name}.weight"], tensors[f"encoder.layer.0.{name}.bias"] = r(h) + 1, r(h)
+
+    def st(arrays: dict[str, np.ndarray], name: str) -> bytes:
+        path = WORK / name
+        write_safetensors(path, arrays, metadata={"format": "pt"})
+        return path.read_bytes()
+
+    modules = [
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+        {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"},
+        {"idx": 3, "name": "3", "path": "3_Normalize", "type": "sentence_transformers.models.Normalize"},
+    ]
+    config = {
+        "architectures": ["BertModel"],
+        "model_type": "bert",
+        "hidden_size": h,
+        "num_hidden_layers": 1,
+        "num_attention_heads": 2,
+        "intermediate_size": inner,
+        "max_position_embeddings": positions,
+        "type_vocab_size": 2,
+        "layer_norm_eps": 1e-12,
+        "hidden_act": "gelu",
+        "pad_token_id": 0,
+        "vocab_size": vocab,
+    }
+    pooling = {
+        "word_embedding_dimension": h,
+        "pooling_mode_cls_token": False,
+        "pooling_mode_mean_tokens": True,
+        "pooling_mode_max_tokens": False,
+        "pooling_mode_mean_sqrt_len_tokens": False,
+    }
+    dense = {
+        "in_features": h,
+        "out_features": 4,
+        "bias": True,
+        "activation_function": "torch.nn.modules.activation.Tanh",
+    }
+    parts = [json.dumps(modules), json.dumps(config), json.dumps({"max_seq_length": 12, "do_lower_case": False}),
+             json.dumps({"model_max_length": 512}), json.dumps({"prompts": {"query": "query: "}}),
+             json.dumps(pooling), json.dumps(dense)]  # fmt: skip
+    files = [p.encode() for p in parts] + [
+        st(tensors, "seed_ckpt.safetensors"),
+        st({"linear.weight": r(4, h), "linear.bias": r(4)}, "seed_dense.safetensors"),
+        tokenizer,
+    ]
+    return [SPLIT.join(files)]
+
+
+def _load_checkpoint(data: bytes) -> None:
+    folder = _write_parts("ckpt", _CHECKPOINT_FILES, data)
+    if folder is None:
+        return
+
+    def go() -> None:
+        enc = tokvec.load_encoder(str(folder), engine="numpy")
+        enc.embed(["hello world", "", "the lowest 東京 " * 8], batch_size=2, num_threads=1)
+        enc.embed_tokens("hello the world")
+
+    _expect_tokvec(go)
+
+
 # ---------------------------------------------------------------- the targets
 
 
@@ -394,12 +489,11 @@ def _write_parts(folder: str, names: tuple[str, ...], data: bytes) -> pathlib.Pa
     if len(parts) != len(names):
         return None
     path = WORK / folder
-    if path.exists():
-        for child in path.iterdir():
-            child.unlink()
-    path.mkdir(exist_ok=True)
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir()
     for name, part in zip(names, parts, strict=True):
         if part or not name.endswith(".faiss"):  # an empty optional part: no file
+            (path / name).parent.mkdir(parents=True, exist_ok=True)
             (path / name).write_bytes(part)
     return path
 
@@ -455,6 +549,131 @@ def _cli_on_file(*args: str) -> Callable[[bytes], None]:
     return run
 
 
+@functools.cache
+def _cli_vectors() -> str:
+    """A word2vec text file of the first 400 GloVe sample words: the cheap encoder (-m) of the CLI targets."""
+    body = _lines("embeddings-eval/glove-sample/glove.6B.50d.first2446.utf8.txt", 400, _glove_lines())
+    rows = body.splitlines()
+    return _file("cli_vectors.txt", f"{len(rows)} {len(rows[0].split()) - 1}\n".encode() + body)
+
+
+_DOCS = b"the man said that he was in the city\nit was a year of war for the people\nthe market is up\n"
+
+
+@functools.cache
+def _cli_index() -> str:
+    """An index (with BM25) of three documents over :func:`_cli_vectors`, built once by `search build`."""
+    out = WORK / "cli_index"
+    _cli("search", "build", _file("cli_docs.txt", _DOCS), "-m", _cli_vectors(), "-o", str(out), "--quiet")
+    if not (out / "index.json").exists():
+        raise RuntimeError(f"search build wrote no index in {out}")
+    return str(out)
+
+
+def _cli_search_query(data: bytes) -> None:
+    text = _text_arg(data)[:500]
+    for mode in ("dense", "hybrid", "bm25"):
+        _cli("search", "query", _cli_index(), "-k", "2", "--mode", mode, "--color", "always", "--", text)
+
+
+def _as_jsonl(data: bytes) -> bool:
+    return data.lstrip().startswith(b"{")
+
+
+def _cli_search_build(data: bytes) -> None:
+    name, extra = ("docs.jsonl", ("--text-field", "text")) if _as_jsonl(data) else ("docs.txt", ())
+    for ann in ("none", "hnsw"):
+        out = WORK / "built_index"
+        shutil.rmtree(out, ignore_errors=True)
+        _cli(
+            "search", "build", _file(name, data), "-m", _cli_vectors(), "-o", str(out), "--quiet", "--ann", ann, *extra
+        )
+
+
+def _jsonl_seeds() -> list[bytes]:
+    lines = _text_seeds()[0].decode("utf-8").splitlines()
+    records = [json.dumps({"_id": str(i), "text": t}).encode() for i, t in enumerate(lines) if t.strip()]
+    return [b"\n".join(records)]
+
+
+def _cli_tokenize(data: bytes) -> None:
+    name, extra = ("shards.jsonl", ("--field", "text")) if _as_jsonl(data) else ("shards.txt", ("--eot",))
+    for tokenizer in ("gpt2", "bert-base-uncased"):
+        out = WORK / "shards"
+        shutil.rmtree(out, ignore_errors=True)  # finished files are skipped: start afresh
+        _cli("tokenize", "-t", tokenizer, "-o", str(out), "-q", "--threads", "1", *extra, _file(name, data))
+
+
+def _cli_compare(data: bytes) -> None:
+    text = _text_arg(data)
+    _cli("compare", "-t", "gpt2,bert-base-uncased,t5-small", "--format", "json", "--", text)
+    _cli("compare", "-t", "gpt2,t5-small", "--format", "view", "--color", "always", "--", text)
+
+
+def _similar_seeds() -> list[bytes]:
+    return [s + SPLIT + words for s in _w2v_text_seeds() for words in (b"the of", b"said --negative he", b"The")]
+
+
+def _cli_similar(data: bytes) -> None:
+    parts = data.split(SPLIT)
+    if len(parts) != 2:
+        return
+    path = _file("similar.txt", parts[0])
+    words = _text_arg(parts[1]).split()[:6] or ["the"]
+    _cli("similar", path, *words, "-k", "3", "--format", "json")
+    _cli("similar", path, "--vectors-format", "word2vec-text", "-k", "1", "--", *words)
+
+
+def _sts_seeds() -> list[bytes]:
+    fallback = b"The man said.,A man said it.,4.5\nWar.,The city.,0\n"
+    rows = _lines("embeddings-eval/stsb/stsb-en-test.csv", 12, fallback)
+    tsv = "\n".join("\t".join(r) for r in csv.reader(io.StringIO(rows.decode("utf-8")))).encode()
+    return [rows, tsv]
+
+
+def _cli_evaluate_sts(data: bytes) -> None:
+    name = "sts.tsv" if b"\t" in data else "sts.csv"
+    _cli("evaluate", "-m", _cli_vectors(), "--sts", _file(name, data), "--format", "json")
+
+
+def _word_eval_seeds() -> list[bytes]:
+    pairs = _lines("eval/wordsim353.tsv", 40, b"# pairs\nman\twoman\t8.3\nsaid\tsays\t9.0\nwar\tyear\t1.2\n")
+    analogies = _lines("eval/questions-words.txt", 40, b": family\nman he woman she\nhe his she her\n")
+    return [pairs + SPLIT + analogies]
+
+
+def _cli_evaluate_words(data: bytes) -> None:
+    parts = data.split(SPLIT)
+    if len(parts) != 2:
+        return
+    pairs, analogies = _file("pairs.tsv", parts[0]), _file("analogies.txt", parts[1])
+    _cli("evaluate", _cli_vectors(), "--similarity", pairs, "--analogies", analogies, "--format", "json")
+
+
+def _cli_recommend_query(data: bytes) -> None:
+    model = _file("cli_songs.npz", _recommender_seed())
+    songs = _text_arg(data).split()[:5] or ["a"]
+    _cli("recommend", "next", "-m", model, "-k", "2", "--format", "json", "--", *songs)
+    _cli("recommend", "similar", "-m", model, "-k", "2", "--", songs[0])
+    _cli("recommend", "find", "-m", model, "--", " ".join(songs))
+
+
+@functools.cache
+def _cli_checkpoint() -> str:
+    """The tiny checkpoint folder of the ``checkpoint`` target, written once: the cheap model of ``embed``."""
+    folder = _write_parts("cli_checkpoint", _CHECKPOINT_FILES, _checkpoint_seeds()[0])
+    assert folder is not None
+    return str(folder)
+
+
+def _cli_embed_input(data: bytes) -> None:
+    name, extra = ("embed.jsonl", ("--field", "text")) if _as_jsonl(data) else ("embed.txt", ())
+    out = WORK / "embedded.npy"
+    _cli("embed", "-m", _cli_checkpoint(), "--input", _file(name, data), "-o", str(out), "--quiet", *extra)
+    words = _text_arg(data).split()[:1] or ["the"]
+    _cli("embed", "matrix", _cli_checkpoint(), "--similar", words[0], "-k", "2")
+
+
 TARGETS: dict[str, Target] = {
     t.name: t
     for t in (
@@ -477,6 +696,8 @@ TARGETS: dict[str, Target] = {
         Target("safetensors", lambda: [_safetensors_seed()], _load_safetensors, "safetensors"),
         Target("model2vec", _model2vec_seeds, _load_model2vec, "parts:json+safetensors+json"),
         Target("search_index", _index_seeds, _load_index, "parts:json+lines+npy+npz+bytes"),
+        Target("checkpoint", _checkpoint_seeds, _load_checkpoint,
+               "parts:json+json+json+json+json+json+json+safetensors+safetensors+json"),
         Target("cli_encode", _text_seeds, _cli_encode),
         Target("cli_decode", lambda: [b"15496 995 50256", b"0 1 2"], _cli_decode),
         Target("cli_count", _text_seeds, _cli_on_file("count", "-t", "gpt2,bert-base-uncased", "-q", "FILE"), "lines"),
@@ -494,6 +715,15 @@ TARGETS: dict[str, Target] = {
             "train", "glove", "FILE", "--vector-size", "8", "--epochs", "1", "--min-count", "1", "--threads", "1",
             "--quiet", "-o", str(WORK / "glove.txt")), "lines"),
         Target("cli_embed", _model_text_seeds, _cli_embed),
+        Target("cli_compare", _text_seeds, _cli_compare),
+        Target("cli_tokenize", lambda: _text_seeds() + _jsonl_seeds(), _cli_tokenize, "lines"),
+        Target("cli_search_build", lambda: [_DOCS, *_jsonl_seeds()], _cli_search_build, "lines"),
+        Target("cli_search_query", _text_seeds, _cli_search_query),
+        Target("cli_similar", _similar_seeds, _cli_similar, "parts:lines+bytes"),
+        Target("cli_evaluate_sts", _sts_seeds, _cli_evaluate_sts, "lines"),
+        Target("cli_evaluate_words", _word_eval_seeds, _cli_evaluate_words, "parts:lines+lines"),
+        Target("cli_recommend_query", lambda: [b"a b", b"c", b"e d a", b"A"], _cli_recommend_query),
+        Target("cli_embed_input", lambda: _text_seeds() + _jsonl_seeds(), _cli_embed_input, "lines"),
         Target("cli_recommend_train", _playlist_seeds, _cli_on_file(
             "recommend", "train", "FILE", "--epochs", "1", "-q", "-o", str(WORK / "songs.npz")), "lines"),
     )

@@ -67,7 +67,9 @@ class TransformerSpec:
         """Read a Hugging Face ``config.json`` object."""
         model_type = str(config.get("model_type", ""))
         if model_type not in ARCHITECTURES:
-            names = config.get("architectures") or [model_type or "unknown"]
+            names = config.get("architectures")
+            if not isinstance(names, list) or not names:
+                names = [model_type or "unknown"]
             raise FormatError(
                 f"{where}: architecture {names[0]!r} (model_type {model_type!r}) is not covered; tokvec runs BERT,"
                 " RoBERTa, XLM-RoBERTa and DistilBERT encoders"
@@ -133,6 +135,32 @@ def read_json(path: str) -> Any:
         raise FormatError(f"{path}: not valid JSON ({e})") from None
 
 
+def read_object(path: str) -> dict[str, Any]:
+    """Read a JSON file that must hold an object, naming it in every error."""
+    obj = read_json(path)
+    if not isinstance(obj, dict):
+        raise FormatError(f"{path}: expected a JSON object, got {type(obj).__name__}")
+    return obj
+
+
+def _index(m: object) -> int:
+    idx = m.get("idx", 0) if isinstance(m, dict) else 0
+    return idx if isinstance(idx, int) else 0  # subtle: a bad idx sorts first, the module is checked next
+
+
+def _module_path(folder: str, path: object, modules_path: str) -> str:
+    """Return the folder of one module: a relative path inside ``folder`` (no NUL, '..' or surrogates)."""
+    ok = isinstance(path, str) and "\x00" not in path and not os.path.isabs(path) and ".." not in path.split("/")
+    try:
+        if ok:
+            path.encode("utf-8")  # type: ignore[union-attr]
+    except UnicodeEncodeError:
+        ok = False
+    if not ok:
+        raise FormatError(f"{modules_path}: module path {path!r} is not a folder inside the model folder")
+    return os.path.join(folder, path)  # type: ignore[arg-type]
+
+
 def read_spec(folder: str) -> ModelSpec:
     """Read ``folder`` (a sentence-transformers folder, or a Hugging Face checkpoint) into a :class:`ModelSpec`."""
     modules_path = os.path.join(folder, "modules.json")
@@ -143,10 +171,10 @@ def read_spec(folder: str) -> ModelSpec:
     if not isinstance(modules, list):
         raise FormatError(f"{modules_path}: expected a list of modules")
     pooling, include_prompt, dense, normalize, tf_path, tf = "mean", True, [], False, "", None
-    for m in sorted(modules, key=lambda m: m.get("idx", 0) if isinstance(m, dict) else 0):
+    for m in sorted(modules, key=_index):
         if not isinstance(m, dict) or not isinstance(m.get("type"), str):
             raise FormatError(f"{modules_path}: every module needs a 'type'")
-        kind, path = m["type"].rsplit(".", 1)[-1], os.path.join(folder, str(m.get("path", "")))
+        kind, path = m["type"].rsplit(".", 1)[-1], _module_path(folder, m.get("path", ""), modules_path)
         if kind == "Transformer":
             tf_path, tf = path, _transformer(path)
         elif kind == "Pooling":
@@ -162,9 +190,11 @@ def read_spec(folder: str) -> ModelSpec:
     if tf is None:
         raise FormatError(f"{modules_path}: no sentence_transformers.models.Transformer module")
     st_config = os.path.join(tf_path, "sentence_bert_config.json")
-    max_len = read_json(st_config).get("max_seq_length") if os.path.exists(st_config) else None
+    max_len = read_object(st_config).get("max_seq_length") if os.path.exists(st_config) else None
     prompts_path = os.path.join(folder, "config_sentence_transformers.json")
-    prompts = read_json(prompts_path).get("prompts") or {} if os.path.exists(prompts_path) else {}
+    prompts = read_object(prompts_path).get("prompts") or {} if os.path.exists(prompts_path) else {}
+    if not isinstance(prompts, dict) or not all(isinstance(v, str) for v in prompts.values()):
+        raise FormatError(f"{prompts_path}: 'prompts' must map names to prompt texts")
     return ModelSpec(folder, tf, pooling, include_prompt, tuple(dense), normalize, _max_length(tf_path, tf, max_len),
                      tf_path, True, dict(prompts))  # fmt: skip
 
@@ -173,24 +203,21 @@ def _transformer(path: str) -> TransformerSpec:
     config = os.path.join(path, "config.json")
     if not os.path.exists(config):
         raise TokvecFileError(f"{path} has no config.json: is it a Hugging Face model folder?")
-    obj = read_json(config)
-    if not isinstance(obj, dict):
-        raise FormatError(f"{config}: expected a JSON object")
-    return TransformerSpec.from_config(obj, config)
+    return TransformerSpec.from_config(read_object(config), config)
 
 
 def _max_length(path: str, tf: TransformerSpec, configured: Any) -> int:
     limit = tf.max_tokens
     tok_config = os.path.join(path, "tokenizer_config.json")
     if configured is None and os.path.exists(tok_config):
-        configured = read_json(tok_config).get("model_max_length")
+        configured = read_object(tok_config).get("model_max_length")
     if isinstance(configured, int) and configured > 0:
         return min(configured, limit)
     return limit
 
 
 def _pooling(path: str) -> tuple[str, bool]:
-    cfg = read_json(path)
+    cfg = read_object(path)
     if "pooling_mode" in cfg:
         mode = str(cfg["pooling_mode"]).replace("mean_sqrt_len_tokens", "mean_sqrt_len")
     else:
@@ -207,9 +234,14 @@ def _pooling(path: str) -> tuple[str, bool]:
 
 
 def _dense(path: str) -> Dense:
-    cfg = read_json(os.path.join(path, "config.json"))
+    config = os.path.join(path, "config.json")
+    cfg = read_object(config)
     act = str(cfg.get("activation_function", "torch.nn.modules.linear.Identity")).rsplit(".", 1)[-1].lower()
     act = {"identity": "identity", "tanh": "tanh", "relu": "relu", "gelu": "gelu"}.get(act)
     if act is None:
-        raise FormatError(f"{path}/config.json: activation {cfg.get('activation_function')!r} is not supported")
-    return Dense(path, int(cfg["in_features"]), int(cfg["out_features"]), bool(cfg.get("bias", True)), act)
+        raise FormatError(f"{config}: activation {cfg.get('activation_function')!r} is not supported")
+    try:
+        n_in, n_out = int(cfg["in_features"]), int(cfg["out_features"])
+    except (KeyError, TypeError, ValueError, OverflowError) as e:
+        raise FormatError(f"{config}: missing or bad field {e} (in_features and out_features are integers)") from None
+    return Dense(path, n_in, n_out, bool(cfg.get("bias", True)), act)

@@ -61,16 +61,14 @@ def read_documents(
             for file in sorted(files):
                 if file.lower().endswith((".txt", ".md")):
                     full = os.path.join(root, file)
-                    with open(full, encoding="utf-8-sig") as f:
-                        texts.append(f.read())
+                    texts.append(_read_text(full))
                     ids.append(os.path.relpath(full, name))
         if not ids:
             raise FormatError(f"{name}: no .txt or .md files in this folder")
         return ids, texts
     if not os.path.isfile(name):
         raise TokvecFileError(f"{name}: no such file or folder")
-    with open(name, encoding="utf-8-sig") as f:
-        lines = f.read().splitlines()
+    lines = _read_text(name).splitlines()
     if not name.lower().endswith((".jsonl", ".json")):
         pairs = [(str(n), line) for n, line in enumerate(lines, 1) if line.strip()]
         return [p[0] for p in pairs], [p[1] for p in pairs]
@@ -82,6 +80,8 @@ def read_documents(
             record = json.loads(line)
         except json.JSONDecodeError as e:
             raise FormatError(f"{name} line {number}: not JSON ({e.msg})") from None
+        except RecursionError:
+            raise FormatError(f"{name} line {number}: JSON nested too deeply") from None
         if not isinstance(record, dict) or text_field not in record:
             raise FormatError(f"{name} line {number}: no field {text_field!r} (choose it with --text-field)")
         key = id_field or next((k for k in ("_id", "id") if k in record), None)
@@ -93,3 +93,16 @@ def read_documents(
         ids.append(str(record[key]) if key else str(number))
         texts.append(text)
     return ids, texts
+
+
+def _read_text(path: str) -> str:
+    """Read a UTF-8 file (a BOM is skipped), naming it in the error when it is not UTF-8 or cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise FormatError(f"{path}: not UTF-8 text (bad byte at offset {e.start}); re-encode it as UTF-8") from None

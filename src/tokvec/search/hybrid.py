@@ -37,12 +37,17 @@ class Bm25:
             raise ImportError(f"hybrid search needs bm25s: {EXTRA}") from e
         self._bm25s = bm25s
         self.n = len(texts)
-        self._model: Any = bm25s.BM25()
-        self._model.index(bm25s.tokenize(list(texts), stopwords="en", show_progress=False), show_progress=False)
+        corpus = bm25s.tokenize(list(texts), stopwords="en", show_progress=False)
+        self._model: Any = None
+        if corpus.vocab:  # subtle: bm25s cannot index stop words only (max() of nothing); then nothing matches
+            self._model = bm25s.BM25()
+            self._model.index(corpus, show_progress=False)
 
     def top(self, queries: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """Return ``(rows, scores)`` of the ``k`` best texts per query (rows with score 0 are -1)."""
         k = min(k, self.n)
+        if self._model is None:
+            return np.full((len(queries), k), -1, np.int64), np.zeros((len(queries), k), np.float32)
         tokens = self._bm25s.tokenize(list(queries), stopwords="en", show_progress=False, return_ids=False)
         rows, scores = self._model.retrieve(tokens, k=k, show_progress=False, n_threads=1)
         rows = np.asarray(rows, dtype=np.int64)

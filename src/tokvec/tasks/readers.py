@@ -71,8 +71,18 @@ class RetrievalData:
 def _open(path: str | os.PathLike[str]) -> Iterator[str]:
     if not os.path.isfile(path):
         raise TokvecFileError(f"{path}: no such file")
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        yield from f
+    try:
+        f = open(path, "rb")  # noqa: SIM115 (closed below; a generator cannot hold it in a with block and name lines)
+    except OSError as e:
+        raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
+    with f:
+        for number, raw in enumerate(f, 1):  # subtle: lines end at b"\n", as with newline="" on UTF-8
+            try:
+                yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as e:
+                raise FormatError(
+                    f"{path} line {number}: not UTF-8 text (bad byte {e.start} of the line); re-encode it as UTF-8"
+                ) from None
 
 
 def _rows(path: str | os.PathLike[str], *, delimiter: str | None = None) -> Iterator[tuple[int, list[str]]]:
@@ -85,7 +95,16 @@ def _rows(path: str | os.PathLike[str], *, delimiter: str | None = None) -> Iter
             if line.strip():
                 yield number, line.split("\t")
         return
-    for number, row in enumerate(csv.reader(_open(path)), 1):
+    rows = csv.reader(_open(path))
+    number = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise FormatError(f"{path} line {rows.line_num}: not CSV ({e})") from None
+        number += 1
         if row and any(cell.strip() for cell in row):
             yield number, row
 
@@ -191,6 +210,8 @@ def _jsonl(path: str, fields: tuple[str, ...]) -> Iterator[tuple[int, dict[str, 
             record = json.loads(line)
         except json.JSONDecodeError as e:
             raise FormatError(f"{path} line {number}: not JSON ({e.msg})") from None
+        except RecursionError:
+            raise FormatError(f"{path} line {number}: JSON nested too deeply") from None
         if not isinstance(record, dict) or any(f not in record for f in fields):
             raise FormatError(f"{path} line {number}: expected an object with the fields {', '.join(fields)}")
         yield number, record

@@ -24,6 +24,23 @@ if TYPE_CHECKING:
     from .pipeline import Tokenizer
 
 
+def _special_entry(name: str, value: Any) -> tuple[list[int], list[str]]:
+    """Read one ``special_tokens`` entry of a TemplateProcessing: ids (whole numbers below 2^31) and as many tokens."""
+    ids = value.get("ids") if isinstance(value, dict) else None
+    tokens = value.get("tokens") if isinstance(value, dict) else None
+    if (
+        not isinstance(ids, list)
+        or not isinstance(tokens, list)
+        or len(ids) != len(tokens)
+        or not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < 2**31 for i in ids)
+        or not all(isinstance(t, str) for t in tokens)
+    ):
+        raise FormatError(
+            f"TemplateProcessing: special token {name!r} needs 'ids' (ids below 2^31) and as many 'tokens' (strings)"
+        )
+    return list(ids), list(tokens)
+
+
 def _specials(ids: list[int], tokens: list[str], type_id: int, tokenizer: Tokenizer) -> Encoding:
     # subtle: tokens are spelled from the ids unless the processor spells them otherwise (as HF keeps its spelling)
     k = len(ids)
@@ -123,7 +140,10 @@ class TemplateProcessing:
                 out.append((kind, body["id"], int(body.get("type_id", 0))))
             return tuple(out)
 
-        specials = {k: (list(v["ids"]), list(v["tokens"])) for k, v in obj.get("special_tokens", {}).items()}
+        raw = obj.get("special_tokens", {})
+        if not isinstance(raw, dict):
+            raise FormatError("TemplateProcessing: special_tokens must be an object name -> {ids, tokens}")
+        specials = {k: _special_entry(k, v) for k, v in raw.items()}
         return cls(template(obj["single"]), template(obj["pair"]), specials)
 
     def to_json(self) -> dict[str, Any]:
