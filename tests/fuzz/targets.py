@@ -12,6 +12,7 @@ import contextlib
 import csv
 import functools
 import gzip
+import importlib.util
 import io
 import json
 import os
@@ -624,6 +625,34 @@ def _cli_similar(data: bytes) -> None:
     _cli("similar", path, "--vectors-format", "word2vec-text", "-k", "1", "--", *words)
 
 
+def _labels_seeds() -> list[bytes]:
+    return [b"the\tword\nof\tword\nsaid\tverb\n", b"a\nb\na\n", b"\n"]
+
+
+def _cli_plot(data: bytes) -> None:
+    """``plot`` of the cheap vectors, coloured by a mutated labels file (KEY<TAB>LABEL lines or one a line)."""
+    if importlib.util.find_spec("matplotlib") is None:
+        return
+    labels = _file("labels.tsv", data)
+    _cli("plot", _cli_vectors(), "the", "of", "said", "--color-by", labels, "-o", str(WORK / "plot.png"))
+    _cli("plot", _cli_vectors(), "--limit", "5", "--color-by", labels, "-o", str(WORK / "plot.svg"))
+
+
+def _flores_seeds() -> list[bytes]:
+    return [b"The man said that he was in the city.\nIt was a year of war.\n", "Der Mann sagte.\n東京\n".encode()]
+
+
+def _cli_parity(data: bytes) -> None:
+    """``parity`` over a two-language FLORES-style folder whose second language's file is the input."""
+    root = WORK / "flores"
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "devtest").mkdir(parents=True)
+    (root / "devtest" / "eng_Latn.devtest").write_bytes(b"The man said that he was in the city.\nIt was a year.\n")
+    (root / "devtest" / "deu_Latn.devtest").write_bytes(data)
+    _cli("parity", "-t", "gpt2,bert-base-uncased", "--flores", str(root), "--splits", "devtest", "--quiet",
+         "--format", "json")  # fmt: skip
+
+
 def _sts_seeds() -> list[bytes]:
     fallback = b"The man said.,A man said it.,4.5\nWar.,The city.,0\n"
     rows = _lines("embeddings-eval/stsb/stsb-en-test.csv", 12, fallback)
@@ -720,6 +749,8 @@ TARGETS: dict[str, Target] = {
         Target("cli_search_build", lambda: [_DOCS, *_jsonl_seeds()], _cli_search_build, "lines"),
         Target("cli_search_query", _text_seeds, _cli_search_query),
         Target("cli_similar", _similar_seeds, _cli_similar, "parts:lines+bytes"),
+        Target("cli_plot", _labels_seeds, _cli_plot, "lines"),
+        Target("cli_parity", _flores_seeds, _cli_parity, "lines"),
         Target("cli_evaluate_sts", _sts_seeds, _cli_evaluate_sts, "lines"),
         Target("cli_evaluate_words", _word_eval_seeds, _cli_evaluate_words, "parts:lines+lines"),
         Target("cli_recommend_query", lambda: [b"a b", b"c", b"e d a", b"A"], _cli_recommend_query),

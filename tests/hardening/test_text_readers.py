@@ -73,3 +73,28 @@ def test_an_index_of_stop_words_only_builds_and_finds_nothing_lexically():  # wa
     index = Index.build(Letters(), ["the m", "a"], chunk=None, bm25=True)
     assert index.search(["the cab"], top_k=2, mode="bm25")[0] == []
     assert [h.doc_id for h in index.search(["ca"], top_k=2, mode="hybrid")[0]] != []
+
+
+def test_parity_names_a_flores_file_that_is_not_utf8(tmp_path):
+    """Found by the cli_parity fuzz target: a FLORES file with a stray byte was UnicodeDecodeError ('a bug')."""
+    from tokvec.analysis.parity import load_flores
+
+    (tmp_path / "devtest").mkdir()
+    (tmp_path / "devtest" / "eng_Latn.devtest").write_text("The man.\nA year.\n", encoding="utf-8")
+    (tmp_path / "devtest" / "deu_Latn.devtest").write_bytes(b"Der Mann.\n\xe5 x\n")
+    with pytest.raises(FormatError, match=r"deu_Latn.devtest, line 2: not UTF-8"):
+        load_flores(tmp_path, splits=("devtest",))
+
+
+def test_plot_names_a_labels_file_that_is_not_utf8(tmp_path, capsys):
+    """Found by the cli_plot fuzz target: a --color-by file with a stray byte was UnicodeDecodeError ('a bug')."""
+    pytest.importorskip("matplotlib", reason="tokvec plot needs matplotlib (pip install 'tokvec[plot]')")
+    from tokvec.cli.main import main
+
+    vectors = tmp_path / "v.txt"
+    vectors.write_text("2 2\ncat 1 0\ndog 0 1\n", encoding="utf-8")
+    labels = tmp_path / "labels.tsv"
+    labels.write_bytes(b"cat\tanimal\n\xff\tthing\n")
+    status = main(["plot", str(vectors), "cat", "dog", "--color-by", str(labels), "-o", str(tmp_path / "p.png")])
+    err = capsys.readouterr().err
+    assert status == 1 and "labels.tsv, line 2: not UTF-8" in err and "bug" not in err

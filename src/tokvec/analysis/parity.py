@@ -28,7 +28,7 @@ import numpy as np
 
 from .._io import atomic_write
 from .._progress import Progress
-from ..errors import TokvecError, TokvecFileError, UnknownNameError
+from ..errors import FormatError, TokvecError, TokvecFileError, UnknownNameError
 from .adapt import batch_lengths, encode_plain_batch, name_of
 
 SPLITS = ("dev", "devtest")
@@ -96,6 +96,11 @@ def load_flores(
                 lines.extend(path.read_text(encoding="utf-8").splitlines())
             except OSError as e:
                 raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
+            except UnicodeDecodeError as e:
+                line = path.read_bytes()[: e.start].count(b"\n") + 1
+                raise FormatError(
+                    f"{path}, line {line}: not UTF-8 (byte 0x{e.object[e.start]:02x}); FLORES-200 files are UTF-8"
+                ) from None
         sentences[code] = lines
     lengths = {len(v) for v in sentences.values()}
     if len(lengths) > 1:
