@@ -150,6 +150,12 @@ def ann_bench(x: np.ndarray, q: np.ndarray, what: str, threads: int, efs: list[i
             print(f"{name + f' ef={ef}':28} {build_s:8.1f} {mib:7.0f} {recall(found):9.3f} {qps:9.0f} "
                   f"{qps / exact_qps:7.1f} {p50:7.2f} {p99:7.2f}  {load()}")  # fmt: skip
 
+    import importlib.util
+
+    missing = [lib for lib in libraries if lib != "none" and importlib.util.find_spec(lib) is None]
+    if missing:
+        progress(f"not installed, skipped: {', '.join(missing)} (pip install {' '.join(missing)})")
+        libraries = [lib for lib in libraries if lib not in missing]
     if "usearch" in libraries:
         from usearch.index import Index as UIndex
 

@@ -18,7 +18,7 @@ import threading
 import zlib
 from typing import BinaryIO
 
-from .errors import TokvecFileError
+from .errors import FormatError, TokvecFileError
 
 _lock = threading.Lock()
 _temporary: set[str] = set()  # temporary files (or folders) being written now
@@ -155,6 +155,32 @@ def _remove(path: str) -> None:
     else:
         with contextlib.suppress(OSError):
             os.unlink(path)
+
+
+def read_utf8(path: str | os.PathLike[str]) -> str:
+    """Read a whole UTF-8 text file (a BOM is skipped); an unreadable file or a byte that is not UTF-8 is a
+    TokvecError naming the file and the line.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.txt"
+    >>> _ = p.write_bytes(b"ok\\n\\xff\\n")
+    >>> read_utf8(p)
+    Traceback (most recent call last):
+    ...
+    tokvec.errors.FormatError: ...t.txt, line 2: not UTF-8 text (bad byte at offset 3); save the file as UTF-8
+    """
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise FormatError(
+            f"{path}, line {line}: not UTF-8 text (bad byte at offset {e.start}); save the file as UTF-8"
+        ) from None
 
 
 def open_binary(path: str | os.PathLike[str]) -> BinaryIO:

@@ -27,7 +27,7 @@ def test_documents_that_are_not_utf8(tmp_path, name):  # was UnicodeDecodeError
 def test_a_document_folder_with_a_file_that_is_not_utf8(tmp_path):
     (tmp_path / "a.txt").write_text("fine", encoding="utf-8")
     (tmp_path / "b.md").write_bytes(b"caf\xe9")
-    with pytest.raises(FormatError, match=r"b\.md: not UTF-8"):
+    with pytest.raises(FormatError, match=r"b\.md, line \d+: not UTF-8"):
         read_documents(tmp_path)
 
 

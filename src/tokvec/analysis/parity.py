@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from .._io import atomic_write
+from .._io import atomic_write, read_utf8
 from .._progress import Progress
-from ..errors import FormatError, TokvecError, TokvecFileError, UnknownNameError
+from ..errors import TokvecError, TokvecFileError, UnknownNameError
 from .adapt import batch_lengths, encode_plain_batch, name_of
 
 SPLITS = ("dev", "devtest")
@@ -92,15 +92,7 @@ def load_flores(
         lines: list[str] = []
         for split in splits:
             path = root / split / f"{code}.{split}"
-            try:
-                lines.extend(path.read_text(encoding="utf-8").splitlines())
-            except OSError as e:
-                raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
-            except UnicodeDecodeError as e:
-                line = path.read_bytes()[: e.start].count(b"\n") + 1
-                raise FormatError(
-                    f"{path}, line {line}: not UTF-8 (byte 0x{e.object[e.start]:02x}); FLORES-200 files are UTF-8"
-                ) from None
+            lines.extend(read_utf8(path).splitlines())
         sentences[code] = lines
     lengths = {len(v) for v in sentences.values()}
     if len(lengths) > 1:

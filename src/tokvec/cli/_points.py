@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._io import read_utf8
 from ..errors import TokvecError
 from ._common import CliError
 
@@ -137,15 +138,6 @@ def _keys(points: Points) -> list[str]:
 
 
 def _lines(path: str) -> list[str]:
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise CliError(f"{path}: {e.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise CliError(f"{path}, line {line}: not UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8") from None
+    text = read_utf8(path)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # universal newlines, as open() reads
     return [line for line in lines if line.strip()]

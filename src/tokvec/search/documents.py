@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 
+from .._io import read_utf8
 from ..errors import FormatError, TokvecFileError
 
 
@@ -61,14 +62,14 @@ def read_documents(
             for file in sorted(files):
                 if file.lower().endswith((".txt", ".md")):
                     full = os.path.join(root, file)
-                    texts.append(_read_text(full))
+                    texts.append(read_utf8(full))
                     ids.append(os.path.relpath(full, name))
         if not ids:
             raise FormatError(f"{name}: no .txt or .md files in this folder")
         return ids, texts
     if not os.path.isfile(name):
         raise TokvecFileError(f"{name}: no such file or folder")
-    lines = _read_text(name).splitlines()
+    lines = read_utf8(name).splitlines()
     if not name.lower().endswith((".jsonl", ".json")):
         pairs = [(str(n), line) for n, line in enumerate(lines, 1) if line.strip()]
         return [p[0] for p in pairs], [p[1] for p in pairs]
@@ -93,16 +94,3 @@ def read_documents(
         ids.append(str(record[key]) if key else str(number))
         texts.append(text)
     return ids, texts
-
-
-def _read_text(path: str) -> str:
-    """Read a UTF-8 file (a BOM is skipped), naming it in the error when it is not UTF-8 or cannot be read."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise FormatError(f"{path}: not UTF-8 text (bad byte at offset {e.start}); re-encode it as UTF-8") from None
