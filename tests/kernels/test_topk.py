@@ -66,8 +66,13 @@ def test_top_k_equals_a_full_product_and_sort(threads):
     full = queries @ matrix.T
     full[0, [1, 2, 9_000]] = -np.inf
     want_i, want_s = _by_sort(full, 7)
-    assert idx.tolist() == want_i
     np.testing.assert_allclose(scores, np.array(want_s, dtype=np.float32), rtol=1e-5)
+    # subtle: the blocked products may round differently from one full product, so two rows whose scores
+    # differ by float noise may swap; anywhere else the order must be the sort's
+    rows, cols = np.nonzero(idx != np.array(want_i))
+    gaps = np.abs(full[rows, idx[rows, cols]] - full[rows, np.array(want_i)[rows, cols]])
+    assert (gaps <= 1e-5 * np.abs(full[rows]).max(axis=1)).all(), (rows, cols, gaps)
+    assert len(rows) <= 4  # a swap is rare: a loose or broken merge would differ on many queries
     assert idx[0, 0] == 5 and idx[0, 1] == 17
 
 
