@@ -113,6 +113,17 @@ def test_cli_train_glove_and_similar(tmp_path, capsys):
     assert "x_max must be" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["glove", "word2vec"])
+def test_cli_train_refuses_a_bad_output_before_training(tmp_path, capsys, monkeypatch, command):
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("the cat sat on the mat\n" * 20)
+    trained = []
+    monkeypatch.setattr(f"tokvec.cli.{command}.train_{command}", lambda *a, **k: trained.append(1))
+    bad = tmp_path / "missing" / "vectors.txt"
+    assert main(["train", command, str(corpus), "-o", str(bad), "--min-count", "1", "--quiet"]) == 1
+    assert "missing" in capsys.readouterr().err and not trained
+
+
 @pytest.mark.data
 def test_cli_similar_on_a_glove_file(capsys):
     path = str(data_path(_SAMPLE + ".utf8.txt"))

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import time
 from typing import Any
 
-from ..vectors.formats import FORMATS, save
+from .._io import check_output_path
+from ..vectors.formats import save
 from ..vectors.glove import GloveConfig, train_glove
-from ._common import add_command, add_format_option, format_table, print_json
+from ._common import add_command
+from ._vector_training import (
+    add_config_flags,
+    add_corpus_arguments,
+    add_summary_options,
+    config_from,
+    print_summary,
+    tokenizer_from,
+)
 
 _EXAMPLES = (
     "printf 'the cat sat on the mat\\nthe dog sat on the rug\\n%.0s' {1..50} > corpus.txt",
@@ -33,56 +41,37 @@ def register_train(models: Any) -> None:
         ),
         examples=_EXAMPLES,
     )
-    p.add_argument("corpus", nargs="+", metavar="CORPUS", help="text files to train on")
-    p.add_argument("-o", "--output", required=True, help="where to save the vectors")
-    p.add_argument("--vectors-format", choices=FORMATS, help="format of the output (default: glove for .txt)")
-    p.add_argument("-t", "--tokenizer", help="cut raw text into tokens with this tokvec tokenizer (default: spaces)")
+    add_corpus_arguments(p, format_help="format of the output (default: glove for .txt)")
     p.add_argument("--tmpdir", help="where counting spills its sorted runs (default: the system's temp folder)")
-    defaults = GloveConfig()
-    for field in dataclasses.fields(GloveConfig):
-        flag = "--" + field.name.replace("_", "-")
-        default = getattr(defaults, field.name)
-        if field.name == "symmetric":
-            p.add_argument("--left-only", dest="symmetric", action="store_false", help="left context only")
-        elif field.name == "output_vectors":
-            p.add_argument(flag, choices=("sum", "word"), default=default,
-                           help="sum: W + W~ (the reference's -model 2, default); word: W only")  # fmt: skip
-        elif field.name == "max_vocab":
-            p.add_argument(flag, type=int, default=None, metavar="N", help="keep the N most frequent words")
-        else:
-            kind = float if isinstance(default, float) else int
-            p.add_argument(flag, type=kind, default=default, metavar="N", help=f"default: {default}")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-    add_format_option(p, ("table", "json"), "how to print the summary")
+    add_config_flags(p, GloveConfig, _special_flag)
+    add_summary_options(p, quiet_help="no progress bars")
     p.set_defaults(func=run_train)
 
 
-def run_train(args: argparse.Namespace) -> int:
-    config = GloveConfig(**{f.name: getattr(args, f.name) for f in dataclasses.fields(GloveConfig)})
-    tokenizer = None
-    if args.tokenizer:
-        import tokvec
+def _special_flag(p: argparse.ArgumentParser, field: Any, flag: str, default: Any) -> bool:
+    if field.name == "symmetric":
+        p.add_argument("--left-only", dest="symmetric", action="store_false", help="left context only")
+    elif field.name == "output_vectors":
+        p.add_argument(flag, choices=("sum", "word"), default=default,
+                       help="sum: W + W~ (the reference's -model 2, default); word: W only")  # fmt: skip
+    elif field.name == "max_vocab":
+        p.add_argument(flag, type=int, default=None, metavar="N", help="keep the N most frequent words")
+    else:
+        return False
+    return True
 
-        tokenizer = tokvec.load(args.tokenizer)
+
+def run_train(args: argparse.Namespace) -> int:
+    check_output_path(args.output, option="-o")
+    config = config_from(args, GloveConfig)
     start = time.perf_counter()
-    kv = train_glove(args.corpus, config, tokenizer=tokenizer, tmpdir=args.tmpdir, progress=not args.quiet)
+    kv = train_glove(args.corpus, config, tokenizer=tokenizer_from(args), tmpdir=args.tmpdir, progress=not args.quiet)
     seconds = time.perf_counter() - start
     fmt = args.vectors_format
     if fmt is None and args.output.lower().removesuffix(".gz").endswith(".txt"):
         fmt = "glove"
     save(kv, args.output, format=fmt)
-    summary = {
-        "output": args.output,
-        "keys": len(kv),
-        "dimensions": kv.vector_size,
-        "corpus_words": int(kv.counts.sum()),
-        "seconds": round(seconds, 2),
-        "config": config.as_dict(),
-    }
-    if args.format == "json":
-        print_json(summary)
-    else:
-        rows = [[k, str(v)] for k, v in summary.items() if k != "config"]
-        rows += [[k, str(v)] for k, v in config.as_dict().items()]
-        print(format_table(["", "value"], rows))
+    summary = {"output": args.output, "keys": len(kv), "dimensions": kv.vector_size,
+               "corpus_words": int(kv.counts.sum()), "seconds": round(seconds, 2)}  # fmt: skip
+    print_summary(summary, config, args.format)
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 import time
@@ -15,6 +14,14 @@ from ..vectors.formats import FORMATS, load, save, sniff_format
 from ..vectors.word2vec import Word2VecConfig, train_word2vec
 from . import tasks as tasks_cli
 from ._common import CliError, add_command, add_format_option, format_table, print_json
+from ._vector_training import (
+    add_config_flags,
+    add_corpus_arguments,
+    add_summary_options,
+    config_from,
+    print_summary,
+    tokenizer_from,
+)
 
 _CORPUS = "printf 'the cat sat on the mat\\nthe dog sat on the rug\\n%.0s' {1..50} > corpus.txt"
 _TRAIN = "tokvec train word2vec corpus.txt -o vectors.bin --min-count 1 --epochs 1 --quiet"
@@ -51,23 +58,9 @@ def register_train(models: Any) -> None:
         ),
         examples=_TRAIN_EXAMPLES,
     )
-    p.add_argument("corpus", nargs="+", metavar="CORPUS", help="text files to train on")
-    p.add_argument("-o", "--output", required=True, help="where to save the vectors")
-    p.add_argument("--vectors-format", choices=FORMATS, help="format of the output (default: from its name)")
-    p.add_argument("-t", "--tokenizer", help="cut raw text into tokens with this tokvec tokenizer (default: spaces)")
-    defaults = Word2VecConfig()
-    for field in dataclasses.fields(Word2VecConfig):
-        flag = "--" + field.name.replace("_", "-")
-        default = getattr(defaults, field.name)
-        if field.name == "shrink_windows":
-            p.add_argument("--fixed-window", dest="shrink_windows", action="store_false", help="use the full window")
-        elif field.name == "architecture":
-            p.add_argument(flag, choices=("cbow", "skipgram"), default=default, help="default: cbow (as gensim)")
-        else:
-            kind = float if isinstance(default, float) else int
-            p.add_argument(flag, type=kind, default=default, metavar="N", help=f"default: {default}")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    add_format_option(p, ("table", "json"), "how to print the summary")
+    add_corpus_arguments(p, format_help="format of the output (default: from its name)")
+    add_config_flags(p, Word2VecConfig, _special_flag)
+    add_summary_options(p, quiet_help="no progress bar")
     p.set_defaults(func=run_train)
 
 
@@ -111,34 +104,28 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run_evaluate)
 
 
+def _special_flag(p: argparse.ArgumentParser, field: Any, flag: str, default: Any) -> bool:
+    if field.name == "shrink_windows":
+        p.add_argument("--fixed-window", dest="shrink_windows", action="store_false", help="use the full window")
+    elif field.name == "architecture":
+        p.add_argument(flag, choices=("cbow", "skipgram"), default=default, help="default: cbow (as gensim)")
+    else:
+        return False
+    return True
+
+
 def run_train(args: argparse.Namespace) -> int:
     check_output_path(args.output, option="-o")
-    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(Word2VecConfig)}
-    config = Word2VecConfig(**values)
-    tokenizer = None
-    if args.tokenizer:
-        import tokvec
-
-        tokenizer = tokvec.load(args.tokenizer)
+    config = config_from(args, Word2VecConfig)
     start = time.perf_counter()
-    kv = train_word2vec(args.corpus, config, tokenizer=tokenizer, progress=not args.quiet)
+    kv = train_word2vec(args.corpus, config, tokenizer=tokenizer_from(args), progress=not args.quiet)
     seconds = time.perf_counter() - start
     save(kv, args.output, format=args.vectors_format)
-    summary = {
-        "output": args.output,
-        "keys": len(kv),
-        "dimensions": kv.vector_size,
-        "corpus_words": int(kv.counts.sum()),
-        "seconds": round(seconds, 2),
-        "words_per_second": round(int(kv.counts.sum()) * config.epochs / max(seconds, 1e-9)),
-        "config": config.as_dict(),
-    }
-    if args.format == "json":
-        print_json(summary)
-    else:
-        rows = [[k, str(v)] for k, v in summary.items() if k != "config"]
-        rows += [[k, str(v)] for k, v in config.as_dict().items()]
-        print(format_table(["", "value"], rows))
+    words = int(kv.counts.sum())
+    rate = round(words * config.epochs / max(seconds, 1e-9))
+    summary = {"output": args.output, "keys": len(kv), "dimensions": kv.vector_size, "corpus_words": words,
+               "seconds": round(seconds, 2), "words_per_second": rate}  # fmt: skip
+    print_summary(summary, config, args.format)
     return 0
 
 
