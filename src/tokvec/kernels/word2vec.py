@@ -36,6 +36,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ._hints import prefetch
+
 MAX_EXP = 6.0
 TABLE_SIZE = 1000
 _LCG_MUL = 25214903917
@@ -105,40 +107,64 @@ def alias_table(mass, capacity):  # pragma: no cover - compiled
     return threshold, alias
 
 
-@njit(cache=True, nogil=True, fastmath=True)
-def _update(inp, row, syn1neg, target, work, g):  # pragma: no cover - compiled
-    """``work += g * syn1neg[target]`` and ``syn1neg[target] += g * inp[row]``, in one pass."""
-    for k in range(syn1neg.shape[1]):
-        out = syn1neg[target, k]
-        work[k] += g * out
-        syn1neg[target, k] = out + g * inp[row, k]
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def draw_position(i, n, window, shrink_windows, skipgram, negative, threshold, alias, negs, slot, rng):  # pragma: no cover
+    """Draw position ``i``'s window and all its negatives (into ``negs[slot]``); return ``(rng, j0, j1)``.
+
+    The draws come in the stream's order: the reduced window (when ``shrink_windows``), then
+    ``negative`` per example: skip-gram has one example per context word ``j0..j1-1`` but ``i``,
+    CBOW one for the whole context (none when it is empty).
+    """
+    b = 0
+    if shrink_windows:
+        rng = lcg(rng)
+        b = (((rng >> np.int64(16)) & np.int64(_MASK32)) * window) >> np.int64(32)
+    j0 = max(0, i - window + b)
+    j1 = min(n, i + window + 1 - b)
+    count = j1 - j0 - 1
+    m = count * negative if skipgram else (negative if count > 0 else 0)
+    for q in range(m):
+        rng = lcg(rng)
+        negs[slot, q] = draw_negative(threshold, alias, rng)
+    return rng, j0, j1
 
 
-@njit(cache=True, nogil=True)
-def negative_step(
-    inp, row, syn1neg, work, word, threshold, alias, sigmoid_table, loss_table, negative, alpha, rng
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def prefetch_row(a, row):  # pragma: no cover - compiled
+    """Prefetch every cache line of ``a[row]`` (float32[*, D]; 16 floats a line, and the last one)."""
+    for c in range(0, a.shape[1], 16):
+        prefetch(a, row, c)
+    prefetch(a, row, a.shape[1] - 1)
+
+
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy", inline="always")
+def train_example(
+    inp, row, syn1neg, work, word, negs, slot, base, negative, sigmoid_table, loss_table, alpha
 ):  # pragma: no cover - compiled
-    """Train ``inp[row]`` (float32[*, D]) to predict ``word`` against ``negative`` sampled words.
+    """Train ``inp[row]`` (float32[*, D]) to predict ``word`` against ``negs[slot, base:base + negative]``.
 
     Sets ``work`` (float32[D]) to the input's gradient and updates ``syn1neg`` (float32[V, D]) in
-    place; ``alpha`` is float32. Returns ``(rng, loss)``: the new generator state and the summed
-    ``-log sigmoid`` loss read from ``loss_table`` (float32[2, T]: row 0 for label 0, row 1 for label 1).
+    place; ``alpha`` is float32. Returns the summed ``-log sigmoid`` loss read from ``loss_table``
+    (float32[2, T]: row 0 for label 0, row 1 for label 1). A negative equal to ``word`` is skipped.
     """
     top = sigmoid_table.shape[0] - 1
     scale = sigmoid_table.shape[0] / MAX_EXP / 2.0
+    size = syn1neg.shape[1]
     loss = 0.0
-    work[:] = 0.0
+    for k in range(size):
+        work[k] = 0.0
     for d in range(negative + 1):
         if d == 0:
             target = word
             label = 1
         else:
-            rng = lcg(rng)
-            target = draw_negative(threshold, alias, rng)
+            target = negs[slot, base + d - 1]
             if target == word:
                 continue
             label = 0
-        f = dot(inp, row, syn1neg, target)
+        f = np.float32(0.0)
+        for k in range(size):
+            f += inp[row, k] * syn1neg[target, k]
         if f >= np.float32(MAX_EXP):
             g = np.float32(label - 1) * alpha
             loss += np.float64(loss_table[label, top])
@@ -149,8 +175,11 @@ def negative_step(
             idx = int((np.float64(f) + MAX_EXP) * scale)
             g = (np.float32(label) - sigmoid_table[idx]) * alpha
             loss += np.float64(loss_table[label, idx])
-        _update(inp, row, syn1neg, target, work, g)
-    return rng, loss
+        for k in range(size):
+            out = syn1neg[target, k]
+            work[k] += g * out
+            syn1neg[target, k] = out + g * inp[row, k]
+    return loss
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -197,6 +226,8 @@ def train_sentences(
     sent = np.empty(longest, dtype=np.int64)
     work = np.empty(size, dtype=np.float32)
     neu1 = np.empty((1, size), dtype=np.float32)
+    # negatives of this position and the next one (drawn one position ahead: see the performance notes)
+    negs = np.empty((2, 2 * window * negative + negative), dtype=np.int64)
     rng = np.int64(rng)
     done = 0
     kept_words = 0
@@ -217,31 +248,46 @@ def train_sentences(
             sent[n] = w
             n += 1
         kept_words += n
+        if n == 0:
+            continue
+        rng, j0n, j1n = draw_position(0, n, window, shrink_windows, skipgram, negative, threshold, alias, negs, 0, rng)
         for i in range(n):
-            b = 0
-            if shrink_windows:
-                rng = lcg(rng)
-                b = (((rng >> np.int64(16)) & np.int64(_MASK32)) * window) >> np.int64(32)
-            j0 = max(0, i - window + b)
-            j1 = min(n, i + window + 1 - b)
+            cur = i & 1
+            j0 = j0n
+            j1 = j1n
+            count = j1 - j0 - 1
+            m_next = 0
+            if i + 1 < n:
+                rng, j0n, j1n = draw_position(
+                    i + 1, n, window, shrink_windows, skipgram, negative, threshold, alias, negs, 1 - cur, rng
+                )
+                m_next = (j1n - j0n - 1) * negative if skipgram else (negative if j1n - j0n > 1 else 0)
+                prefetch_row(syn1neg, sent[i + 1])
+                prefetch_row(syn0, sent[j1n - 1])
+            if count <= 0:
+                continue
             word = sent[i]
             if skipgram:
+                e = 0
                 for j in range(j0, j1):
                     if j == i:
                         continue
+                    # the next position's negative rows, spread over this position's examples
+                    for q in range(e * m_next // count, (e + 1) * m_next // count):
+                        prefetch_row(syn1neg, negs[1 - cur, q])
                     c = sent[j]
-                    rng, part = negative_step(
-                        syn0, c, syn1neg, work, word, threshold, alias, sigmoid_table, loss_table, negative, alpha, rng
+                    loss += train_example(
+                        syn0, c, syn1neg, work, word, negs, cur, e * negative, negative, sigmoid_table, loss_table, alpha
                     )
-                    loss += part
-                    examples += 1
+                    e += 1
                     for k in range(size):
                         syn0[c, k] += work[k]
+                examples += count
             else:
-                count = j1 - j0 - 1
-                if count <= 0:
-                    continue
-                neu1[0, :] = 0.0
+                for q in range(m_next):
+                    prefetch_row(syn1neg, negs[1 - cur, q])
+                for k in range(size):
+                    neu1[0, k] = 0.0
                 for j in range(j0, j1):
                     if j != i:
                         c = sent[j]  # subtle: hoisted, or the stores below make LLVM reload it (no vectorizing)
@@ -250,10 +296,9 @@ def train_sentences(
                 inv = np.float32(1.0) / np.float32(count)
                 for k in range(size):
                     neu1[0, k] *= inv
-                rng, part = negative_step(
-                    neu1, 0, syn1neg, work, word, threshold, alias, sigmoid_table, loss_table, negative, alpha, rng
+                loss += train_example(
+                    neu1, 0, syn1neg, work, word, negs, cur, 0, negative, sigmoid_table, loss_table, alpha
                 )
-                loss += part
                 examples += 1
                 for j in range(j0, j1):
                     if j != i:
