@@ -108,7 +108,9 @@ def alias_table(mass, capacity):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def draw_position(i, n, window, shrink_windows, skipgram, negative, threshold, alias, negs, slot, rng):  # pragma: no cover
+def draw_position(
+    i, n, window, shrink_windows, skipgram, negative, threshold, alias, negs, slot, rng
+):  # pragma: no cover - compiled
     """Draw position ``i``'s window and all its negatives (into ``negs[slot]``); return ``(rng, j0, j1)``.
 
     The draws come in the stream's order: the reduced window (when ``shrink_windows``), then
@@ -276,8 +278,9 @@ def train_sentences(
                     for q in range(e * m_next // count, (e + 1) * m_next // count):
                         prefetch_row(syn1neg, negs[1 - cur, q])
                     c = sent[j]
+                    base = e * negative
                     loss += train_example(
-                        syn0, c, syn1neg, work, word, negs, cur, e * negative, negative, sigmoid_table, loss_table, alpha
+                        syn0, c, syn1neg, work, word, negs, cur, base, negative, sigmoid_table, loss_table, alpha
                     )
                     e += 1
                     for k in range(size):
