@@ -44,6 +44,8 @@ _LCG_MUL = 25214903917
 _LCG_ADD = 11
 _MASK48 = (1 << 48) - 1
 _MASK32 = 0xFFFFFFFF
+# fastmath without nnan/ninf: the clipping comparisons of a dot product must stay as written
+_FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -139,7 +141,7 @@ def prefetch_row(a, row):  # pragma: no cover - compiled
     prefetch(a, row, a.shape[1] - 1)
 
 
-@njit(cache=True, nogil=True, fastmath=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, fastmath=_FASTMATH, error_model="numpy", inline="always")
 def train_example(
     inp, row, syn1neg, work, word, negs, slot, base, negative, sigmoid_table, loss_table, alpha
 ):  # pragma: no cover - compiled
@@ -184,7 +186,8 @@ def train_example(
     return loss
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+# subtle: the inline="always" helpers are lowered with these flags (numba inlines their IR), not their own
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=_FASTMATH)
 def train_sentences(
     syn0,
     syn1neg,
