@@ -29,6 +29,32 @@ Performance notes (2 M words of eltec8, 1 epoch, 1 thread, CPU seconds, back-to-
   in the loop made LLVM reload ``sent[j]`` after every store (it cannot rule out aliasing), so the
   loop did not vectorize: CBOW 1.22 -> 0.56 s.
 - a sigmoid table (word2vec's 1,000 entries over [-6, 6]) is cheaper than ``exp``.
+
+Issue 19 (same data and settings; the old kernel from the main checkout and this one in alternating fresh
+processes, best of 3, at load 7-11 on 2 shared cores, so read the ratios, not the seconds):
+- where the time went: skip-gram's 5 negatives per example are random rows of ``syn1neg`` (400 bytes
+  each; V x 400 B is 8 MB on 2 M words, 20 MB on all of eltec8, against a 2 MB L2), and CBOW's too, so
+  both waited on memory far more than they computed (~900 cycles per skip-gram example for ~200 of work).
+- draw ahead and prefetch: no draw depends on the weights, so each position's window and negatives are
+  drawn one position early into a two-slot buffer (:func:`draw_position`); the stream's order is
+  unchanged (window i, negatives i, window i+1, ...), so the twin, which draws per example, still
+  agrees. While position i trains, the ``syn1neg`` rows of position i+1's negatives are prefetched
+  (:mod:`._hints`), spread evenly over i's examples, plus ``syn1neg`` of the next centre word and
+  ``syn0`` of the word entering the window. The same code with the prefetch made a no-op: skip-gram
+  3.62 -> 2.25 s, CBOW 1.01 -> 0.57 s. Prefetching all of i+1's rows at once at the start of i: 2.37
+  against 2.20 s spread (too many misses in flight at once).
+- subtle: ``inline="always"`` inlines a helper's numba IR into its caller, and the caller's flags lower
+  it: the example step's own ``fastmath`` did nothing until :func:`train_sentences` had it too. Without
+  it the dot products were ordered scalar sums (``vaddss``): skip-gram 3.54 -> 2.51 s, CBOW 0.76 -> 0.65 s.
+  The flags leave out ``nnan``/``ninf`` so the clipping comparisons stay as written.
+- ``error_model="numpy"`` on every function of the hot path (the example step had numba's default
+  "python" model); not measured apart from the inlining, which came with it: together with the draw
+  ahead and prefetch, before the fastmath fix, skip-gram 4.21 -> 3.54 s, CBOW 0.83 -> 0.76 s.
+- the results did not move: on this A/B (seed 1) the loss, the example count and sum |syn0| came out
+  identical to the old kernel's, bit for bit (LLVM picks the same order of additions).
+- left as they are: D = 100 is not a multiple of 64, so each dot product runs 64 lanes in zmm, 32 in
+  ymm and 4 scalar; the sigmoid index keeps its float64 arithmetic and numba's negative-index
+  wraparound (a few instructions next to a cache miss).
 """
 
 from __future__ import annotations
