@@ -110,3 +110,56 @@ def test_dot_matches_twin() -> None:
         a = rng.standard_normal((2, size)).astype(np.float32)
         b = rng.standard_normal((3, size)).astype(np.float32)
         assert abs(kw.dot(a, 1, b, 2) - rw.dot(a[1], b[2])) <= 1e-5 * size
+
+
+def _zipf_problem(seed: int, skipgram: bool) -> dict:
+    """A corpus of 1,500 Zipf-distributed words over 300 words with 100-dimensional rows (the default size:
+    the hypothesis problems stay under 64 dimensions, so they never reach the widest SIMD loop)."""
+    rng = np.random.default_rng(seed)
+    vocab, size = 300, 100
+    words = np.minimum(rng.zipf(1.3, 1500) - 1, vocab - 1).astype(np.int32)
+    bounds = np.array([0, 1, 2, 400, 401, 1100, 1500], dtype=np.int64)  # one-word sentences: empty windows
+    counts = np.bincount(words, minlength=vocab) + 1
+    return {
+        "syn0": ((rng.random((vocab, size), dtype=np.float32) - 0.5) / size).astype(np.float32),
+        "syn1neg": ((rng.random((vocab, size), dtype=np.float32) - 0.5) * 0.2).astype(np.float32),
+        "corpus": words,
+        "bounds": bounds,
+        "keep": keep_thresholds(counts, 1e-2),
+        "alias": negative_table(counts, 0.75),
+        "skipgram": skipgram,
+        "window": 5,
+        "negative": 5,
+        "shrink": True,
+        "alpha": 0.025,
+        "rng": 12345 + seed,
+        "before": 0,
+    }
+
+
+def _run(impl: object, p: dict) -> tuple[np.ndarray, np.ndarray, tuple]:
+    sig, loss_table = sigmoid_tables()
+    syn0, syn1neg = p["syn0"].copy(), p["syn1neg"].copy()
+    total = int(p["bounds"][-1]) * 2
+    out = impl.train_sentences(  # type: ignore[attr-defined]
+        syn0, syn1neg, p["corpus"], p["bounds"], 0, len(p["bounds"]) - 1, p["keep"], *p["alias"], sig, loss_table,
+        p["skipgram"], p["window"], p["negative"], p["shrink"], p["alpha"], 1e-4, p["before"], total, p["rng"],
+    )  # fmt: skip
+    return syn0, syn1neg, out
+
+
+def test_full_size_rows_equal_twin_and_repeat() -> None:
+    for skipgram in (True, False):
+        p = _zipf_problem(1, skipgram)
+        a0, a1, (ar, ak, al, ae) = _run(kw, p)
+        b0, b1, (br, bk, bl, be) = _run(rw, p)
+        assert (int(ar), int(ak), int(ae)) == (br, bk, be)
+        assert ae > 500  # enough examples that a wrong row or draw would show
+        tol = 0.02 * p["alpha"]
+        np.testing.assert_allclose(a0, b0, rtol=1e-4, atol=tol)
+        np.testing.assert_allclose(a1, b1, rtol=1e-4, atol=tol)
+        assert abs(float(al) - bl) <= 1e-3 * max(1.0, abs(bl)) + 0.05 * be
+        c0, c1, again = _run(kw, p)  # the same build and inputs give the same bits
+        np.testing.assert_array_equal(a0, c0)
+        np.testing.assert_array_equal(a1, c1)
+        assert again == (ar, ak, al, ae)
