@@ -4,7 +4,9 @@ It walks the same random stream (Python integers, exact), so it keeps the same w
 same windows and negatives and trains the same examples as the kernel. The float32 arithmetic is
 the same up to rounding: the kernel is compiled with ``fastmath`` (its dot products sum in SIMD
 lanes in an order the compiler picks, and multiply-adds may be fused), so weights agree to float32
-rounding, not bit for bit (the kernel's performance notes say why).
+rounding, not bit for bit (the kernel's performance notes say why). The kernel draws each position's
+window and negatives one position early (to prefetch their rows); no draw depends on the weights, so
+drawing them here just before each example walks the stream in the same order.
 """
 
 from __future__ import annotations
