@@ -52,6 +52,12 @@ processes, best of 3, at load 7-11 on 2 shared cores, so read the ratios, not th
   ahead and prefetch, before the fastmath fix, skip-gram 4.21 -> 3.54 s, CBOW 0.83 -> 0.76 s.
 - the results did not move: on this A/B (seed 1) the loss, the example count and sum |syn0| came out
   identical to the old kernel's, bit for bit (LLVM picks the same order of additions).
+- all of it, the old kernel against this one (best of 3, load 15): skip-gram 3.89 -> 2.06 s (1.89x),
+  CBOW 1.06 -> 0.49 s (2.19x). bench/word2vec.py --words 2000000 --threads 2 at load 12.5: skip-gram
+  3.66x gensim (3.14x per CPU-second), CBOW 3.75x (4.11x); all 11.7 M words, 1 epoch, load 14.5:
+  3.23x and 2.07x. Working memory (all 11.7 M words): 65 MiB against gensim's 40, and not the kernel's:
+  reading the corpus peaks at +67 MiB (+31 left, 22 of them the uint16 corpus), the weights take 26;
+  gensim streams the file each epoch and holds only the weights and its vocabulary.
 - left as they are: D = 100 is not a multiple of 64, so each dot product runs 64 lanes in zmm, 32 in
   ymm and 4 scalar; the sigmoid index keeps its float64 arithmetic and numba's negative-index
   wraparound (a few instructions next to a cache miss).
