@@ -159,6 +159,8 @@ def test_full_size_rows_equal_twin_and_repeat() -> None:
         np.testing.assert_allclose(a0, b0, rtol=1e-4, atol=tol)
         np.testing.assert_allclose(a1, b1, rtol=1e-4, atol=tol)
         assert abs(float(al) - bl) <= 1e-3 * max(1.0, abs(bl)) + 0.05 * be
+        if NO_JIT:  # the pure-Python run of the kernel repeats trivially
+            continue
         c0, c1, again = _run(kw, p)  # the same build and inputs give the same bits
         np.testing.assert_array_equal(a0, c0)
         np.testing.assert_array_equal(a1, c1)
