@@ -26,13 +26,12 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from ..errors import TokvecError, UnknownNameError
+from ..errors import ConfigError, UnknownNameError
 
 ARCHITECTURES = ("cbow", "skipgram")
 
 
-class RecommenderConfigError(TokvecError, ValueError):
-    """A recommender option is out of range."""
+RecommenderConfigError = ConfigError  # the old name of the one error for bad options (tokvec.errors.ConfigError)
 
 
 @dataclass(frozen=True, kw_only=True)
