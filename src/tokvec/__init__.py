@@ -19,6 +19,7 @@ from .embed import (
     load_encoder,
 )
 from .errors import (
+    ConfigError,
     FormatError,
     InputTypeError,
     SpecialTokenError,
@@ -47,6 +48,7 @@ __all__ = [
     "BpeConfig",
     "BpeResult",
     "BytePairModel",
+    "ConfigError",
     "Encoder",
     "Encoding",
     "EncodingBatch",

@@ -21,6 +21,11 @@ class FormatError(TokvecError, ValueError):
     """A file or string is not in the format it claims to be."""
 
 
+class ConfigError(TokvecError, ValueError):
+    """An option is out of range or does not fit the others (a training config, a recommender, padding or
+    truncation); the message names the option and its valid values. The one error for bad options."""
+
+
 class SpecialTokenError(TokvecError, ValueError):
     """Text contains a special token that the caller did not allow.
 
@@ -47,6 +52,10 @@ class UnknownTokenError(TokvecError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class UnknownKeyError(UnknownTokenError):
+    """A key is not in the vectors; the message suggests close keys."""
+
+
 class TokvecFileError(TokvecError, OSError):
     """A file cannot be read or written."""
 
@@ -67,6 +76,14 @@ class ModelMismatchError(TokvecError, ValueError):
     """Vectors made by one model are queried or extended with another (a search index, a cache)."""
 
 
+class CliError(TokvecError):
+    """A problem with what the user asked for, reported as ``tokvec: error: ...`` (exit status 1)."""
+
+
+class ClusterError(TokvecError, RuntimeError):
+    """The cluster cannot be reached or started, or Dask is not installed."""
+
+
 class TokvecWarning(UserWarning):
     """Something tokvec worked around (bad bytes read as U+FFFD, a file with a harmless flaw); the CLI prints it as
     ``tokvec: warning: ...``."""
@@ -74,3 +91,7 @@ class TokvecWarning(UserWarning):
 
 class FormatWarning(TokvecWarning):
     """A file was read, but part of it was not as its format says (the message names the line and what was done)."""
+
+
+class TruncationWarning(UserWarning):
+    """Some texts were longer than the model's ``max_seq_length`` and were cut (``long="truncate"``)."""

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..cli._common import format_table  # the one table layout of the project
+from .._table import format_table  # the one table layout of the project
 from ..errors import TokvecError
 from .adapt import TokenView, encode_shown, name_of, token_views
 

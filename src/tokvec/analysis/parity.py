@@ -28,6 +28,7 @@ import numpy as np
 
 from .._io import atomic_write, read_utf8
 from .._progress import Progress
+from .._table import format_table
 from ..errors import TokvecError, TokvecFileError, UnknownNameError
 from .adapt import batch_lengths, encode_plain_batch, name_of
 
@@ -147,8 +148,6 @@ class ParityResult:
 
     def to_table(self, sort: str = "premium", *, limit: int | None = None) -> str:
         """Return an aligned table of premiums (and tokens) per language."""
-        from ..cli._common import format_table
-
         headers = ["code", "language"]
         for tok in self.tokenizers:
             headers += [f"tokens {tok}", f"premium {tok}"]

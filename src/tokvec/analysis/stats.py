@@ -31,6 +31,7 @@ import numpy as np
 
 from .._io import open_binary
 from .._progress import Progress
+from .._table import format_table
 from ..errors import TokvecFileError, TokvecWarning
 from .adapt import batch_ids, batch_lengths, encode_plain_batch, is_byte_level, name_of, unknown_id, vocab_size
 from .stream import TextStats, read_documents
@@ -249,8 +250,6 @@ def corpus_stats(
 
 def stats_table(results: Sequence[CorpusStats]) -> str:
     """Return the statistics as an aligned table, one row per tokenizer."""
-    from ..cli._common import format_table
-
     headers = ["tokenizer", "tokens", "words", "tokens/word", "chars/token", "bytes/token", "words split", "unknown"]
     headers.append("vocab used")
     rows = []

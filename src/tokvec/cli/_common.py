@@ -9,11 +9,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from ..errors import TokvecError
-
-
-class CliError(TokvecError):
-    """A problem with what the user asked for, reported as ``tokvec: error: ...`` (exit status 1)."""
+from .._table import format_table as format_table  # it lives in tokvec._table; the old name stays
+from ..errors import CliError as CliError  # defined in errors.py; the old name stays
 
 
 def add_command(
@@ -136,32 +133,6 @@ def to_json(obj: Any, indent: str = "") -> str:
     if isinstance(obj, list) and any(isinstance(v, dict) for v in obj):
         return "[\n" + ",\n".join(inner + to_json(v, inner) for v in obj) + "\n" + indent + "]"
     return json.dumps(obj, ensure_ascii=False)
-
-
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, numeric: Iterable[int] = ()) -> str:
-    """Lay out ``rows`` under ``headers`` in aligned columns; columns in ``numeric`` align right.
-
-    >>> print(format_table(["name", "n"], [["a", 1], ["bbb", 22]], numeric=[1]))
-    name   n
-    a      1
-    bbb   22
-    """
-    right = set(numeric)
-    cells = [[str(h) for h in headers]] + [[_cell(v) for v in row] for row in rows]
-    widths = [max(len(row[c]) for row in cells) for c in range(len(headers))]
-    lines = []
-    for row in cells:
-        parts = [v.rjust(w) if c in right else v.ljust(w) for c, (v, w) in enumerate(zip(row, widths, strict=True))]
-        lines.append("  ".join(parts).rstrip())
-    return "\n".join(lines)
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
 
 
 def _isatty(stream: Any) -> bool:

@@ -23,11 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .._progress import Progress
-from ..errors import TokvecError
-
-
-class ClusterError(TokvecError, RuntimeError):
-    """The cluster cannot be reached or started, or Dask is not installed."""
+from ..errors import ClusterError, TokvecError
 
 
 def parse_where(where: str) -> tuple[str, int | None]:

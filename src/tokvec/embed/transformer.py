@@ -25,6 +25,7 @@ import numpy as np
 
 from .._progress import Progress
 from ..errors import TokvecError
+from ..errors import TruncationWarning as TruncationWarning  # defined in errors.py; the old name stays
 from .batching import Inputs, Specials, length_order, pad_batch, windows
 from .pooling import dense, pool
 from .pooling import normalize as unit_length
@@ -33,10 +34,6 @@ from .quantize import quantize
 from .spec import ModelSpec
 
 LONG = ("truncate", "chunk", "error")
-
-
-class TruncationWarning(UserWarning):
-    """Some texts were longer than the model's ``max_seq_length`` and were cut (``long="truncate"``)."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .._grammars import CL100K as CL100K  # grammar ids: the spec that this scanner and its twin follow
+from .._grammars import LLAMA3 as LLAMA3  # (numba reads these module globals as constants)
+from .._grammars import O200K as O200K
+from .._grammars import R50K as R50K
 from .utf8 import decode_at
 
 # class bits (tools/gen_unicode_classes.py)
@@ -25,12 +29,6 @@ NUMBER = 2  # \p{N}
 SPACE = 4  # \s
 UPPERISH = 8  # [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]
 LOWERISH = 16  # [\p{Ll}\p{Lm}\p{Lo}\p{M}]
-
-# grammar ids
-R50K = 0
-CL100K = 1
-O200K = 2
-LLAMA3 = 3
 
 
 @njit(cache=True, nogil=True, inline="always")

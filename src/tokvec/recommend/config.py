@@ -17,7 +17,7 @@ a playlist of unknown songs. With only ``vector_weight`` the ranking is plain it
 >>> RecommenderConfig(window=0)
 Traceback (most recent call last):
 ...
-tokvec.recommend.config.RecommenderConfigError: window must be an integer >= 1, got 0
+tokvec.errors.ConfigError: window must be an integer >= 1, got 0
 """
 
 from __future__ import annotations
@@ -26,13 +26,12 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from ..errors import TokvecError, UnknownNameError
+from ..errors import ConfigError, UnknownNameError
 
 ARCHITECTURES = ("cbow", "skipgram")
 
 
-class RecommenderConfigError(TokvecError, ValueError):
-    """A recommender option is out of range."""
+RecommenderConfigError = ConfigError  # the old name of the one error for bad options (tokvec.errors.ConfigError)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,21 +57,21 @@ class RecommenderConfig:
 
     def __post_init__(self) -> None:
         if self.architecture not in ARCHITECTURES:
-            raise RecommenderConfigError(f"architecture must be 'cbow' or 'skipgram', got {self.architecture!r}")
+            raise ConfigError(f"architecture must be 'cbow' or 'skipgram', got {self.architecture!r}")
         for name in ("vector_size", "window", "negative", "epochs", "min_count", "threads"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise RecommenderConfigError(f"{name} must be an integer >= 1, got {value!r}")
+                raise ConfigError(f"{name} must be an integer >= 1, got {value!r}")
         for name in ("ns_exponent", "sample", "alpha", "min_alpha", "recency"):
             if not math.isfinite(getattr(self, name)):
-                raise RecommenderConfigError(f"{name} must be a finite number, got {getattr(self, name)!r}")
+                raise ConfigError(f"{name} must be a finite number, got {getattr(self, name)!r}")
         if self.sample < 0 or not 0 <= self.min_alpha <= self.alpha or self.alpha <= 0:
-            raise RecommenderConfigError("need sample >= 0 and 0 <= min_alpha <= alpha, alpha > 0")
+            raise ConfigError("need sample >= 0 and 0 <= min_alpha <= alpha, alpha > 0")
         if not 0 < self.recency <= 1:
-            raise RecommenderConfigError(f"recency must be in (0, 1] (1: all songs count alike), got {self.recency}")
+            raise ConfigError(f"recency must be in (0, 1] (1: all songs count alike), got {self.recency}")
         weights = (self.vector_weight, self.transition_weight, self.cooccurrence_weight)
         if any(not math.isfinite(w) or w < 0 for w in weights) or sum(weights) <= 0:
-            raise RecommenderConfigError(f"the blend weights must be >= 0 and not all 0, got {weights}")
+            raise ConfigError(f"the blend weights must be >= 0 and not all 0, got {weights}")
 
     def as_dict(self) -> dict[str, Any]:
         """Return the options as a plain dict (for JSON)."""

@@ -13,10 +13,7 @@ import functools
 import numpy as np
 import regex
 
-from ..kernels.pretokenize import CL100K, LLAMA3, O200K, R50K
-from ..tokens.pre_tokenizers import CL100K_PATTERN, LLAMA3_PATTERN, O200K_PATTERN, R50K_PATTERN
-
-PATTERNS = {R50K: R50K_PATTERN, CL100K: CL100K_PATTERN, O200K: O200K_PATTERN, LLAMA3: LLAMA3_PATTERN}
+from .._grammars import PATTERNS
 
 
 @functools.cache

@@ -11,8 +11,6 @@ import math
 
 import numpy as np
 
-from ..kernels.unigram_train import build_piece_table, digamma  # noqa: F401 - re-exported: no twin needed for tables
-
 
 def _pieces(pcps, poff) -> dict[tuple[int, ...], int]:
     out: dict[tuple[int, ...], int] = {}

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..embed.load import load_encoder
 from ..embed.protocol import Encoder
 from ..errors import FormatError, ModelMismatchError
 from ..kernels import topk
@@ -263,11 +264,5 @@ class Index:
         from .store import load_index, read_manifest
 
         if encoder is None:
-            import tokvec
-
-            load_encoder = getattr(tokvec, "load_encoder", None)
-            name = read_manifest(folder)["model"]
-            if load_encoder is None:
-                raise TypeError(f"{folder}: pass the encoder of {name!r} (this tokvec has no load_encoder)")
-            encoder = load_encoder(name)
+            encoder = load_encoder(read_manifest(folder)["model"])
         return load_index(cls, folder, encoder)

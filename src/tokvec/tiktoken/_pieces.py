@@ -17,7 +17,8 @@ not UTF-8, and ``encode_with_unstable`` lists every token sequence that could co
 from __future__ import annotations
 
 import bisect
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -27,8 +28,19 @@ from ..tokens.added import is_white_space
 from ..tokens.pipeline import Tokenizer, to_utf8
 from ..tokens.unicode import class_table
 
-if TYPE_CHECKING:
-    from .core import Encoding
+
+class Encoding(Protocol):
+    """What these functions use of a :class:`tokvec.tiktoken.Encoding` (a Protocol: core imports this module)."""
+
+    tokenizer: Tokenizer
+
+    @property
+    def _mergeable_ranks(self) -> dict[bytes, int]: ...
+    @property
+    def _sorted_token_bytes(self) -> list[bytes]: ...
+    def encode_ordinary(self, text: str) -> list[int]: ...
+    def decode_bytes(self, tokens: Sequence[int]) -> bytes: ...
+
 
 _SPACE = frozenset(b" \n\t")
 

@@ -16,7 +16,7 @@ strings at all (text holding one raises ``ValueError``).
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -47,9 +47,11 @@ class Encoding:
         self._setup(name, pat_str, mergeable_ranks, special_tokens, model, explicit_n_vocab)
 
     @classmethod
-    def _build(cls, name, pat_str, ranks, specials, model, n_vocab=None) -> Encoding:
+    def _build(cls, name, pat_str, ranks, specials, model, n_vocab=None, *, by_name=None) -> Encoding:
+        """Build without reading ranks again; ``by_name`` (the registry's ``get_encoding``) pickles it by name."""
         enc = cls.__new__(cls)
         enc._setup(name, pat_str, ranks, specials, model, n_vocab)
+        enc._by_name = by_name
         return enc
 
     def _setup(self, name, pat_str, ranks, specials, model, n_vocab) -> None:
@@ -64,6 +66,7 @@ class Encoding:
     def _init_from(self, tok: Tokenizer, pat_str: str, ranks: dict[bytes, int] | None, specials: dict[str, int]):
         self.name = tok.name
         self.tokenizer = tok
+        self._by_name: Callable[[str], Encoding] | None = None  # set by the registry for the encodings it holds
         self._pat_str = pat_str
         self._ranks = ranks
         self._special_tokens = specials
@@ -81,10 +84,8 @@ class Encoding:
         return f"<Encoding {self.name!r}>"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        from .registry import ENCODINGS, get_encoding
-
-        if ENCODINGS.get(self.name) is self:  # a registered encoding pickles by name, as in tiktoken
-            return get_encoding, (self.name,)
+        if self._by_name is not None:  # a registered encoding pickles by name, as in tiktoken
+            return self._by_name, (self.name,)
         return _restore, (self.tokenizer, self._pat_str, self._special_tokens)
 
     # ----------------------------------------------------------------- encoding

@@ -89,7 +89,9 @@ def get_encoding(encoding_name: str) -> Encoding:
                 " special_tokens=...))"
             )
         ranks, model = _ranks_and_model(spec.ranks)
-        enc = Encoding._build(encoding_name, spec.pattern, ranks, dict(spec.specials), model, spec.n_vocab)
+        enc = Encoding._build(
+            encoding_name, spec.pattern, ranks, dict(spec.specials), model, spec.n_vocab, by_name=get_encoding
+        )
         ENCODINGS[encoding_name] = enc
         return enc
 

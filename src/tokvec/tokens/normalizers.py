@@ -13,7 +13,6 @@ the type to the class; :func:`from_json` builds any of them.
 
 from __future__ import annotations
 
-import functools
 import string
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -27,6 +26,7 @@ from .bert_normalizer import BertNormalizer
 from .normalized import NormalizedText
 from .normalizer_base import Normalizer, lowercase_pieces
 from .patterns import Pattern
+from .precompiled import Precompiled
 from .unicode_forms import is_unchanged, nfx_changes
 
 
@@ -191,19 +191,7 @@ class Sequence(Normalizer):
 NORMALIZERS: dict[str, type] = {
     c.type: c
     for c in (NFD, NFKD, NFC, NFKC, Lowercase, Strip, StripAccents, Replace, Prepend, BertNormalizer, Sequence)
-}
-
-
-@functools.cache
-def _registry() -> dict[str, type]:
-    """NORMALIZERS plus the ones defined in modules that import this one (Precompiled)."""
-    try:
-        from .precompiled import Precompiled
-
-        NORMALIZERS.setdefault("Precompiled", Precompiled)
-    except ImportError:
-        pass
-    return NORMALIZERS
+} | {"Precompiled": Precompiled}
 
 
 def from_json(obj: dict[str, Any] | None, *, where: str = "tokenizer.json") -> Normalizer | None:
@@ -212,10 +200,10 @@ def from_json(obj: dict[str, Any] | None, *, where: str = "tokenizer.json") -> N
         return None
     if not isinstance(obj, dict) or "type" not in obj:
         raise FormatError(f"{where}: a normalizer must be an object with a 'type', got {obj!r:.80}")
-    cls = _registry().get(obj["type"])
+    cls = NORMALIZERS.get(obj["type"])
     if cls is None:
         raise FormatError(
-            f"{where}: unknown normalizer type {obj['type']!r}; known types: {', '.join(sorted(_registry()))}"
+            f"{where}: unknown normalizer type {obj['type']!r}; known types: {', '.join(sorted(NORMALIZERS))}"
         )
     return cls.from_json(obj)
 

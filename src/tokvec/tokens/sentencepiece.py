@@ -16,10 +16,9 @@ characters become ``<0xXX>`` byte pieces with byte fallback, else one ``<unk>`` 
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -41,6 +40,10 @@ class SentencePieceTokenizer:
     spec: ModelFile
     charsmap: CharsMap
     model: CharPairModel | UnigramModel
+    normalizer: SentencePieceNormalizer = field(init=False, repr=False)  # built from spec and charsmap
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "normalizer", SentencePieceNormalizer(self.spec, self.charsmap))
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> SentencePieceTokenizer:
@@ -116,11 +119,6 @@ class SentencePieceTokenizer:
 
     def _normalize(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self.normalizer.run(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
-
-    @functools.cached_property
-    def normalizer(self) -> SentencePieceNormalizer:
-        """The normalizer (character map, user-defined symbols, space rules)."""
-        return SentencePieceNormalizer(self.spec, self.charsmap)
 
     def encode_with_offsets(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Return ids int32[T] and offsets int64[T, 2] (character spans of ``text``)."""

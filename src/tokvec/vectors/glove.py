@@ -23,71 +23,21 @@ with min_count 5 as in its demo.
 
 from __future__ import annotations
 
-import math
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 
 from .._progress import Progress
+from ..errors import ConfigError as ConfigError  # defined in errors.py; the old name stays
 from ..errors import TokvecError
 from ..kernels import glove as kernel
+from .config import GloveConfig as GloveConfig  # defined in config.py; the old name stays
 from .cooccur import count_cooccurrences
 from .corpus import read_corpus
 from .keyed import KeyedVectors
-from .word2vec import ConfigError
 
 BLOCK_RECORDS = 1 << 20
-_OUTPUTS = ("sum", "word")
-
-
-@dataclass(frozen=True, kw_only=True)
-class GloveConfig:
-    """Options of :func:`train_glove` (the reference's flags in brackets).
-
-    vector_size; window [-window-size]; symmetric (left and right context); min_count; max_vocab;
-    x_max and alpha (of the weighting ``f(x) = min(1, (x / x_max) ** alpha)``); eta (the initial
-    learning rate); grad_clip; epochs [-iter]; threads; seed; memory_mb (the counting budget
-    [-memory], in MiB); output_vectors: "sum" (W + W~, [-model 2]) or "word" (W, [-model 1]).
-    """
-
-    vector_size: int = 50
-    window: int = 15
-    symmetric: bool = True
-    min_count: int = 5
-    max_vocab: int | None = None
-    x_max: float = 100.0
-    alpha: float = 0.75
-    eta: float = 0.05
-    grad_clip: float = 100.0
-    epochs: int = 25
-    threads: int = 1
-    seed: int = 1
-    memory_mb: float = 64.0
-    output_vectors: str = "sum"
-
-    def __post_init__(self) -> None:
-        for name in ("vector_size", "window", "min_count", "epochs", "threads"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be an integer >= 1, got {value!r}")
-        if self.max_vocab is not None and (not isinstance(self.max_vocab, int) or self.max_vocab < 1):
-            raise ConfigError(f"max_vocab must be None or an integer >= 1, got {self.max_vocab!r}")
-        for name in ("x_max", "alpha", "eta", "grad_clip"):
-            value = getattr(self, name)
-            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
-                raise ConfigError(f"{name} must be a finite number > 0, got {value!r}")
-        if not (isinstance(self.memory_mb, int | float) and self.memory_mb >= 1):
-            raise ConfigError(f"memory_mb must be at least 1 (MiB), got {self.memory_mb!r}")
-        if self.output_vectors not in _OUTPUTS:
-            raise ConfigError(f"output_vectors must be 'sum' (W + W~) or 'word' (W only), got {self.output_vectors!r}")
-        if not isinstance(self.seed, int) or isinstance(self.seed, bool):
-            raise ConfigError(f"seed must be an integer, got {self.seed!r}")
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the options as a plain dict (for JSON)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def train_glove(

@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import TokvecError, UnknownTokenError
+from ..errors import TokvecError, UnknownKeyError
+from . import codec
 from . import index as _index
 from .index import unit_rows
 
@@ -37,10 +38,6 @@ class Neighbor:
 
     def __repr__(self) -> str:
         return f"Neighbor(key={self.key!r}, score={self.score:.3f})"
-
-
-class UnknownKeyError(UnknownTokenError):
-    """A key is not in the vectors; the message suggests close keys."""
 
 
 class KeyList(list):  # type: ignore[type-arg]
@@ -281,16 +278,13 @@ class KeyedVectors:
 
     def save(self, path: str, *, format: str | None = None) -> None:
         """Save to ``path`` (word2vec .bin / .txt, GloVe, .npz: see :func:`tokvec.vectors.formats.save`)."""
-        from .formats import save
-
-        save(self, path, format=format)
+        codec.write(self, path, format=format)
 
     @staticmethod
     def load(path: str, *, format: str | None = None) -> KeyedVectors:
         """Load vectors saved in any supported format (see :func:`tokvec.vectors.formats.load`)."""
-        from .formats import load
-
-        return load(path, format=format)
+        f = codec.read(path, format=format)
+        return KeyedVectors(f.keys, f.vectors, f.counts, output_vectors=f.output_vectors, config=f.config)
 
 
 def suggestions(key: str, keys: Sequence[str], *, n: int = 5) -> list[str]:

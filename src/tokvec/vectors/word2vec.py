@@ -24,77 +24,21 @@ kernel call (even from its cache) builds its target context, +62. The training p
 
 from __future__ import annotations
 
-import math
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .._progress import Progress
+from ..errors import ConfigError as ConfigError  # defined in errors.py; the old name stays
 from ..errors import TokvecError
 from ..kernels import word2vec as kernel
+from .config import Word2VecConfig as Word2VecConfig  # defined in config.py; the old name stays
 from .corpus import Corpus, read_corpus
 from .keyed import KeyedVectors
 
 CHUNK_WORDS = 50_000
-_ARCHITECTURES = ("cbow", "skipgram")
-
-
-class ConfigError(TokvecError, ValueError):
-    """A training option is out of range; the message names it and its valid values."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Word2VecConfig:
-    """Options of :func:`train_word2vec` (gensim's names in brackets where they differ).
-
-    architecture: "cbow" [sg=0] or "skipgram" [sg=1]; vector_size; window (the largest distance to a
-    context word); negative (negative samples per example); ns_exponent (of the unigram counts that
-    negatives are drawn from); sample (subsampling threshold of frequent words, 0 = off); min_count;
-    max_vocab (keep at most this many most frequent words, after min_count) [max_final_vocab];
-    epochs; alpha and min_alpha (the learning rate falls linearly from one to the other);
-    threads [workers]; seed; shrink_windows (draw each window's size from 1..window).
-    """
-
-    architecture: str = "cbow"
-    vector_size: int = 100
-    window: int = 5
-    negative: int = 5
-    ns_exponent: float = 0.75
-    sample: float = 1e-3
-    min_count: int = 5
-    max_vocab: int | None = None
-    epochs: int = 5
-    alpha: float = 0.025
-    min_alpha: float = 1e-4
-    threads: int = 1
-    seed: int = 1
-    shrink_windows: bool = True
-
-    def __post_init__(self) -> None:
-        if self.architecture not in _ARCHITECTURES:
-            raise ConfigError(f"architecture must be 'cbow' or 'skipgram', got {self.architecture!r}")
-        for name in ("vector_size", "window", "negative", "min_count", "epochs", "threads"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be an integer >= 1, got {value!r}")
-        if self.max_vocab is not None and (not isinstance(self.max_vocab, int) or self.max_vocab < 1):
-            raise ConfigError(f"max_vocab must be None or an integer >= 1, got {self.max_vocab!r}")
-        if not math.isfinite(self.ns_exponent):
-            raise ConfigError(f"ns_exponent must be a finite number, got {self.ns_exponent!r}")
-        if not (self.sample >= 0 and math.isfinite(self.sample)):
-            raise ConfigError(f"sample must be >= 0 (0 turns subsampling off), got {self.sample!r}")
-        if not (0 < self.alpha < math.inf) or not (0 <= self.min_alpha <= self.alpha):
-            raise ConfigError(
-                f"need 0 <= min_alpha <= alpha and alpha > 0, got alpha={self.alpha!r}, min_alpha={self.min_alpha!r}"
-            )
-        if not isinstance(self.seed, int) or isinstance(self.seed, bool):
-            raise ConfigError(f"seed must be an integer, got {self.seed!r}")
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the options as a plain dict (for JSON)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def train_word2vec(

@@ -27,6 +27,7 @@ from ...errors import FormatError, TokvecError, TokvecFileError
 from ..added import AddedToken, AddedVocabulary
 from ..decoders import decoder_from_json
 from ..general import Pipeline
+from ..models import MODELS
 from ..normalized import NormalizedText
 from ..padding import Padding, Truncation
 from ..pipeline import Tokenizer
@@ -68,29 +69,6 @@ def _model_type(obj: dict[str, Any]) -> str:
     if "max_input_chars_per_word" in obj or "continuing_subword_prefix" in obj:
         return "WordPiece"
     return "WordLevel"
-
-
-def _models() -> dict[str, Any]:
-    try:
-        from ..models import MODELS
-
-        return dict(MODELS)
-    except ImportError:
-        pass
-    out: dict[str, Any] = {}
-    try:
-        from ..models.bpe_merges import CharPairModel
-
-        out["BPE"] = CharPairModel
-    except ImportError:
-        pass
-    try:
-        from ..models.unigram import UnigramModel
-
-        out["Unigram"] = UnigramModel
-    except ImportError:
-        pass
-    return out
 
 
 def _check_merges(obj: dict[str, Any]) -> list[tuple[str, str]]:
@@ -136,7 +114,7 @@ def build_model(obj: dict[str, Any], pre_tokenizer_json: Any, source: str) -> An
                 return ByteLevelBPE.from_vocab_merges(obj["vocab"], merges, options)
             except FormatError:
                 pass  # not every byte is in the vocabulary: the code-point BPE handles it
-    models = _models()
+    models = dict(MODELS)
     if kind not in models:
         raise FormatError(f"unknown model type {kind!r} (known: {', '.join(sorted(models))})")
     cls = models[kind]

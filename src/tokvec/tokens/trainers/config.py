@@ -5,7 +5,7 @@
 >>> BpeConfig(vocab_size=0)
 Traceback (most recent call last):
 ...
-tokvec.errors.TokvecError: vocab_size must be a positive integer, got 0
+tokvec.errors.ConfigError: vocab_size must be a positive integer, got 0
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ...errors import TokvecError, UnknownNameError
+from ...errors import ConfigError, UnknownNameError
 from .counting import GRAMMARS, PRE_TOKENIZERS
 from .normalize import check_normalizer
 
@@ -26,25 +26,25 @@ def from_options(cls: type[C], options: dict[str, Any]) -> C:
     if config is None:
         return cls(**options)
     if options:
-        raise TokvecError(f"give either config= or options ({', '.join(options)}), not both")
+        raise ConfigError(f"give either config= or options ({', '.join(options)}), not both")
     return config
 
 
 def _check_common(c) -> None:
     if not isinstance(c.vocab_size, int) or c.vocab_size < 1:
-        raise TokvecError(f"vocab_size must be a positive integer, got {c.vocab_size!r}")
+        raise ConfigError(f"vocab_size must be a positive integer, got {c.vocab_size!r}")
     if not isinstance(c.min_frequency, int) or c.min_frequency < 0:
-        raise TokvecError(f"min_frequency must be an integer >= 0, got {c.min_frequency!r}")
+        raise ConfigError(f"min_frequency must be an integer >= 0, got {c.min_frequency!r}")
     if c.pre_tokenizer not in PRE_TOKENIZERS:
         raise UnknownNameError(f"unknown pre_tokenizer {c.pre_tokenizer!r}: use one of {', '.join(PRE_TOKENIZERS)}")
     if isinstance(c.special_tokens, str):
-        raise TokvecError("special_tokens must be a sequence of strings, not one string: write ('<unk>',)")
+        raise ConfigError("special_tokens must be a sequence of strings, not one string: write ('<unk>',)")
     object.__setattr__(c, "special_tokens", tuple(c.special_tokens))
     if any(not isinstance(s, str) or not s for s in c.special_tokens):
-        raise TokvecError(f"special tokens must be non-empty strings, got {c.special_tokens!r}")
+        raise ConfigError(f"special tokens must be non-empty strings, got {c.special_tokens!r}")
     check_normalizer(c.normalizer)
     if c.max_token_length is not None and (not isinstance(c.max_token_length, int) or c.max_token_length < 2):
-        raise TokvecError(f"max_token_length must be an integer >= 2 (or None), got {c.max_token_length!r}")
+        raise ConfigError(f"max_token_length must be an integer >= 2 (or None), got {c.max_token_length!r}")
 
 
 @dataclass(frozen=True)
@@ -73,20 +73,20 @@ class BpeConfig:
     def __post_init__(self) -> None:
         _check_common(self)
         if self.byte_level and self.pre_tokenizer not in GRAMMARS:
-            raise TokvecError(
+            raise ConfigError(
                 f"byte-level BPE needs a split-pattern pre-tokenizer ({', '.join(GRAMMARS)}), got"
                 f" {self.pre_tokenizer!r}; use byte_level=False for character-level BPE"
             )
         if self.byte_level and (self.end_of_word_suffix or self.continuing_subword_prefix or self.limit_alphabet):
-            raise TokvecError(
+            raise ConfigError(
                 "end_of_word_suffix, continuing_subword_prefix and limit_alphabet apply to character-level BPE:"
                 " pass byte_level=False"
             )
         object.__setattr__(self, "initial_alphabet", tuple(self.initial_alphabet))
         if any(len(ch) != 1 for ch in self.initial_alphabet):
-            raise TokvecError(f"initial_alphabet must hold single characters, got {self.initial_alphabet!r}")
+            raise ConfigError(f"initial_alphabet must hold single characters, got {self.initial_alphabet!r}")
         if self.limit_alphabet is not None and self.limit_alphabet < 1:
-            raise TokvecError(f"limit_alphabet must be >= 1 (or None), got {self.limit_alphabet!r}")
+            raise ConfigError(f"limit_alphabet must be >= 1 (or None), got {self.limit_alphabet!r}")
 
 
 @dataclass(frozen=True)
@@ -118,10 +118,10 @@ class WordPieceConfig:
         if self.unk_token not in self.special_tokens:
             object.__setattr__(self, "special_tokens", (*self.special_tokens, self.unk_token))
         if not self.continuing_subword_prefix:
-            raise TokvecError("continuing_subword_prefix must be a non-empty string such as '##'")
+            raise ConfigError("continuing_subword_prefix must be a non-empty string such as '##'")
         object.__setattr__(self, "initial_alphabet", tuple(self.initial_alphabet))
         if self.max_input_chars_per_word < 1:
-            raise TokvecError(f"max_input_chars_per_word must be >= 1, got {self.max_input_chars_per_word!r}")
+            raise ConfigError(f"max_input_chars_per_word must be >= 1, got {self.max_input_chars_per_word!r}")
 
 
 @dataclass(frozen=True)
@@ -152,10 +152,10 @@ class UnigramConfig:
         if self.unk_token not in self.special_tokens:
             object.__setattr__(self, "special_tokens", (self.unk_token, *self.special_tokens))
         if not 0.0 < self.character_coverage <= 1.0:
-            raise TokvecError(f"character_coverage must be in (0, 1], got {self.character_coverage!r}")
+            raise ConfigError(f"character_coverage must be in (0, 1], got {self.character_coverage!r}")
         if not 0.0 < self.shrinking_factor < 1.0:
-            raise TokvecError(f"shrinking_factor must be in (0, 1), got {self.shrinking_factor!r}")
+            raise ConfigError(f"shrinking_factor must be in (0, 1), got {self.shrinking_factor!r}")
         if not 2 <= self.max_token_length <= 64:
-            raise TokvecError(f"max_token_length must be between 2 and 64, got {self.max_token_length!r}")
+            raise ConfigError(f"max_token_length must be between 2 and 64, got {self.max_token_length!r}")
         if self.seed_size < 1 or self.em_iterations < 1:
-            raise TokvecError("seed_size and em_iterations must be >= 1")
+            raise ConfigError("seed_size and em_iterations must be >= 1")

@@ -31,12 +31,16 @@ class PipelineResult:
 
     pipeline_name = "trained"
 
+    def __post_init__(self) -> None:
+        # built once, when the (frozen) result is made: no cache written on first use
+        object.__setattr__(self, "_tokenizer", pipeline_tokenizer(self, self.pipeline_name))
+
     def to_json(self) -> dict[str, Any]:  # pragma: no cover - every subclass has its own
         raise NotImplementedError
 
     def tokenizer(self) -> Tokenizer:
-        """Return the pipeline Tokenizer of :meth:`to_json` (built once)."""
-        return pipeline_tokenizer(self, self.pipeline_name)
+        """Return the pipeline Tokenizer of :meth:`to_json` (built with the result)."""
+        return self._tokenizer  # type: ignore[attr-defined]
 
     def encode_word(self, word: str) -> list[str]:
         """Return the tokens of one word (pre-token) by the pipeline's model alone."""
@@ -52,12 +56,8 @@ class PipelineResult:
 
 
 def pipeline_tokenizer(result: Any, name: str) -> Tokenizer:
-    """Return (and cache on the frozen ``result``) the pipeline Tokenizer of ``result.to_json()``."""
-    cached = result.__dict__.get("_tokenizer")
-    if cached is None:
-        cached = tokenizer_from_json(result.to_json(), source=name, name=name)
-        object.__setattr__(result, "_tokenizer", cached)
-    return cached
+    """Return a new pipeline Tokenizer of ``result.to_json()``, called ``name``."""
+    return tokenizer_from_json(result.to_json(), source=name, name=name)
 
 
 def encode_word(tok: Tokenizer, word: str) -> list[str]:
