@@ -131,7 +131,8 @@ def _load_path(key: str, pattern: str | None, special_tokens: dict[str, int] | N
         from .formats.hf_json import read_json, tokenizer_from_json
 
         obj = read_json(key)
-        if isinstance(obj, dict) and "model" in obj:
+        # subtle: GPT-2's vocab.json has a token "model", so `"model" in obj` does not tell the two apart
+        if not _is_vocab_object(obj):
             return tokenizer_from_json(obj, source=key, name=base)
     if base.endswith((".json", ".vocab")):
         merges = _merges_beside(key)
@@ -165,7 +166,8 @@ def _load_folder(folder: str, pattern: str | None) -> Tokenizer:
 
         return load_tokenizer_json(join(folder, "tokenizer.json"), name=os.path.basename(os.path.normpath(folder)))
     if os.path.exists(join(folder, "vocab.json")):
-        return _load_vocab_merges(join(folder, "vocab.json"), join(folder, "merges.txt"), folder, pattern)
+        vocab = join(folder, "vocab.json")
+        return _load_vocab_merges(vocab, _merges_beside(vocab), folder, pattern)
     if os.path.exists(join(folder, "tokenizer.model")):
         return load(join(folder, "tokenizer.model"), pattern=pattern)
     if os.path.exists(join(folder, "vocab.txt")):
@@ -199,13 +201,28 @@ def _load_sentencepiece(path: str) -> Tokenizer:
     return spm.to_tokenizer(name=os.path.basename(path))
 
 
+def _is_vocab_object(obj: object) -> bool:
+    """Whether a JSON value is a ``{token: id}`` vocabulary (a GPT-2 ``vocab.json``), not a ``tokenizer.json``."""
+    return (
+        isinstance(obj, dict)
+        and bool(obj)
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in obj.values())
+    )
+
+
 def _merges_beside(vocab_path: str) -> str:
+    """The merges file of a GPT-2 style vocabulary: ``merges.txt`` (or ``<stem>.merges.txt``) beside it."""
     base = vocab_path.rsplit(".", 1)[0]
-    folder = os.path.dirname(vocab_path)
-    for cand in (base + ".merges.txt", base.replace("vocab", "merges") + ".txt", os.path.join(folder, "merges.txt")):
+    folder = os.path.dirname(vocab_path) or "."
+    cands = (base + ".merges.txt", base.replace("vocab", "merges") + ".txt", os.path.join(folder, "merges.txt"))
+    for cand in cands:
         if os.path.exists(cand):
             return cand
-    raise TokvecFileError(f"found no merges.txt beside {vocab_path}; put it in the same folder as merges.txt")
+    raise TokvecFileError(
+        f"{vocab_path} is a token -> id vocabulary (GPT-2 style BPE), which needs its merges file, but none of"
+        f" {', '.join(dict.fromkeys(os.path.basename(c) for c in cands))} is in {folder}: put the merges.txt"
+        " written with it beside it (a WordPiece vocabulary is a vocab.txt, one token a line)"
+    )
 
 
 def _load_vocab_merges(vocab: str, merges: str, name: str, pattern: str | None) -> Tokenizer:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -72,13 +73,30 @@ class SentencePieceTokenizer:
             )
         return cls(spec, charsmap, model)
 
-    def to_tokenizer(self, *, name: str = "sentencepiece", add_bos: bool = False, add_eos: bool = False):
+    @property
+    def adds_bos_by_convention(self) -> bool:
+        """Whether the model's users expect a BOS first (what ``add_special_tokens=True`` adds by default).
+
+        The ``.model`` file does not say; the convention goes with the model family, as Hugging Face's
+        converted ``tokenizer.json`` files do: byte-fallback BPE models with a BOS piece (Llama-2,
+        Mistral, Gemma: ``LlamaTokenizer``'s ``add_bos_token=True``) start with BOS; other models
+        (BPEmb, sentencepiece's own Unigram models) add nothing, as ``sentencepiece``'s ``encode``.
+        """
+        s = self.spec
+        return s.model_type == "bpe" and s.byte_fallback and 0 <= s.bos_id < len(s.pieces)
+
+    def to_tokenizer(
+        self, *, name: str = "sentencepiece", add_bos: bool | None = None, add_eos: bool = False
+    ):  # -> tokvec.Tokenizer
         """Return a pipeline :class:`~tokvec.Tokenizer` that encodes as this model (and sentencepiece) does.
 
         Its normalizer is :class:`SentencePieceNormalizer` (sentencepiece's rules, with offsets), no
         pre-tokenizer, this BPE or Unigram model; control pieces are not matched in the text (as in
-        sentencepiece); ``add_bos``/``add_eos`` add a template post-processor; the decoder is Hugging
-        Face's Llama layout (Replace "▁", ByteFallback, Fuse, Strip one leading space).
+        sentencepiece); ``add_bos``/``add_eos`` add a template post-processor (what ``encode`` adds with
+        ``add_special_tokens=True``; ``add_bos=None``: the model's convention,
+        :attr:`adds_bos_by_convention`); the decoder is Hugging Face's Llama layout (Replace "▁",
+        ByteFallback, Fuse, Strip one leading space), after dropping control pieces (BOS, EOS, ...) as
+        sentencepiece's ``decode`` does.
         """
         from .added import AddedVocabulary
         from .decoders import decoder_from_json
@@ -86,7 +104,12 @@ class SentencePieceTokenizer:
         from .pipeline import Tokenizer
 
         spec = self.spec
-        decoder = decoder_from_json({"type": "Sequence", "decoders": [
+        if add_bos is None:
+            add_bos = self.adds_bos_by_convention
+        controls = sorted({p for p, t in zip(spec.pieces, spec.types, strict=True) if t == CONTROL}, key=len)
+        drop = [{"type": "Replace", "pattern": {"Regex": "^(?:" + "|".join(map(re.escape, controls[::-1])) + ")$"},
+                 "content": ""}] if controls else []  # fmt: skip
+        decoder = decoder_from_json({"type": "Sequence", "decoders": [*drop,
             {"type": "Replace", "pattern": {"String": "▁"}, "content": " "}, {"type": "ByteFallback"},
             {"type": "Fuse"}, {"type": "Strip", "content": " ", "start": 1 if spec.add_dummy_prefix else 0, "stop": 0},
         ]})  # fmt: skip

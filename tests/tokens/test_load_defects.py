@@ -1,0 +1,161 @@
+"""Loader defects of issue 17, each with the test that failed before its fix.
+
+1. a SentencePiece ``.model`` of the Llama family starts with BOS, as Hugging Face's tokenizer of the
+   same model does (``add_special_tokens=False``: sentencepiece's own ids);
+2. ``SentencePieceTokenizer``'s old ndarray methods still work, with a DeprecationWarning naming the new call;
+3. ``vocab.json`` with ``merges.txt`` beside it is a GPT-2 BPE (not a tokenizer.json), without it a clear error;
+4. a trained ``--tiktoken`` rank file loads back (its pattern stored beside it, or ``--pattern`` on the CLI);
+5. a trained BPE is the same tokenizer in memory and after save and load (ids, offsets, tokens, pairs).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+
+import pytest
+
+import tokvec
+from tests.conftest import data_path
+
+LLAMA2 = "tokenizers/llama2_spm/tokenizer.model"
+MISTRAL_V1 = "tokenizers/mistral_spm/tokenizer.model.v1"
+MISTRAL_V3 = "tokenizers/mistral_spm/mistral_instruct_tokenizer_240323.model.v3"
+HF_LLAMA2 = "tokenizers/ortx/llama2/tokenizer.json"
+
+
+@functools.cache
+def flores(step: int = 6) -> list[str]:
+    """Every devtest line of every ``step``-th FLORES-200 language (eng_Latn and 34 others at 6)."""
+    files = sorted(data_path("flores200/devtest").glob("*.devtest"))
+    chosen = {*files[::step], data_path("flores200/devtest/eng_Latn.devtest")}
+    return [line for f in sorted(chosen) for line in f.read_text(encoding="utf-8").splitlines()]
+
+
+# -- 1. BOS by the model's convention ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [LLAMA2, MISTRAL_V1, MISTRAL_V3])
+def test_llama_family_model_starts_with_bos(path: str) -> None:
+    tok = tokvec.load(data_path(path))
+    enc = tok.encode("Who is Pani Puri?")
+    assert enc.ids[0] == 1 and tok.id_to_token(1) == "<s>"
+    raw = tok.encode("Who is Pani Puri?", add_special_tokens=False).ids.tolist()
+    assert enc.ids.tolist() == [1, *raw]
+    assert tok.decode(enc.ids) == "Who is Pani Puri?"  # BOS vanishes in decode, as in sentencepiece
+    assert tok.encode_batch(["Who is Pani Puri?", ""])[1].ids.tolist() == [1]
+
+
+def test_mistral_v1_prints_the_ids_of_the_book() -> None:
+    tok = tokvec.load(data_path(MISTRAL_V1))
+    assert tok.encode("Who is Pani Puri?").ids.tolist() == [1, 6526, 349, 367, 4499, 367, 6395, 28804]
+
+
+def _hf_llama2():
+    """Hugging Face ``tokenizers`` on the shared Llama-2 tokenizer.json, its damaged no-break spaces repaired.
+
+    The shared copy spells U+00A0 as a plain space in four tokens and three merges (so that
+    ``tokenizers`` refuses it, see the folder's SOURCE.txt); writing U+00A0 back gives Meta's file.
+    """
+    tk = pytest.importorskip("tokenizers")
+    obj = json.loads(data_path(HF_LLAMA2).read_text(encoding="utf-8"))
+
+    def merge(m: str) -> str:
+        if m.count(" ") == 1:
+            return m
+        mid = len(m) // 2 if m[0] == " " else 1  # the separator: "▁  " is "▁" + U+00A0
+        return m[:mid].replace(" ", "\xa0") + " " + m[mid + 1 :].replace(" ", "\xa0")
+
+    obj["model"]["vocab"] = {k.replace(" ", "\xa0"): v for k, v in obj["model"]["vocab"].items()}
+    obj["model"]["merges"] = [merge(m) for m in obj["model"]["merges"]]
+    return tk.Tokenizer.from_str(json.dumps(obj))
+
+
+@pytest.mark.data
+def test_llama2_default_equals_hugging_face_and_raw_equals_sentencepiece() -> None:
+    spm = pytest.importorskip("sentencepiece")
+    path = data_path(LLAMA2)
+    tok, hf = tokvec.load(path), _hf_llama2()
+    ref = spm.SentencePieceProcessor(model_file=str(path))
+    lines = flores()
+    assert len(lines) > 30000
+    got = tok.encode_batch(lines)
+    want = hf.encode_batch(lines)
+    bad = [k for k in range(len(lines)) if got[k].ids.tolist() != want[k].ids]
+    assert not bad, f"{len(bad)} of {len(lines)} lines differ from HF; first {lines[bad[0]][:80]!r}"
+    raw = tok.encode_batch(lines, add_special_tokens=False)
+    want_raw = ref.encode(lines)
+    bad = [k for k in range(len(lines)) if raw[k].ids.tolist() != want_raw[k]]
+    assert not bad, f"{len(bad)} of {len(lines)} lines differ from sentencepiece; first {lines[bad[0]][:80]!r}"
+    for k in range(0, len(lines), 997):  # single texts take the same rule as the batch
+        assert tok.encode(lines[k]).ids.tolist() == want[k].ids
+        assert tok.encode_ordinary(lines[k]).ids.tolist() == want_raw[k]
+
+
+@pytest.mark.data
+def test_mistral_default_is_bos_then_sentencepiece_ids() -> None:
+    spm = pytest.importorskip("sentencepiece")
+    lines = flores(12)
+    for rel in (MISTRAL_V1, MISTRAL_V3):
+        path = data_path(rel)
+        ref = spm.SentencePieceProcessor(model_file=str(path))
+        got = tokvec.load(path).encode_batch(lines).tolist()
+        want = ref.encode(lines, add_bos=True)
+        bad = [k for k in range(len(lines)) if got[k] != want[k]]
+        assert not bad, f"{rel}: {len(bad)} of {len(lines)} lines differ; first {lines[bad[0]][:80]!r}"
+
+
+@pytest.mark.parametrize(
+    "rel", ["tokenizers/sentencepiece_testdata/test_model.model", "tokenizers/ortx/en.wiki.bpe.vs100000.model"]
+)
+def test_other_models_add_nothing_as_sentencepiece(rel: str) -> None:
+    spm = pytest.importorskip("sentencepiece")
+    path = data_path(rel)
+    ref = spm.SentencePieceProcessor(model_file=str(path))
+    tok = tokvec.load(path)
+    for text in ["Hello world", "", "naïve café"]:
+        assert tok.encode(text).ids.tolist() == ref.encode(text)
+
+
+def test_explicit_bos_eos_override_the_convention() -> None:
+    from tokvec.tokens.sentencepiece import SentencePieceTokenizer
+
+    spm = SentencePieceTokenizer.from_file(data_path(LLAMA2))
+    assert spm.adds_bos_by_convention
+    plain = spm.to_tokenizer(add_bos=False).encode("Hi there").ids.tolist()
+    assert plain[0] != 1
+    assert spm.to_tokenizer(add_eos=True).encode("Hi there").ids.tolist() == [1, *plain, 2]
+
+
+# -- 3. vocab.json + merges.txt ------------------------------------------------------------------
+
+
+def _gpt2_files(folder, *, merges: bool = True):
+    shutil.copy(data_path("tokenizers/ortx/gpt2.vocab"), folder / "vocab.json")
+    if merges:
+        shutil.copy(data_path("tokenizers/ortx/gpt2.merges.txt"), folder / "merges.txt")
+    return folder / "vocab.json"
+
+
+def test_vocab_json_beside_merges_txt_is_gpt2_bpe(tmp_path) -> None:
+    vocab = _gpt2_files(tmp_path)
+    by_file = tokvec.load(vocab)
+    gpt2 = tokvec.load("gpt2")
+    texts = ["Hello world", " model", '{"model": 1}', *flores(40)[:300]]
+    assert by_file.encode_batch(texts).tolist() == gpt2.encode_batch(texts).tolist()
+    assert tokvec.load(tmp_path).encode("Hello world").ids.tolist() == [15496, 995]
+
+
+def test_vocab_json_without_merges_is_a_clear_error(tmp_path) -> None:
+    vocab = _gpt2_files(tmp_path, merges=False)
+    for target in (vocab, tmp_path):
+        with pytest.raises(tokvec.TokvecFileError, match=r"vocab\.json is a token -> id vocabulary .*merges\.txt"):
+            tokvec.load(target)
+
+
+def test_tokenizer_json_is_still_a_tokenizer_json(tmp_path) -> None:
+    src = data_path("tokenizers/ortx/tokenizer/roberta-base/tokenizer.json")
+    path = tmp_path / "vocab.json"  # even named vocab.json, a tokenizer.json object is read as one
+    shutil.copy(src, path)
+    assert tokvec.load(path).encode("Hello world").ids.tolist() == tokvec.load(src).encode("Hello world").ids.tolist()
