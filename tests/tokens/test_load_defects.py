@@ -159,3 +159,117 @@ def test_tokenizer_json_is_still_a_tokenizer_json(tmp_path) -> None:
     path = tmp_path / "vocab.json"  # even named vocab.json, a tokenizer.json object is read as one
     shutil.copy(src, path)
     assert tokvec.load(path).encode("Hello world").ids.tolist() == tokvec.load(src).encode("Hello world").ids.tolist()
+
+
+# -- 4. a trained tiktoken rank file loads back --------------------------------------------------
+
+
+@functools.cache
+def trained():
+    """A small byte-level BPE (cl100k pattern, one special token) on 3,000 lines of ELTeC."""
+    from tests.trainers.corpora import eltec_lines
+    from tokvec.tokens.trainers.bpe import train_bpe
+
+    lines = eltec_lines(2)[:3000]
+    assert len(lines) == 3000
+    return train_bpe(lines, vocab_size=1200, special_tokens=("<|endoftext|>",), pre_tokenizer="cl100k", progress=False)
+
+
+def test_trained_rank_file_loads_back_and_stays_tiktoken_s(tmp_path) -> None:
+    result = trained()
+    path = tmp_path / "bpe.tiktoken"
+    regex = result.save_tiktoken(path)
+    tok = tokvec.load(path)  # was: "not one of the published encodings ... pass pattern="
+    assert tok.pattern.name == "cl100k" and dict(tok.special_tokens) == {"<|endoftext|>": 0}
+    texts = flores(40)[:500]
+    want = [result.tokenizer().encode(t).ids.tolist() for t in texts]
+    assert tok.encode_batch(texts).tolist() == want  # rank rules equal the merges here (see export_bpe)
+    assert tok.encode("a<|endoftext|>b", allowed_special="all").ids.tolist()[1] == 0
+    tiktoken = pytest.importorskip("tiktoken")
+    from tiktoken.load import load_tiktoken_bpe
+
+    ranks = load_tiktoken_bpe(str(path))  # the rank file is tiktoken's own format, nothing added
+    enc = tiktoken.Encoding("trained", pat_str=regex, mergeable_ranks=ranks, special_tokens={})
+    assert [enc.encode_ordinary(t) for t in texts] == want
+
+
+def test_rank_file_without_its_settings_names_the_pattern_option(tmp_path) -> None:
+    path = tmp_path / "bpe.tiktoken"
+    trained().save_tiktoken(path)
+    alone = tmp_path / "alone.tiktoken"
+    shutil.copy(path, alone)
+    with pytest.raises(tokvec.FormatError, match=r"alone\.tiktoken\.json.*pattern='r50k'.*--pattern cl100k"):
+        tokvec.load(alone)
+    assert (
+        tokvec.load(alone, pattern="cl100k").encode("hello").ids.tolist()
+        == tokvec.load(path).encode("hello").ids.tolist()
+    )
+    (tmp_path / "alone.tiktoken.json").write_text('{"pattern": 3}')
+    with pytest.raises(tokvec.FormatError, match=r"alone\.tiktoken\.json: expected .*delete it or pass pattern="):
+        tokvec.load(alone)
+
+
+def _cli(capsys, *argv: str) -> tuple[int, str, str]:
+    from tokvec.cli.main import main
+
+    capsys.readouterr()
+    try:
+        rc = main(list(argv))
+    except SystemExit as e:
+        rc = e.code if isinstance(e.code, int) else 1
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_cli_train_tiktoken_then_encode(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "corpus.txt").write_text("low lower newest wider\nthe lowest of the low\n" * 3)
+    rc, out, err = _cli(
+        capsys, "train", "bpe", "corpus.txt", "--vocab-size", "270", "--min-frequency", "1", "-o", "bpe.json",
+        "--tiktoken", "bpe.tiktoken", "--quiet", "--format", "json",
+    )  # fmt: skip
+    assert rc == 0, err
+    summary = json.loads(out)
+    assert "bpe.tiktoken.json" in summary["written"] and "--pattern r50k" in summary["tiktoken_use"]
+    rc, out, err = _cli(capsys, "encode", "-t", "bpe.tiktoken", "lower newest", "--format", "ids")
+    assert rc == 0, err
+    by_json = _cli(capsys, "encode", "-t", "bpe.json", "lower newest", "--format", "ids")
+    assert out == by_json[1] and out.strip()
+    shutil.copy("bpe.tiktoken", "alone.tiktoken")
+    rc, _, err = _cli(capsys, "encode", "-t", "alone.tiktoken", "lower newest")
+    assert rc == 1 and "--pattern cl100k" in err
+    rc, out2, err = _cli(
+        capsys, "encode", "-t", "alone.tiktoken", "--pattern", "r50k", "lower newest", "--format", "ids"
+    )
+    assert rc == 0 and out2 == out, err
+    rc, _, err = _cli(capsys, "count", "corpus.txt", "-t", "gpt2,alone.tiktoken", "--pattern", "r50k")
+    assert rc == 0, err  # a preset keeps its own pattern beside a file that takes --pattern
+
+
+# -- 5. a trained BPE is the same tokenizer in memory and after save and load ---------------------
+
+
+def test_trained_bpe_is_the_same_tokenizer_after_save_and_load(tmp_path) -> None:
+    result = trained()
+    mine = result.tokenizer()
+    path = tmp_path / "tokenizer.json"
+    result.save(path)
+    back = tokvec.load(path)
+    assert type(mine.model) is type(back.model) and (mine.pipeline is None) == (back.pipeline is None)
+    texts = [*flores(50), "naïve café 漢字 👋🏽", "  two  spaces", "<|endoftext|> end", ""]
+    assert len(texts) > 4000
+    a, b = mine.encode_batch(texts), back.encode_batch(texts)
+    bad = [
+        k
+        for k in range(len(texts))
+        if a[k].ids.tolist() != b[k].ids.tolist() or a[k].offsets.tolist() != b[k].offsets.tolist()
+        or a[k].tokens != b[k].tokens
+    ]  # fmt: skip
+    assert not bad, f"{len(bad)} of {len(texts)} texts differ, first {texts[bad[0]][:80]!r}"
+    pair_a, pair_b = mine.encode("first text", "second"), back.encode("first text", "second")  # pairs: both or none
+    assert pair_a.ids.tolist() == pair_b.ids.tolist() and pair_a.type_ids.tolist() == pair_b.type_ids.tolist()
+    assert mine.decode(a[0].ids) == back.decode(b[0].ids) == texts[0]
+    assert mine.vocab_size == back.vocab_size and dict(mine.special_tokens) == dict(back.special_tokens)
+    resaved = tmp_path / "again.json"
+    mine.save(resaved)  # the in-memory tokenizer saves too (the tiktoken engine could not)
+    assert tokvec.load(resaved).encode(texts[1]).ids.tolist() == a[1].ids.tolist()

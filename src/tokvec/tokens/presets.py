@@ -21,7 +21,7 @@ from importlib import resources
 
 from .._checks import file_errors
 from ..errors import FormatError, TokvecFileError, UnknownNameError
-from .formats.tiktoken import load_ranks, read_ranks
+from .formats.tiktoken import load_ranks, read_ranks, read_settings, settings_path
 from .formats.vocab_merges import load_vocab_merges
 from .models.bpe import BytePairModel
 from .pipeline import Tokenizer
@@ -248,15 +248,17 @@ def _load_rank_file(path: str, pattern: str | None, special_tokens: dict[str, in
     digest = hashlib.sha256(whole).hexdigest()
     known = KNOWN.get(digest)
     ranks = load_ranks(path)
-    if known is None and pattern is None:
+    if known is not None:
+        return _build(known.name, ranks, known.pattern, known.specials, pattern, special_tokens)
+    settings = read_settings(path)  # the <path>.json that tokvec writes beside a trained rank file
+    if settings is None and pattern is None:
         raise FormatError(
-            f"{path} is not one of the published encodings, so its split pattern is unknown:"
-            " pass pattern='r50k', 'cl100k', 'o200k', 'llama3' or a regex"
+            f"{path} is not one of the published encodings and has no {os.path.basename(settings_path(path))}"
+            " beside it, so its split pattern is unknown: pass pattern='r50k', 'cl100k', 'o200k', 'llama3'"
+            " or a regex (on the command line: --pattern cl100k)"
         )
-    name = known.name if known else os.path.basename(path)
-    return _build(
-        name, ranks, known.pattern if known else "cl100k", known.specials if known else {}, pattern, special_tokens
-    )
+    default_pattern, default_specials = settings if settings is not None else ("cl100k", {})
+    return _build(os.path.basename(path), ranks, default_pattern, default_specials, pattern, special_tokens)
 
 
 def _build(name, ranks, default_pattern, default_specials, pattern, special_tokens) -> Tokenizer:
