@@ -273,3 +273,31 @@ def test_trained_bpe_is_the_same_tokenizer_after_save_and_load(tmp_path) -> None
     resaved = tmp_path / "again.json"
     mine.save(resaved)  # the in-memory tokenizer saves too (the tiktoken engine could not)
     assert tokvec.load(resaved).encode(texts[1]).ids.tolist() == a[1].ids.tolist()
+
+
+# -- 2. SentencePieceTokenizer's own ndarray methods: still there, deprecated ----------------------
+
+
+def test_sentencepiece_tokenizer_old_methods_warn_and_name_the_new_one() -> None:
+    from tokvec.tokens.sentencepiece import SentencePieceTokenizer
+
+    path = data_path(LLAMA2)
+    old, tok = SentencePieceTokenizer.from_file(path), tokvec.load(path)
+    text = "Hello  wörld 👋"
+    raw = tok.encode(text, add_special_tokens=False)
+    calls = [
+        (lambda: old.encode(text).tolist(), raw.ids.tolist(), r"encode\(text\) .*add_special_tokens=False\)\.ids"),
+        (lambda: [a.tolist() for a in old.encode_batch([text, "x"])],
+         tok.encode_batch([text, "x"], add_special_tokens=False).tolist(), r"encode_batch\(texts\) is deprecated"),
+        (lambda: old.encode_with_offsets(text)[1].tolist(), raw.offsets.tolist(), r"encode_with_offsets"),
+        (lambda: old.encode_as_pieces(text), raw.tokens, r"encode_as_pieces\(text\) .*\.tokens"),
+        (lambda: old.id_to_piece(15043), tok.id_to_token(15043), r"id_to_piece\(i\) .*id_to_token\(i\)"),
+        (lambda: old.decode(raw.ids), tok.decode(raw.ids), r"decode\(ids\) is deprecated"),
+    ]  # fmt: skip
+    for call, want, message in calls:
+        with pytest.warns(DeprecationWarning, match=message):
+            assert call() == want
+    assert old.vocab_size == tok.vocab_size  # what is not deprecated stays quiet
+    names = ("encode", "encode_batch", "encode_ordinary", "decode", "decode_bytes", "token_to_id", "id_to_token",
+             "vocab_size", "special_tokens", "save", "with_padding", "with_truncation")  # fmt: skip
+    assert all(hasattr(tok, n) for n in names)  # tokvec.load(".model") is the one interface

@@ -21,6 +21,9 @@ from tokvec.tokens.formats.sentencepiece import parse_model, read_model
 from tokvec.tokens.sentencepiece import SentencePieceTokenizer
 
 spm = pytest.importorskip("sentencepiece")
+# the ndarray methods of SentencePieceTokenizer are deprecated (the Tokenizer of tokvec.load is the interface),
+# and still exact: these tests keep checking them (tests/tokens/test_load_defects.py checks the warnings)
+pytestmark = pytest.mark.filterwarnings("ignore:SentencePieceTokenizer\\.:DeprecationWarning")
 
 MODELS = {
     "llama2": "tokenizers/llama2_spm/tokenizer.model",

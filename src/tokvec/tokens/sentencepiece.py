@@ -1,16 +1,21 @@
 """SentencePiece models (``.model`` files), encoded exactly as the ``sentencepiece`` package does.
 
-``SentencePieceTokenizer.encode(text)`` gives the ids of ``SentencePieceProcessor.encode(text)``
-(no BOS/EOS unless asked: ``add_bos=True`` / ``add_eos=True``, as sentencepiece's options): the
-text is normalized by the model's character map and space rules (longest rule first, leading,
-trailing and repeated spaces removed when ``remove_extra_whitespaces``, a "▁" prepended with
-``add_dummy_prefix``, spaces written "▁"), then split by the BPE or Unigram model; unknown
-characters become ``<0xXX>`` byte pieces with byte fallback, else one ``<unk>`` per run.
+:class:`SentencePieceTokenizer` reads a ``.model`` file and builds the one tokenizer interface from it:
+``tokvec.load("tokenizer.model")`` is ``SentencePieceTokenizer.from_file(path).to_tokenizer()``, a
+:class:`~tokvec.Tokenizer` whose ``encode(text, add_special_tokens=False).ids`` are the ids of
+``SentencePieceProcessor.encode(text)`` (``add_special_tokens=True``, the default: BOS first for the
+Llama family, see :attr:`SentencePieceTokenizer.adds_bos_by_convention`). The text is normalized by the
+model's character map and space rules (longest rule first, leading, trailing and repeated spaces removed
+when ``remove_extra_whitespaces``, a "▁" prepended with ``add_dummy_prefix``, spaces written "▁"), then
+split by the BPE or Unigram model; unknown characters become ``<0xXX>`` byte pieces with byte fallback,
+else one ``<unk>`` per run. The ndarray methods of ``SentencePieceTokenizer`` itself (``encode``,
+``encode_batch``, ``encode_with_offsets``, ``encode_as_pieces``, ``id_to_piece``, ``decode``) still work,
+with a DeprecationWarning naming the Tokenizer's method.
 
 >>> pieces = ("<unk>", "<s>", "</s>", "▁", "a", "b", "ab", "▁ab")
 >>> spec = ModelFile(pieces, (0, 0, 0, -1, -2, -3, -4, -5), (2, 3, 3, 1, 1, 1, 1, 1), model_type="bpe")
->>> tok = SentencePieceTokenizer.from_model_file(spec)
->>> tok.encode("ab  ab").tolist(), tok.encode_as_pieces("ab  ab"), tok.encode("b!").tolist()  # 2 spaces -> 1
+>>> tok = SentencePieceTokenizer.from_model_file(spec).to_tokenizer()
+>>> tok.encode("ab  ab").ids.tolist(), tok.encode("ab  ab").tokens, tok.encode("b!").ids.tolist()  # 2 spaces -> 1
 ([7, 7], ['▁ab', '▁ab'], [3, 5, 0])
 """
 
@@ -19,6 +24,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -146,7 +152,8 @@ class SentencePieceTokenizer:
         return SentencePieceNormalizer(self.spec, self.charsmap)
 
     def encode_with_offsets(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return ids int32[T] and offsets int64[T, 2] (character spans of ``text``)."""
+        """Return ids int32[T] and offsets int64[T, 2] (character spans of ``text``); deprecated."""
+        _deprecated("encode_with_offsets(text)", "encode(text, add_special_tokens=False) (.ids, .offsets)")
         cps, lo, hi = self._normalize(text)
         ids, starts, ends = self.model.encode_pieces(cps, np.array([0, len(cps)], dtype=np.int64))
         if len(ids) == 0:
@@ -154,7 +161,10 @@ class SentencePieceTokenizer:
         return ids, np.stack([lo[starts], hi[ends - 1]], axis=1)
 
     def encode(self, text: str, *, add_bos: bool = False, add_eos: bool = False) -> np.ndarray:
-        """Return the ids of ``text`` (int32), as ``sentencepiece``'s ``encode`` with the same options."""
+        """Return the ids of ``text`` (int32), as ``sentencepiece``'s ``encode`` with the same options; deprecated."""
+        _deprecated(
+            "encode(text)", "encode(text, add_special_tokens=False).ids (BOS/EOS: to_tokenizer(add_bos=, add_eos=))"
+        )
         cps, _, _ = self._normalize(text)
         ids = self.model.encode_pieces(cps, np.array([0, len(cps)], dtype=np.int64))[0]
         if add_bos or add_eos:
@@ -166,7 +176,8 @@ class SentencePieceTokenizer:
         return ids
 
     def encode_batch(self, texts: Sequence[str]) -> list[np.ndarray]:
-        """Return the ids of every text (one model call for all of them)."""
+        """Return the ids of every text (one model call for all of them); deprecated."""
+        _deprecated("encode_batch(texts)", "encode_batch(texts, add_special_tokens=False) (.tolist(), .ids, .bounds)")
         raw = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         doc_bounds = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=doc_bounds[1:])
@@ -176,7 +187,12 @@ class SentencePieceTokenizer:
         return np.split(ids, cut)
 
     def encode_as_pieces(self, text: str) -> list[str]:
-        """Return the pieces of ``text`` (an unknown piece shows the normalized text it covers, as sentencepiece)."""
+        """Return the pieces of ``text`` (an unknown piece shows the normalized text it covers, as sentencepiece).
+
+        Deprecated: the Tokenizer's ``encode(text, add_special_tokens=False).tokens`` (which spells an
+        unknown piece as the vocabulary does, ``<unk>``).
+        """
+        _deprecated("encode_as_pieces(text)", "encode(text, add_special_tokens=False).tokens")
         cps, _, _ = self._normalize(text)
         ids, starts, ends = self.model.encode_pieces(cps, np.array([0, len(cps)], dtype=np.int64))
         norm = cps.tobytes().decode("utf-32-le")
@@ -185,15 +201,18 @@ class SentencePieceTokenizer:
         return [norm[a:z] if i == unk else pieces[i] for i, a, z in spans]
 
     def id_to_piece(self, i: int) -> str:
-        """Return piece ``i``."""
+        """Return piece ``i``; deprecated."""
+        _deprecated("id_to_piece(i)", "id_to_token(i)")
         return self.spec.pieces[i]
 
     def decode(self, ids: Sequence[int] | np.ndarray) -> str:
         """Return the text of ``ids`` as sentencepiece decodes it.
 
         Byte pieces join as UTF-8, "▁" becomes a space (the dummy prefix's one dropped from the first
-        piece), control pieces vanish and the unknown piece reads " ⁇ ".
+        piece), control pieces vanish and the unknown piece reads " ⁇ ". Deprecated: the Tokenizer's
+        ``decode`` (where the unknown piece reads ``<unk>``).
         """
+        _deprecated("decode(ids)", "decode(ids)")
         out = bytearray()
         types = self.spec.types
         for k, i in enumerate(np.asarray(ids, dtype=np.int64).tolist()):
@@ -210,6 +229,15 @@ class SentencePieceTokenizer:
                     piece = piece.removeprefix("▁")
                 out += piece.replace("▁", " ").encode()
         return out.decode("utf-8", "replace")
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(
+        f"SentencePieceTokenizer.{old} is deprecated: use the Tokenizer of tokvec.load(path) (or of"
+        f" SentencePieceTokenizer.to_tokenizer()), its {new}",
+        DeprecationWarning,
+        stacklevel=3,
+    )
 
 
 @dataclass(frozen=True, eq=False)
