@@ -204,6 +204,10 @@ def test_rank_file_without_its_settings_names_the_pattern_option(tmp_path) -> No
         tokvec.load(alone, pattern="cl100k").encode("hello").ids.tolist()
         == tokvec.load(path).encode("hello").ids.tolist()
     )
+    with pytest.raises(
+        tokvec.FormatError, match=r"bpe\.tiktoken\.json holds the split pattern .*load .*bpe\.tiktoken itself"
+    ):
+        tokvec.load(tmp_path / "bpe.tiktoken.json")
     (tmp_path / "alone.tiktoken.json").write_text('{"pattern": 3}')
     with pytest.raises(tokvec.FormatError, match=r"alone\.tiktoken\.json: expected .*delete it or pass pattern="):
         tokvec.load(alone)

@@ -21,7 +21,7 @@ from importlib import resources
 
 from .._checks import file_errors
 from ..errors import FormatError, TokvecFileError, UnknownNameError
-from .formats.tiktoken import load_ranks, read_ranks, read_settings, settings_path
+from .formats.tiktoken import SETTINGS_KIND, load_ranks, read_ranks, read_settings, settings_path
 from .formats.vocab_merges import load_vocab_merges
 from .models.bpe import BytePairModel
 from .pipeline import Tokenizer
@@ -131,6 +131,9 @@ def _load_path(key: str, pattern: str | None, special_tokens: dict[str, int] | N
         from .formats.hf_json import read_json, tokenizer_from_json
 
         obj = read_json(key)
+        if isinstance(obj, dict) and obj.get("kind") == SETTINGS_KIND:
+            rank_file = key.removesuffix(".json")
+            raise FormatError(f"{key} holds the split pattern of the rank file {rank_file}: load {rank_file} itself")
         # subtle: GPT-2's vocab.json has a token "model", so `"model" in obj` does not tell the two apart
         if not _is_vocab_object(obj):
             return tokenizer_from_json(obj, source=key, name=base)
