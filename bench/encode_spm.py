@@ -1,7 +1,8 @@
 """Single-thread encoding throughput of tokvec against sentencepiece (Llama-2) and HF tokenizers (T5), same run.
 
-Llama-2: the SentencePiece ``tokenizer.model`` (BPE, byte fallback), tokvec's SentencePieceTokenizer
-against ``sentencepiece``'s ``encode`` with ``num_threads=1``. T5 (t5-small, Unigram with the NFKC
+Llama-2: the SentencePiece ``tokenizer.model`` (BPE, byte fallback), ``tokvec.load(path).encode_batch(lines,
+add_special_tokens=False, num_threads=1)`` (ids, offsets and tokens; the ids equal sentencepiece's) against
+``sentencepiece``'s ``encode`` with ``num_threads=1``. T5 (t5-small, Unigram with the NFKC
 character map): there is no T5 ``.model`` file in the shared data, so tokvec's tokenizer.json pipeline
 is compared with Hugging Face ``tokenizers`` (``encode_batch`` with RAYON_NUM_THREADS=1) on the same
 tokenizer.json. Texts are the lines of ELTeC (``--mb`` of it); ids (and T5's character offsets) are compared
@@ -34,15 +35,15 @@ def best(fn, repeat: int):
 def llama2(lines: list[str], data, repeat: int) -> tuple[float, float, bool]:
     import sentencepiece
 
-    from tokvec.tokens.sentencepiece import SentencePieceTokenizer
+    import tokvec
 
     path = require(data, LLAMA2)
-    ours = SentencePieceTokenizer.from_file(path)
+    ours = tokvec.load(path)
     ref = sentencepiece.SentencePieceProcessor(model_file=str(path))
-    ours.encode_batch(lines[:1000])  # JIT warm-up
-    t_ours, got = best(lambda: ours.encode_batch(lines), repeat)
+    ours.encode_batch(lines[:1000], add_special_tokens=False, num_threads=1)  # JIT warm-up
+    t_ours, got = best(lambda: ours.encode_batch(lines, add_special_tokens=False, num_threads=1), repeat)
     t_ref, want = best(lambda: ref.encode(lines, num_threads=1), repeat)
-    same = all(g.tolist() == w for g, w in zip(got, want, strict=True))
+    same = got.tolist() == want
     return t_ours, t_ref, same
 
 

@@ -90,7 +90,8 @@ def test_sentencepiece_model_loads_as_sentencepiece_not_as_a_rank_file() -> None
     spm = pytest.importorskip("sentencepiece").SentencePieceProcessor(model_file=str(path))
     tok = tokvec.load(path)
     assert tok.pipeline is not None and tok.vocab_size == 32000
-    assert tok.encode("Hello world, ünïcode").ids.tolist() == spm.encode("Hello world, ünïcode")
+    assert tok.encode("Hello world, ünïcode").ids.tolist() == spm.encode("Hello world, ünïcode", add_bos=True)
+    assert tok.encode_ordinary("Hello world, ünïcode").ids.tolist() == spm.encode("Hello world, ünïcode")
 
 
 @pytest.mark.parametrize(
@@ -104,7 +105,8 @@ def test_mistral_model_vn_files_load_as_sentencepiece(name: str) -> None:
     tok = tokvec.load(path)
     assert tok.pipeline is not None and tok.vocab_size == spm.get_piece_size()
     for text in ["Hello world, ünïcode", "  two  spaces [INST] 漢字 👋🏽"]:
-        assert tok.encode(text).ids.tolist() == spm.encode(text)
+        assert tok.encode(text).ids.tolist() == spm.encode(text, add_bos=True)  # BOS first, as Hugging Face's
+        assert tok.encode(text, add_special_tokens=False).ids.tolist() == spm.encode(text)
 
 
 def test_merges_file_is_not_a_rank_file() -> None:

@@ -51,6 +51,23 @@ def add_tokenizer_option(parser: argparse.ArgumentParser, *, several: bool, defa
         )
     else:
         parser.add_argument("-t", "--tokenizer", required=True, metavar="NAME", help=what)
+    parser.add_argument(
+        "--pattern",
+        default=None,
+        metavar="NAME",
+        help="the split pattern of a tiktoken rank file that is not a published encoding and has no .json beside"
+        " it: r50k, cl100k, o200k, llama3 or a regex (presets keep their own)",
+    )
+
+
+def load_tokenizer(name: str, args: argparse.Namespace | None = None) -> Any:
+    """Load ``-t NAME`` with the ``--pattern`` of ``args`` (used for files only: a preset keeps its own)."""
+    import tokvec
+
+    pattern = getattr(args, "pattern", None)
+    if pattern is None or name in tokvec.presets():
+        return tokvec.load(name)
+    return tokvec.load(name, pattern=pattern)
 
 
 def add_format_option(parser: argparse.ArgumentParser, choices: Sequence[str], help_text: str) -> None:

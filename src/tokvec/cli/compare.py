@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import tokvec
-
 from ..analysis.compare import compare
 from ..analysis.html import write_html
 from ..analysis.render import paint, render_views
@@ -15,6 +13,7 @@ from ._common import (
     add_command,
     add_format_option,
     add_tokenizer_option,
+    load_tokenizer,
     read_stdin_text,
     tokenizer_names,
     use_color,
@@ -58,7 +57,7 @@ def register(subparsers: Any) -> None:
 
 def run_compare(args: argparse.Namespace) -> int:
     """Compare the tokenizers on the text and print the result."""
-    toks = [tokvec.load(name) for name in tokenizer_names(args.tokenizer)]
+    toks = [load_tokenizer(name, args) for name in tokenizer_names(args.tokenizer)]
     text = args.text if args.text is not None else read_stdin_text()
     result = compare(toks, text)
     if args.html:

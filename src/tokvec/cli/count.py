@@ -11,8 +11,6 @@ import os
 import sys
 from typing import Any
 
-import tokvec
-
 from .._io import open_binary
 from .._progress import Progress
 from ..analysis.cost import WINDOWS, PriceTable, RuleOfThumb, fit_message, load_prices, window_label
@@ -21,7 +19,16 @@ from ..analysis.stream import open_stdin
 from ..cluster.tokenizers import TokenizerSpec
 from ..errors import TokvecFileError
 from ._cluster import add_cluster_options, needs_jobs
-from ._common import add_command, add_format_option, add_tokenizer_option, format_table, print_json, tokenizer_names
+from ._common import (
+    CliError,
+    add_command,
+    add_format_option,
+    add_tokenizer_option,
+    format_table,
+    load_tokenizer,
+    print_json,
+    tokenizer_names,
+)
 from ._common import warn as _warn
 
 _EXAMPLES = (
@@ -81,7 +88,7 @@ def run_count(args: argparse.Namespace) -> int:
     sizes = [_size(path) for path in args.files]  # and so does a missing file
     total = None if None in sizes else sum(s or 0 for s in sizes)
     given = tokenizer_names(args.tokenizer)
-    loaded = [tokvec.load(name) for name in given]
+    loaded = [load_tokenizer(name, args) for name in given]
     # a tokenizer's own name, unless two share one (two vocab.json files): then the name given
     short = [t.name for t in loaded]
     toks = {(t.name if short.count(t.name) == 1 else g): t for g, t in zip(given, loaded, strict=True)}
@@ -117,6 +124,11 @@ def _run_jobs(args: argparse.Namespace, prices: PriceTable, windows: tuple[int, 
     """Count through :func:`tokvec.cluster.count_files` (globs, JSON Lines, --cluster)."""
     from ..cluster import connect, count_files
 
+    if getattr(args, "pattern", None):
+        raise CliError(
+            "--pattern does not reach the workers of a cluster count: write the rank file's <name>.json beside it"
+            " (as `tokvec train bpe --tiktoken` does), which travels with it"
+        )
     given = tokenizer_names(args.tokenizer)
     short = [TokenizerSpec.of(g).label for g in given]
     labels = {(s if short.count(s) == 1 else g): g for g, s in zip(given, short, strict=True)}

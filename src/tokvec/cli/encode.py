@@ -17,6 +17,7 @@ from ._common import (
     add_command,
     add_format_option,
     add_tokenizer_option,
+    load_tokenizer,
     print_json,
     read_stdin_text,
     use_color,
@@ -82,7 +83,7 @@ def register(subparsers: Any) -> None:
 
 def run_encode(args: argparse.Namespace) -> int:
     """Encode the text and print it in the chosen format."""
-    tok = tokvec.load(args.tokenizer)
+    tok = load_tokenizer(args.tokenizer, args)
     text = args.text if args.text is not None else read_stdin_text()
     try:
         if args.special_as_text:
@@ -114,7 +115,7 @@ def run_encode(args: argparse.Namespace) -> int:
 
 def run_decode(args: argparse.Namespace) -> int:
     """Decode the ids and print the text."""
-    tok = tokvec.load(args.tokenizer)
+    tok = load_tokenizer(args.tokenizer, args)
     words = args.ids if args.ids else [sys.stdin.read()]
     ids = parse_ids(" ".join(words), args.parser)
     data = tok.decode_bytes(ids)

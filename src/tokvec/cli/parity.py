@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import tokvec
-
 from .._io import check_output_path
 from ..analysis.parity import SPLITS, load_flores, parity
-from ._common import add_command, add_format_option, add_tokenizer_option, format_table, print_json, tokenizer_names
+from ._common import (
+    add_command,
+    add_format_option,
+    add_tokenizer_option,
+    format_table,
+    load_tokenizer,
+    print_json,
+    tokenizer_names,
+)
 
 _EXAMPLES = (
     "tokvec parity -t gpt2,cl100k_base,o200k_base --languages eng_Latn,deu_Latn,hin_Deva,zho_Hans,mya_Mymr",
@@ -70,7 +76,7 @@ def run_parity(args: argparse.Namespace) -> int:
 
         check_plotting()  # before the counting, not after the CSV is written
     corpus = load_flores(args.flores, splits=splits, languages=languages)
-    toks = [tokvec.load(name) for name in tokenizer_names(args.tokenizer)]
+    toks = [load_tokenizer(name, args) for name in tokenizer_names(args.tokenizer)]
     result = parity(toks, corpus, baseline=args.baseline, progress=not args.quiet, num_threads=args.threads)
     if args.csv:
         result.to_csv(args.csv, sort=args.sort)

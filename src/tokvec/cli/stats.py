@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import tokvec
-
 from ..analysis.stats import corpus_stats, stats_json, stats_table
-from ._common import add_command, add_format_option, add_tokenizer_option, tokenizer_names
+from ._common import add_command, add_format_option, add_tokenizer_option, load_tokenizer, tokenizer_names
 
 _EXAMPLES = (
     "printf 'Tokenizers split rare wordpieces.\\nHallo Welt!\\n' > corpus.txt",
@@ -45,7 +43,7 @@ def run_stats(args: argparse.Namespace) -> int:
     """Compute and print the statistics."""
     if args.threads is not None and args.threads < 1:
         args.parser.error(f"--threads must be at least 1, got {args.threads}")
-    toks = [tokvec.load(name) for name in tokenizer_names(args.tokenizer)]
+    toks = [load_tokenizer(name, args) for name in tokenizer_names(args.tokenizer)]
     results = corpus_stats(toks, args.files, progress=not args.quiet, num_threads=args.threads)
     print(stats_json(results) if args.format == "json" else stats_table(results))
     return 0

@@ -29,6 +29,7 @@ from ._common import (
     add_command,
     add_tokenizer_option,
     format_table,
+    load_tokenizer,
     tokenizer_names,
     use_color,
 )
@@ -161,7 +162,7 @@ def chosen_sections(names: list[str] | None) -> list[str]:
 
 def tokens_section(tour: Tour, args: argparse.Namespace) -> None:
     """Print how the tokenizers of ``args.tokenizer`` split the texts of :data:`SECTIONS`."""
-    toks = [tokvec.load(n) for n in tokenizer_names(args.tokenizer or [DEFAULT_TOKENIZERS])]
+    toks = [load_tokenizer(n, args) for n in tokenizer_names(args.tokenizer or [DEFAULT_TOKENIZERS])]
     color = tour.color
     width = max(len(t.name) for t in toks)
     names = ", ".join(t.name for t in toks)

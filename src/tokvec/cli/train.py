@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import pathlib
+import shlex
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -73,6 +74,7 @@ def _add_bpe(sub: Any) -> None:
         "ByteLevel pre-tokenizer; --char-level learns over characters (--end-of-word-suffix '</w>').",
         ("printf 'low lower newest wider\\n' > corpus.txt",
          "tokvec train bpe corpus.txt --vocab-size 270 --min-frequency 1 -o bpe.json --tiktoken bpe.tiktoken",
+         "tokvec encode -t bpe.tiktoken 'lower newest'",
          "tokvec train bpe corpus.txt --vocab-size 40 --char-level --end-of-word-suffix '</w>' -o c.json"),
     )  # fmt: skip
     p.add_argument("--min-frequency", type=int, default=2, metavar="N", help="a merge needs a pair seen N times")
@@ -85,7 +87,13 @@ def _add_bpe(sub: Any) -> None:
     p.add_argument("--limit-alphabet", type=int, default=None, metavar="N", help="keep the N commonest characters")
     p.add_argument("--max-token-length", type=int, default=None, metavar="N", help="longest token, in symbols")
     p.add_argument("--vocab-merges", default=None, metavar="DIR", help="also write vocab.json + merges.txt here")
-    p.add_argument("--tiktoken", default=None, metavar="PATH", help="also write a tiktoken rank file (byte-level)")
+    p.add_argument(
+        "--tiktoken",
+        default=None,
+        metavar="PATH",
+        help="also write a tiktoken rank file (byte-level), and PATH.json beside it with its split pattern and"
+        " special tokens (tokvec reads it, tiktoken's rank-file reader never sees it)",
+    )
     p.set_defaults(func=run_bpe)
 
 
@@ -147,13 +155,18 @@ def run_bpe(args: argparse.Namespace) -> int:
     if args.vocab_merges:
         written += [str(p) for p in result.save_vocab_merges(args.vocab_merges)]
     if args.tiktoken:
+        from ..tokens.formats.tiktoken import settings_path
+
         pattern = result.save_tiktoken(args.tiktoken)
-        written.append(args.tiktoken)
+        written += [args.tiktoken, settings_path(args.tiktoken)]
     else:
         pattern = None
     summary = {"trainer": "bpe", "vocab_size": len(result.tokens), "merges": len(result.merges)}
     if pattern:
         summary["tiktoken_pattern"] = pattern
+        name = "r50k" if result.config.pre_tokenizer == "gpt2" else result.config.pre_tokenizer
+        # without the .json beside it (copied alone), the rank file needs its pattern named
+        summary["tiktoken_use"] = f"tokvec encode -t {shlex.quote(args.tiktoken)} --pattern {name} TEXT"
     return report(args, summary, written, time.perf_counter() - start)
 
 

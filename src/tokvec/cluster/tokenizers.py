@@ -53,6 +53,8 @@ class TokenizerSpec:
             folder = os.path.dirname(path)
             if base.endswith((".json", ".vocab")) and not base.endswith("tokenizer.json"):
                 files += [(n, os.path.join(folder, n)) for n in sorted(os.listdir(folder)) if "merges" in n]
+            if os.path.isfile(path + ".json"):  # a rank file's pattern and special tokens (formats/tiktoken.py)
+                files.append((base + ".json", path + ".json"))
         blobs = tuple((n, _read(p)) for n, p in files)
         digest = hashlib.sha256()
         for n, b in blobs:

@@ -21,7 +21,7 @@ from importlib import resources
 
 from .._checks import file_errors
 from ..errors import FormatError, TokvecFileError, UnknownNameError
-from .formats.tiktoken import load_ranks, read_ranks
+from .formats.tiktoken import SETTINGS_KIND, load_ranks, read_ranks, read_settings, settings_path
 from .formats.vocab_merges import load_vocab_merges
 from .models.bpe import BytePairModel
 from .pipeline import Tokenizer
@@ -131,7 +131,11 @@ def _load_path(key: str, pattern: str | None, special_tokens: dict[str, int] | N
         from .formats.hf_json import read_json, tokenizer_from_json
 
         obj = read_json(key)
-        if isinstance(obj, dict) and "model" in obj:
+        if isinstance(obj, dict) and obj.get("kind") == SETTINGS_KIND:
+            rank_file = key.removesuffix(".json")
+            raise FormatError(f"{key} holds the split pattern of the rank file {rank_file}: load {rank_file} itself")
+        # subtle: GPT-2's vocab.json has a token "model", so `"model" in obj` does not tell the two apart
+        if not _is_vocab_object(obj):
             return tokenizer_from_json(obj, source=key, name=base)
     if base.endswith((".json", ".vocab")):
         merges = _merges_beside(key)
@@ -165,7 +169,8 @@ def _load_folder(folder: str, pattern: str | None) -> Tokenizer:
 
         return load_tokenizer_json(join(folder, "tokenizer.json"), name=os.path.basename(os.path.normpath(folder)))
     if os.path.exists(join(folder, "vocab.json")):
-        return _load_vocab_merges(join(folder, "vocab.json"), join(folder, "merges.txt"), folder, pattern)
+        vocab = join(folder, "vocab.json")
+        return _load_vocab_merges(vocab, _merges_beside(vocab), folder, pattern)
     if os.path.exists(join(folder, "tokenizer.model")):
         return load(join(folder, "tokenizer.model"), pattern=pattern)
     if os.path.exists(join(folder, "vocab.txt")):
@@ -199,13 +204,28 @@ def _load_sentencepiece(path: str) -> Tokenizer:
     return spm.to_tokenizer(name=os.path.basename(path))
 
 
+def _is_vocab_object(obj: object) -> bool:
+    """Whether a JSON value is a ``{token: id}`` vocabulary (a GPT-2 ``vocab.json``), not a ``tokenizer.json``."""
+    return (
+        isinstance(obj, dict)
+        and bool(obj)
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in obj.values())
+    )
+
+
 def _merges_beside(vocab_path: str) -> str:
+    """The merges file of a GPT-2 style vocabulary: ``merges.txt`` (or ``<stem>.merges.txt``) beside it."""
     base = vocab_path.rsplit(".", 1)[0]
-    folder = os.path.dirname(vocab_path)
-    for cand in (base + ".merges.txt", base.replace("vocab", "merges") + ".txt", os.path.join(folder, "merges.txt")):
+    folder = os.path.dirname(vocab_path) or "."
+    cands = (base + ".merges.txt", base.replace("vocab", "merges") + ".txt", os.path.join(folder, "merges.txt"))
+    for cand in cands:
         if os.path.exists(cand):
             return cand
-    raise TokvecFileError(f"found no merges.txt beside {vocab_path}; put it in the same folder as merges.txt")
+    raise TokvecFileError(
+        f"{vocab_path} is a token -> id vocabulary (GPT-2 style BPE), which needs its merges file, but none of"
+        f" {', '.join(dict.fromkeys(os.path.basename(c) for c in cands))} is in {folder}: put the merges.txt"
+        " written with it beside it (a WordPiece vocabulary is a vocab.txt, one token a line)"
+    )
 
 
 def _load_vocab_merges(vocab: str, merges: str, name: str, pattern: str | None) -> Tokenizer:
@@ -231,15 +251,17 @@ def _load_rank_file(path: str, pattern: str | None, special_tokens: dict[str, in
     digest = hashlib.sha256(whole).hexdigest()
     known = KNOWN.get(digest)
     ranks = load_ranks(path)
-    if known is None and pattern is None:
+    if known is not None:
+        return _build(known.name, ranks, known.pattern, known.specials, pattern, special_tokens)
+    settings = read_settings(path)  # the <path>.json that tokvec writes beside a trained rank file
+    if settings is None and pattern is None:
         raise FormatError(
-            f"{path} is not one of the published encodings, so its split pattern is unknown:"
-            " pass pattern='r50k', 'cl100k', 'o200k', 'llama3' or a regex"
+            f"{path} is not one of the published encodings and has no {os.path.basename(settings_path(path))}"
+            " beside it, so its split pattern is unknown: pass pattern='r50k', 'cl100k', 'o200k', 'llama3'"
+            " or a regex (on the command line: --pattern cl100k)"
         )
-    name = known.name if known else os.path.basename(path)
-    return _build(
-        name, ranks, known.pattern if known else "cl100k", known.specials if known else {}, pattern, special_tokens
-    )
+    default_pattern, default_specials = settings if settings is not None else ("cl100k", {})
+    return _build(os.path.basename(path), ranks, default_pattern, default_specials, pattern, special_tokens)
 
 
 def _build(name, ranks, default_pattern, default_specials, pattern, special_tokens) -> Tokenizer:

@@ -1,22 +1,29 @@
 """SentencePiece models (``.model`` files), encoded exactly as the ``sentencepiece`` package does.
 
-``SentencePieceTokenizer.encode(text)`` gives the ids of ``SentencePieceProcessor.encode(text)``
-(no BOS/EOS unless asked: ``add_bos=True`` / ``add_eos=True``, as sentencepiece's options): the
-text is normalized by the model's character map and space rules (longest rule first, leading,
-trailing and repeated spaces removed when ``remove_extra_whitespaces``, a "▁" prepended with
-``add_dummy_prefix``, spaces written "▁"), then split by the BPE or Unigram model; unknown
-characters become ``<0xXX>`` byte pieces with byte fallback, else one ``<unk>`` per run.
+:class:`SentencePieceTokenizer` reads a ``.model`` file and builds the one tokenizer interface from it:
+``tokvec.load("tokenizer.model")`` is ``SentencePieceTokenizer.from_file(path).to_tokenizer()``, a
+:class:`~tokvec.Tokenizer` whose ``encode(text, add_special_tokens=False).ids`` are the ids of
+``SentencePieceProcessor.encode(text)`` (``add_special_tokens=True``, the default: BOS first for the
+Llama family, see :attr:`SentencePieceTokenizer.adds_bos_by_convention`). The text is normalized by the
+model's character map and space rules (longest rule first, leading, trailing and repeated spaces removed
+when ``remove_extra_whitespaces``, a "▁" prepended with ``add_dummy_prefix``, spaces written "▁"), then
+split by the BPE or Unigram model; unknown characters become ``<0xXX>`` byte pieces with byte fallback,
+else one ``<unk>`` per run. The ndarray methods of ``SentencePieceTokenizer`` itself (``encode``,
+``encode_batch``, ``encode_with_offsets``, ``encode_as_pieces``, ``id_to_piece``, ``decode``) still work,
+with a DeprecationWarning naming the Tokenizer's method.
 
 >>> pieces = ("<unk>", "<s>", "</s>", "▁", "a", "b", "ab", "▁ab")
 >>> spec = ModelFile(pieces, (0, 0, 0, -1, -2, -3, -4, -5), (2, 3, 3, 1, 1, 1, 1, 1), model_type="bpe")
->>> tok = SentencePieceTokenizer.from_model_file(spec)
->>> tok.encode("ab  ab").tolist(), tok.encode_as_pieces("ab  ab"), tok.encode("b!").tolist()  # 2 spaces -> 1
+>>> tok = SentencePieceTokenizer.from_model_file(spec).to_tokenizer()
+>>> tok.encode("ab  ab").ids.tolist(), tok.encode("ab  ab").tokens, tok.encode("b!").ids.tolist()  # 2 spaces -> 1
 ([7, 7], ['▁ab', '▁ab'], [3, 5, 0])
 """
 
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,13 +82,30 @@ class SentencePieceTokenizer:
             )
         return cls(spec, charsmap, model)
 
-    def to_tokenizer(self, *, name: str = "sentencepiece", add_bos: bool = False, add_eos: bool = False):
+    @property
+    def adds_bos_by_convention(self) -> bool:
+        """Whether the model's users expect a BOS first (what ``add_special_tokens=True`` adds by default).
+
+        The ``.model`` file does not say; the convention goes with the model family, as Hugging Face's
+        converted ``tokenizer.json`` files do: byte-fallback BPE models with a BOS piece (Llama-2,
+        Mistral, Gemma: ``LlamaTokenizer``'s ``add_bos_token=True``) start with BOS; other models
+        (BPEmb, sentencepiece's own Unigram models) add nothing, as ``sentencepiece``'s ``encode``.
+        """
+        s = self.spec
+        return s.model_type == "bpe" and s.byte_fallback and 0 <= s.bos_id < len(s.pieces)
+
+    def to_tokenizer(
+        self, *, name: str = "sentencepiece", add_bos: bool | None = None, add_eos: bool = False
+    ):  # -> tokvec.Tokenizer
         """Return a pipeline :class:`~tokvec.Tokenizer` that encodes as this model (and sentencepiece) does.
 
         Its normalizer is :class:`SentencePieceNormalizer` (sentencepiece's rules, with offsets), no
         pre-tokenizer, this BPE or Unigram model; control pieces are not matched in the text (as in
-        sentencepiece); ``add_bos``/``add_eos`` add a template post-processor; the decoder is Hugging
-        Face's Llama layout (Replace "▁", ByteFallback, Fuse, Strip one leading space).
+        sentencepiece); ``add_bos``/``add_eos`` add a template post-processor (what ``encode`` adds with
+        ``add_special_tokens=True``; ``add_bos=None``: the model's convention,
+        :attr:`adds_bos_by_convention`); the decoder is Hugging Face's Llama layout (Replace "▁",
+        ByteFallback, Fuse, Strip one leading space), after dropping control pieces (BOS, EOS, ...) as
+        sentencepiece's ``decode`` does.
         """
         from .added import AddedVocabulary
         from .decoders import decoder_from_json
@@ -89,7 +113,12 @@ class SentencePieceTokenizer:
         from .pipeline import Tokenizer
 
         spec = self.spec
-        decoder = decoder_from_json({"type": "Sequence", "decoders": [
+        if add_bos is None:
+            add_bos = self.adds_bos_by_convention
+        controls = sorted({p for p, t in zip(spec.pieces, spec.types, strict=True) if t == CONTROL}, key=len)
+        drop = [{"type": "Replace", "pattern": {"Regex": "^(?:" + "|".join(map(re.escape, controls[::-1])) + ")$"},
+                 "content": ""}] if controls else []  # fmt: skip
+        decoder = decoder_from_json({"type": "Sequence", "decoders": [*drop,
             {"type": "Replace", "pattern": {"String": "▁"}, "content": " "}, {"type": "ByteFallback"},
             {"type": "Fuse"}, {"type": "Strip", "content": " ", "start": 1 if spec.add_dummy_prefix else 0, "stop": 0},
         ]})  # fmt: skip
@@ -121,7 +150,8 @@ class SentencePieceTokenizer:
         return self.normalizer.run(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
 
     def encode_with_offsets(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return ids int32[T] and offsets int64[T, 2] (character spans of ``text``)."""
+        """Return ids int32[T] and offsets int64[T, 2] (character spans of ``text``); deprecated."""
+        _deprecated("encode_with_offsets(text)", "encode(text, add_special_tokens=False) (.ids, .offsets)")
         cps, lo, hi = self._normalize(text)
         ids, starts, ends = self.model.encode_pieces(cps, np.array([0, len(cps)], dtype=np.int64))
         if len(ids) == 0:
@@ -129,7 +159,10 @@ class SentencePieceTokenizer:
         return ids, np.stack([lo[starts], hi[ends - 1]], axis=1)
 
     def encode(self, text: str, *, add_bos: bool = False, add_eos: bool = False) -> np.ndarray:
-        """Return the ids of ``text`` (int32), as ``sentencepiece``'s ``encode`` with the same options."""
+        """Return the ids of ``text`` (int32), as ``sentencepiece``'s ``encode`` with the same options; deprecated."""
+        _deprecated(
+            "encode(text)", "encode(text, add_special_tokens=False).ids (BOS/EOS: to_tokenizer(add_bos=, add_eos=))"
+        )
         cps, _, _ = self._normalize(text)
         ids = self.model.encode_pieces(cps, np.array([0, len(cps)], dtype=np.int64))[0]
         if add_bos or add_eos:
@@ -141,7 +174,8 @@ class SentencePieceTokenizer:
         return ids
 
     def encode_batch(self, texts: Sequence[str]) -> list[np.ndarray]:
-        """Return the ids of every text (one model call for all of them)."""
+        """Return the ids of every text (one model call for all of them); deprecated."""
+        _deprecated("encode_batch(texts)", "encode_batch(texts, add_special_tokens=False) (.tolist(), .ids, .bounds)")
         raw = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         doc_bounds = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=doc_bounds[1:])
@@ -151,7 +185,12 @@ class SentencePieceTokenizer:
         return np.split(ids, cut)
 
     def encode_as_pieces(self, text: str) -> list[str]:
-        """Return the pieces of ``text`` (an unknown piece shows the normalized text it covers, as sentencepiece)."""
+        """Return the pieces of ``text`` (an unknown piece shows the normalized text it covers, as sentencepiece).
+
+        Deprecated: the Tokenizer's ``encode(text, add_special_tokens=False).tokens`` (which spells an
+        unknown piece as the vocabulary does, ``<unk>``).
+        """
+        _deprecated("encode_as_pieces(text)", "encode(text, add_special_tokens=False).tokens")
         cps, _, _ = self._normalize(text)
         ids, starts, ends = self.model.encode_pieces(cps, np.array([0, len(cps)], dtype=np.int64))
         norm = cps.tobytes().decode("utf-32-le")
@@ -160,15 +199,18 @@ class SentencePieceTokenizer:
         return [norm[a:z] if i == unk else pieces[i] for i, a, z in spans]
 
     def id_to_piece(self, i: int) -> str:
-        """Return piece ``i``."""
+        """Return piece ``i``; deprecated."""
+        _deprecated("id_to_piece(i)", "id_to_token(i)")
         return self.spec.pieces[i]
 
     def decode(self, ids: Sequence[int] | np.ndarray) -> str:
         """Return the text of ``ids`` as sentencepiece decodes it.
 
         Byte pieces join as UTF-8, "▁" becomes a space (the dummy prefix's one dropped from the first
-        piece), control pieces vanish and the unknown piece reads " ⁇ ".
+        piece), control pieces vanish and the unknown piece reads " ⁇ ". Deprecated: the Tokenizer's
+        ``decode`` (where the unknown piece reads ``<unk>``).
         """
+        _deprecated("decode(ids)", "decode(ids)")
         out = bytearray()
         types = self.spec.types
         for k, i in enumerate(np.asarray(ids, dtype=np.int64).tolist()):
@@ -185,6 +227,15 @@ class SentencePieceTokenizer:
                     piece = piece.removeprefix("▁")
                 out += piece.replace("▁", " ").encode()
         return out.decode("utf-8", "replace")
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(
+        f"SentencePieceTokenizer.{old} is deprecated: use the Tokenizer of tokvec.load(path) (or of"
+        f" SentencePieceTokenizer.to_tokenizer()), its {new}",
+        DeprecationWarning,
+        stacklevel=3,
+    )
 
 
 @dataclass(frozen=True, eq=False)

@@ -58,13 +58,17 @@ class SentencePieceFastPath:
         ids, st, en = self.model.encode_pieces(out, nb)
         st = np.asarray(st, dtype=np.int64)
         en = np.maximum(np.asarray(en, dtype=np.int64), st + 1)
-        idx = np.empty(2 * len(st), dtype=np.int64)
-        idx[0::2], idx[1::2] = st, en
-        if len(st):
+        if not len(st):
+            starts = ends = np.zeros(0, dtype=np.int64)
+        elif en[-1] <= len(a0) and _nondecreasing(a0) and _nondecreasing(a1):
+            # performance: the alignment almost always runs forward, and then a token's span is its first
+            # start and its last end (the reduceat below gives the same; 0.04 of 0.6 s per MB of ELTeC)
+            starts, ends = a0[st], a1[en - 1]
+        else:
+            idx = np.empty(2 * len(st), dtype=np.int64)
+            idx[0::2], idx[1::2] = st, en
             starts = np.minimum.reduceat(np.append(a0, 0), idx)[0::2]
             ends = np.maximum.reduceat(np.append(a1, 0), idx)[0::2]
-        else:
-            starts = ends = np.zeros(0, dtype=np.int64)
         seg_tokens = np.searchsorted(st, nb).astype(np.int64)
         unknown: dict[int, str] = {}
         unk = getattr(self.model, "unk_id", None) if self.model.kind == "Unigram" else None
@@ -73,3 +77,8 @@ class SentencePieceFastPath:
                 unknown[k] = out[st[k] : en[k]].tobytes().decode("utf-32-le", "surrogatepass")
         words = np.zeros(len(ids), dtype=np.int64)
         return np.asarray(ids, dtype=np.int32), starts, ends, words, seg_tokens, unknown
+
+
+def _nondecreasing(a: np.ndarray) -> bool:
+    """Whether int64[N] ``a`` never decreases."""
+    return bool(len(a) < 2 or (a[1:] >= a[:-1]).all())

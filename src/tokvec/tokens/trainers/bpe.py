@@ -47,7 +47,7 @@ class BpeResult:
         return {t: i for i, t in enumerate(self.tokens)}
 
     def tokenizer(self):  # -> tokvec.Tokenizer
-        """Assemble a byte-level tokvec :class:`~tokvec.Tokenizer` (merges semantics, the trained pattern)."""
+        """Return the pipeline :class:`~tokvec.Tokenizer` of :meth:`to_json` (what :meth:`save` writes, built once)."""
         from .export_bpe import to_tokenizer
 
         return to_tokenizer(self)

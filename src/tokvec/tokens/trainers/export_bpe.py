@@ -123,23 +123,30 @@ def byte_vocab(result) -> tuple[dict[bytes, int], list[tuple[bytes, bytes]]]:
 
 
 def save_tiktoken(result, path: pathlib.Path) -> str:
-    """Write the rank file (rank = id, special tokens left out) and return the split pattern."""
-    from ..formats.tiktoken import save_ranks
+    """Write the rank file (rank = id, special tokens left out) and return the split pattern.
+
+    Beside it goes ``<path>.json`` with the pattern's name and the special tokens
+    (:func:`tokvec.tokens.formats.tiktoken.save_settings`), so that ``tokvec.load(path)`` gives the
+    trained tokenizer back; the rank file itself is tiktoken's format, unchanged.
+    """
+    from ..formats.tiktoken import save_ranks, save_settings
 
     vocab, _ = byte_vocab(result)
     save_ranks(vocab, path)
-    return PATTERNS[result.config.pre_tokenizer]
+    name = result.config.pre_tokenizer
+    save_settings(path, "r50k" if name == "gpt2" else name, {s: result.tokens.index(s) for s in result.special_tokens})
+    return PATTERNS[name]
 
 
-def to_tokenizer(result):
-    """Assemble a byte-level tokvec Tokenizer with merges semantics (the same ids as Hugging Face)."""
-    from ..models.bpe import BytePairModel
-    from ..pipeline import Tokenizer
-    from ..pre_tokenizers import SplitPattern
+def to_tokenizer(result):  # -> tokvec.Tokenizer
+    """Return the pipeline Tokenizer of ``result.to_json()``: the tokenizer that ``save`` writes and ``load`` reads.
 
-    vocab, merges = byte_vocab(result)
-    model = BytePairModel.from_merges(vocab, merges, source="trained BPE")
-    name = "gpt2" if result.config.pre_tokenizer == "gpt2" else result.config.pre_tokenizer
-    pattern = SplitPattern.named("r50k" if name == "gpt2" else name)
-    specials = {s: result.tokens.index(s) for s in result.special_tokens}
-    return Tokenizer("trained-bpe", model, pattern, specials)
+    subtle: this was a tiktoken-engine Tokenizer (byte offsets, no pairs, no ``save``) that loaded back
+    from its own tokenizer.json as a pipeline one; now both are one tokenizer (as WordPiece and Unigram,
+    :mod:`tokvec.tokens.trainers.wire`), with Hugging Face's ids, character offsets, pairs and padding.
+    For tiktoken's engine, ``save_tiktoken`` and ``tokvec.load`` the rank file (rank rules, see the
+    module docstring).
+    """
+    from .wire import pipeline_tokenizer
+
+    return pipeline_tokenizer(result, "trained-bpe")
