@@ -186,7 +186,9 @@ def map_reduce(
         index = {f.key: k for k, f in enumerate(futures)}
         try:
             for future in distributed.as_completed(futures):
-                future.result()  # re-raises a task's exception at once, before the merges wait on it
+                if future.status == "error":
+                    future.result()  # re-raises a task's exception at once, before the merges wait on it
+                # subtle: a finished part is not fetched: it stays on its worker for the merges
                 bar.update(weights[index[future.key]])
             return level[0].result()
         except BaseException:
