@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tokvec.errors import TokvecError
-from tokvec.tokens.trainers.counting import WordCounts, count_words, prefix_words, sum_words
+from tokvec.tokens.trainers.counting import WordCounts, count_words
+from tokvec.tokens.trainers.word_sort import prefix_words, sum_words
 
 # few distinct bytes (NUL and 0xFF among them) and lengths around the 16-byte key, so that words share
 # long prefixes, differ only past byte 16, or end in NUL bytes: the cases a sort by keys could get wrong
