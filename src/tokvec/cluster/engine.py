@@ -7,7 +7,7 @@ item and returns the results in the order of the items, whichever worker finishe
 order is what makes the cluster's results equal to one process's.
 
 Workers of a local cluster keep glibc's malloc defaults (see :func:`connect`); start the workers of a
-cluster of your own the same way, or they count about 15-35% slower (measured on ELTeC)::
+cluster of your own the same way, or counting takes some 7-27% more CPU (ELTeC, on a loaded machine)::
 
     DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON='{"MALLOC_TRIM_THRESHOLD_": None}' dask worker tcp://host:8786
 
@@ -79,7 +79,7 @@ def connect(where: str | None, *, quiet: bool = True) -> Iterator[Any]:
 
         # subtle: Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536, and setting it fixes glibc's mmap
         # threshold at 128 KiB: every large buffer (a chunk of a file, its piece bounds) is then mapped and faulted in
-        # anew. Counting 16 ELTeC files took 3x the page faults of one process (355 k against 117 k) and +15-35% CPU;
+        # anew. Counting 16 ELTeC files took 3x the page faults of one process (355 k against 117 k) and +7-27% CPU;
         # local workers keep glibc's defaults, as one process has them.
         with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
             cluster = distributed.LocalCluster(
