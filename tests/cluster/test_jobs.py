@@ -129,3 +129,17 @@ def test_expand_keeps_order_and_reads_json_lines(corpus):
     sources = expand([str(corpus / "c.txt"), str(corpus / "*.txt")])
     assert [pathlib.Path(s.path).name for s in sources] == ["c.txt", "a.txt", "d.txt"]
     assert [s.field for s in expand([str(corpus / "*.jsonl*")], field="text")] == ["text", "text"]
+
+
+def _malloc_trim_threshold() -> str | None:
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+_TRIM_HERE = _malloc_trim_threshold()  # read at collection, before a nanny of a local cluster sets it here
+
+
+def test_local_workers_keep_glibc_malloc_defaults(client):
+    # Dask's default MALLOC_TRIM_THRESHOLD_ makes every large buffer a fresh mmap (3x the page faults of one process)
+    if _TRIM_HERE is not None:
+        pytest.skip("MALLOC_TRIM_THRESHOLD_ is set in this environment, so the workers inherit it")
+    assert set(client.run(_malloc_trim_threshold).values()) == {None}

@@ -88,16 +88,11 @@ def count_source(source: Source, *, config: Any) -> WordCounts:
 def merge_counts(parts: Sequence[WordCounts]) -> WordCounts:
     """Add the counts of several parts (of the same pre-tokenizer) into one table, sorted by bytes.
 
+    The tables travel and merge as numpy arrays (:meth:`WordCounts.merge`: one sort), never as dictionaries.
+
     >>> a = WordCounts.from_dict({b"the": 2, b" cat": 1}, "gpt2")
     >>> b = WordCounts.from_dict({b"the": 1, b" hat": 4}, "gpt2")
     >>> sorted(merge_counts([a, b]).items())
     [(b' cat', 1), (b' hat', 4), (b'the', 3)]
     """
-    if len(parts) == 1:
-        return parts[0]
-    total: dict[bytes, int] = {}
-    get = total.get
-    for part in parts:
-        for word, c in part.items():
-            total[word] = get(word, 0) + c
-    return WordCounts.from_dict(total, parts[0].pre_tokenizer, sum(p.skipped_lines for p in parts))
+    return WordCounts.merge(parts)

@@ -27,7 +27,7 @@ import os
 import pathlib
 import warnings
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,7 @@ from ...kernels import counting as kc
 from ..pre_tokenizers import NAMED
 from ..unicode import class_table
 from .normalize import normalize_text
+from .word_sort import prefix_words, sum_words
 
 CHUNK = 8 << 20
 GRAMMARS = {"gpt2": NAMED["r50k"], **NAMED}
@@ -85,6 +86,45 @@ class WordCounts:
         cnt = np.fromiter((counts[w] for w in words), dtype=np.int64, count=len(words))
         return cls(data, offsets, cnt, pre_tokenizer, skipped_lines)
 
+    @classmethod
+    def from_arrays(
+        cls, data: np.ndarray, offsets: np.ndarray, counts: np.ndarray, pre_tokenizer: str, skipped_lines: int = 0
+    ) -> WordCounts:
+        """Build from words in any order, repeats allowed (their counts add up); empty words are dropped.
+
+        data: uint8[B]; offsets: int64[W+1] (non-decreasing, ``offsets[0] == 0``); counts: int64[W].
+
+        >>> wc = WordCounts.from_arrays(np.frombuffer(b"thecatthe", np.uint8), np.array([0, 3, 6, 9]),
+        ...                             np.array([2, 1, 5]), "gpt2")
+        >>> list(wc.items())
+        [(b'cat', 1), (b'the', 7)]
+        """
+        data, offsets, counts = sum_words(data, offsets, counts)
+        return cls(data, offsets, counts, pre_tokenizer, skipped_lines)
+
+    @classmethod
+    def merge(cls, parts: Sequence[WordCounts]) -> WordCounts:
+        """Add the counts of several tables of the same pre-tokenizer into one (sorted by bytes).
+
+        >>> a = WordCounts.from_dict({b"the": 2, b" cat": 1}, "gpt2")
+        >>> b = WordCounts.from_dict({b"the": 1, b" hat": 4}, "gpt2")
+        >>> list(WordCounts.merge([a, b]).items())
+        [(b' cat', 1), (b' hat', 4), (b'the', 3)]
+        """
+        if not parts:
+            raise TokvecError("nothing to merge: give at least one WordCounts")
+        if len({p.pre_tokenizer for p in parts}) > 1:
+            names = sorted({p.pre_tokenizer for p in parts})
+            raise TokvecError(f"cannot merge word counts of different pre-tokenizers ({', '.join(names)})")
+        skipped = sum(p.skipped_lines for p in parts)
+        if len(parts) == 1:
+            return parts[0]
+        shift = np.cumsum([0] + [int(p.offsets[-1]) for p in parts[:-1]])
+        data = np.concatenate([p.data[: p.offsets[-1]] for p in parts])
+        offsets = np.concatenate([[0]] + [p.offsets[1:] + s for p, s in zip(parts, shift, strict=True)])
+        counts = np.concatenate([p.counts for p in parts])
+        return cls.from_arrays(data, offsets.astype(np.int64), counts.astype(np.int64), parts[0].pre_tokenizer, skipped)
+
 
 class _Table:
     """The numba count table's state, grown by the kernel as needed."""
@@ -105,10 +145,13 @@ class _Table:
     def add_spans(self, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
         self.state = kc.count_spans(buf, starts, ends, *self.state)
 
-    def to_dict(self) -> dict[bytes, int]:
+    def to_counts(self, pre_tokenizer: str, skipped_lines: int) -> WordCounts:
+        """Return the table as :class:`WordCounts` (metaspace words get their leading ``▁`` here)."""
         _, _, wbytes, woff, wcount, n = self.state
-        data, off = wbytes.tobytes(), woff[: n + 1].tolist()
-        return {data[off[w] : off[w + 1]]: c for w, c in enumerate(wcount[:n].tolist())}
+        data, offsets = wbytes[: woff[n]], woff[: n + 1].copy()
+        if pre_tokenizer == "metaspace":  # counted bare: "▁" goes in front of each distinct word
+            data, offsets = prefix_words(data, offsets, "▁".encode())
+        return WordCounts.from_arrays(data, offsets, wcount[:n].copy(), pre_tokenizer, skipped_lines)
 
 
 def count_words(
@@ -173,12 +216,10 @@ def count_words(
             TokvecWarning,
             stacklevel=2,
         )
-    counts = table.to_dict()
-    if pre_tokenizer == "metaspace":  # counted bare: "▁" goes in front of each distinct word
-        counts = {"▁".encode() + w: c for w, c in counts.items()}
-    if not counts and not allow_empty:
+    words = table.to_counts(pre_tokenizer, skipped)
+    if not len(words) and not allow_empty:
         raise TokvecError("the corpus is empty: no words to count (check the files or the texts given)")
-    return WordCounts.from_dict(counts, pre_tokenizer, skipped)
+    return words
 
 
 def count_for(config: Any, corpus: Iterable[str] | pathlib.Path, *, progress: bool) -> WordCounts:
