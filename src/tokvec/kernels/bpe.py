@@ -16,6 +16,7 @@ from numba import njit
 
 from .pretokenize import piece_end
 from .tables import bytes_lookup, mix, pack8, pair_lookup
+from .utf8 import leaf
 
 SHORT = 96
 NO_MERGE = np.int64(1) << np.int64(40)
@@ -24,7 +25,7 @@ MEMO_BYTES = 16  # pieces up to this long are memoized within one call
 MEMO_SLOTS = 1 << 18  # at most half of them filled: 128k pieces, 16 MB
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def _pair(pairs, left, right):  # pragma: no cover - compiled
     """Return (priority, slot) of a pair; (NO_MERGE, -1) when the pair does not merge."""
     s = pair_lookup(pairs, left, right)
@@ -33,7 +34,7 @@ def _pair(pairs, left, right):  # pragma: no cover - compiled
     return pairs[2 * s + 1] >> np.int64(32), s
 
 
-@njit(cache=True, nogil=True)
+@leaf
 def _merge_short(b, lo, hi, byte_ids, pairs, ids, ranks, slots):  # pragma: no cover
     """Merge ``b[lo:hi]``; return the number of tokens, written to ``ids``.
 
@@ -67,7 +68,7 @@ def _merge_short(b, lo, hi, byte_ids, pairs, ids, ranks, slots):  # pragma: no c
     return m
 
 
-@njit(cache=True, nogil=True)
+@leaf
 def _heap_push(heap, size, key):  # pragma: no cover - compiled
     i = size
     heap[i] = key
@@ -80,7 +81,7 @@ def _heap_push(heap, size, key):  # pragma: no cover - compiled
     return size + 1
 
 
-@njit(cache=True, nogil=True)
+@leaf
 def _heap_pop(heap, size):  # pragma: no cover - compiled
     top = heap[0]
     size -= 1
@@ -159,7 +160,7 @@ def _grow(a, need):  # pragma: no cover - compiled
     return out
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def _memo_key(b, lo, hi):  # pragma: no cover - compiled
     """Pack up to 16 bytes into two words."""
     n = hi - lo

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .utf8 import decode_at
+from .utf8 import decode_at, leaf
 
 # class bits (tools/gen_unicode_classes.py)
 LETTER = 1  # \p{L}
@@ -33,13 +33,13 @@ O200K = 2
 LLAMA3 = 3
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def _class_at(b, i, cls):  # pragma: no cover - compiled
     cp, w = decode_at(b, i)
     return cls[cp], w
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def _run(b, i, n, cls, bits):  # pragma: no cover - compiled
     """End of the run of characters, from ``i``, whose class has any of ``bits``."""
     while i < n:
@@ -56,7 +56,7 @@ def _run(b, i, n, cls, bits):  # pragma: no cover - compiled
     return i
 
 
-@njit(cache=True, nogil=True)
+@leaf
 def _punct_run(b, i, n, cls):  # pragma: no cover - compiled
     """End of the run of ``[^\\s\\p{L}\\p{N}]`` characters from ``i``."""
     while i < n:
@@ -73,7 +73,7 @@ def _punct_run(b, i, n, cls):  # pragma: no cover - compiled
     return i
 
 
-@njit(cache=True, nogil=True)
+@leaf
 def _fold(x, insensitive):  # pragma: no cover - compiled
     """Lower-case an ASCII byte when ``insensitive``."""
     if insensitive and 65 <= x <= 90:
@@ -81,7 +81,7 @@ def _fold(x, insensitive):  # pragma: no cover - compiled
     return x
 
 
-@njit(cache=True, nogil=True)
+@leaf
 def contraction_length(b, i, n, insensitive):  # pragma: no cover - compiled
     """Length of ``'s|'t|'re|'ve|'m|'ll|'d`` at ``b[i]`` (0 if none).
 
@@ -102,7 +102,7 @@ def contraction_length(b, i, n, insensitive):  # pragma: no cover - compiled
     return 0
 
 
-@njit(cache=True, nogil=True)
+@leaf
 def _o200k_upper_lower(b, s, n, cls):  # pragma: no cover - compiled
     """``[UPPERISH]*[LOWERISH]+`` from ``s`` with backtracking; its end or -1."""
     last_lower_end = -1
@@ -122,7 +122,7 @@ def _o200k_upper_lower(b, s, n, cls):  # pragma: no cover - compiled
     return last_lower_end
 
 
-@njit(cache=True, nogil=True)
+@leaf
 def _o200k_upper_then_lower(b, s, n, cls):  # pragma: no cover - compiled
     """``[UPPERISH]+[LOWERISH]*`` from ``s``; its end or -1."""
     if s >= n:
@@ -134,7 +134,7 @@ def _o200k_upper_then_lower(b, s, n, cls):  # pragma: no cover - compiled
     return _run(b, j, n, cls, LOWERISH)
 
 
-@njit(cache=True, nogil=True)
+@leaf
 def _o200k_word(b, i, n, cls):  # pragma: no cover - compiled
     """The two word alternatives of o200k, prefix tried first; end or -1."""
     cp, w = decode_at(b, i)
@@ -156,12 +156,12 @@ def _o200k_word(b, i, n, cls):  # pragma: no cover - compiled
     return e
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def _is_ascii_letter(x):  # pragma: no cover - compiled
     return (65 <= x <= 90) or (97 <= x <= 122)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def _o200k_ascii(b, i, n, cls):  # pragma: no cover - compiled
     """The o200k word alternatives when the text around ``i`` is ASCII: end, -1 (no word), or
     -2 (a non-ASCII character decides: use :func:`_o200k_word`).
@@ -194,7 +194,7 @@ def _o200k_ascii(b, i, n, cls):  # pragma: no cover - compiled
     return j
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def piece_end(b, i, n, cls, grammar):  # pragma: no cover - compiled
     """Return the end of the pattern match that starts at byte ``i``.
 
@@ -205,12 +205,23 @@ def piece_end(b, i, n, cls, grammar):  # pragma: no cover - compiled
     if x < 128 and x != 39 and (grammar == CL100K or grammar == LLAMA3):
         # ASCII fast path for the two commonest cases: a word, or one character and a word
         c = cls[x]
+        j = -1
         if (c & LETTER) != 0:
-            return _run(b, i + 1, n, cls, LETTER)
-        if (c & NUMBER) == 0 and x != 10 and x != 13 and i + 1 < n:
+            j = i + 1
+        elif (c & NUMBER) == 0 and x != 10 and x != 13 and i + 1 < n:
             y = b[i + 1]
             if y < 128 and (cls[y] & LETTER) != 0:
-                return _run(b, i + 2, n, cls, LETTER)
+                j = i + 2
+        if j >= 0:
+            # subtle: one loop written here, not a call to _run: the inlined call measured 2x slower
+            while j < n:
+                y = b[j]
+                if y >= 128:
+                    return _run(b, j, n, cls, LETTER)
+                if (cls[y] & LETTER) == 0:
+                    break
+                j += 1
+            return j
     if grammar == O200K:
         e = _o200k_ascii(b, i, n, cls)
         if e == -2:
@@ -264,7 +275,7 @@ def piece_end(b, i, n, cls, grammar):  # pragma: no cover - compiled
     return _space_end(b, i, n, cls, grammar)
 
 
-@njit(cache=True, nogil=True)
+@leaf
 def _space_end(b, i, n, cls, grammar):  # pragma: no cover - compiled
     """The whitespace alternatives, from ``i`` (a whitespace character)."""
     j = i

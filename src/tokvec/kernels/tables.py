@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .utf8 import leaf
+
 EMPTY = -1
 _FNV_OFFSET = -3750763034362895579  # 0xcbf29ce484222325 as int64
 _FNV_PRIME = 1099511628211
@@ -31,7 +33,7 @@ def mix(h):  # pragma: no cover - compiled
     return h ^ (h >> np.int64(29))
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def pack8(b, lo, n):  # pragma: no cover - compiled
     """Pack ``b[lo:lo+n]`` (n <= 8) little-endian into an int64.
 
@@ -59,7 +61,7 @@ def pack8(b, lo, n):  # pragma: no cover - compiled
     return w
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def key_word(b, lo, hi):  # pragma: no cover - compiled
     """The key word of ``b[lo:hi]``: its bytes packed little-endian (<= 8 bytes) or FNV-1a."""
     n = hi - lo
@@ -74,7 +76,7 @@ def key_word(b, lo, hi):  # pragma: no cover - compiled
     return h
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def bytes_lookup(whole, tok_bytes, tok_off, b, lo, hi):  # pragma: no cover - compiled
     """Return the id whose bytes equal ``b[lo:hi]``, or -1.
 
@@ -134,7 +136,7 @@ def build_bytes_table(tok_bytes, tok_off, include):  # pragma: no cover - compil
     return whole
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def pair_lookup(pairs, left, right):  # pragma: no cover - compiled
     """Return the slot of pair (left, right) in ``pairs`` (int64[2 * 2^k]), or -1.
 
