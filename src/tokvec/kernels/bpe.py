@@ -23,6 +23,10 @@ NO_MERGE = np.int64(1) << np.int64(40)
 LOW32 = np.int64(0xFFFFFFFF)
 MEMO_BYTES = 16  # pieces up to this long are memoized within one call
 MEMO_SLOTS = 1 << 18  # at most half of them filled: 128k pieces, 16 MB
+CACHE_SLOTS = 1 << 13  # recent pieces -> ids, direct-mapped: 4 words a slot, 256 KB (fits L2)
+CACHE_IDS = 3  # ids per cache slot, 21 bits each
+ID_BITS = np.int64(21)
+ID_MASK = (np.int64(1) << ID_BITS) - np.int64(1)
 
 
 @leaf
@@ -169,6 +173,14 @@ def _memo_key(b, lo, hi):  # pragma: no cover - compiled
     return pack8(b, lo, 8), pack8(b, lo + 8, n - 8)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _key_hash(w0, w1, m):  # pragma: no cover - compiled
+    """Hash of a piece of ``m`` <= 16 bytes packed into ``w0, w1`` (w1 is 0 when m <= 8)."""
+    if m <= 8:
+        return mix(w0 ^ np.int64(m))
+    return mix(w0 ^ mix(w1 ^ np.int64(m)))
+
+
 @njit(cache=True, nogil=True)
 def encode_docs(
     b, doc_bounds, cls, grammar, piece_bounds, byte_ids, tok_bytes, tok_off, whole, pairs, whole_first
@@ -200,6 +212,11 @@ def encode_docs(
     memo_ids = np.empty(memo_size // 2 * MEMO_BYTES, dtype=np.int32)
     memo_used = 0
     mask = memo_size - 1
+    cache_size = 16
+    while cache_size < CACHE_SLOTS and cache_size * 8 < n_bytes:
+        cache_size *= 2
+    cache = np.full(4 * cache_size, -1, dtype=np.int64)  # w0, w1, length | count << 8, ids 21 bits each
+    cmask = cache_size - 1
     t = 0
     pb = 0
     for d in range(n_docs):
@@ -219,6 +236,25 @@ def encode_docs(
             m = e - i
             if t + m > len(out):
                 out = _grow(out, t + m)
+            h = np.int64(0)
+            w0 = np.int64(0)
+            w1 = np.int64(0)
+            if 0 < m <= MEMO_BYTES:
+                w0, w1 = _memo_key(b, i, e)
+                h = _key_hash(w0, w1, m)
+                cs = 4 * (h & cmask)
+                if cache[cs] == w0 and cache[cs + 1] == w1 and (cache[cs + 2] & 255) == m:
+                    c = cache[cs + 2] >> 8
+                    packed = cache[cs + 3]
+                    out[t] = packed & ID_MASK
+                    if c > 1:
+                        out[t + 1] = (packed >> ID_BITS) & ID_MASK
+                        if c > 2:
+                            out[t + 2] = (packed >> (2 * ID_BITS)) & ID_MASK
+                    t += c
+                    i = e
+                    continue
+            t1 = t
             tok = -1
             if whole_first or m == 1:
                 tok = bytes_lookup(whole, tok_bytes, tok_off, b, i, e)
@@ -226,8 +262,7 @@ def encode_docs(
                 out[t] = tok
                 t += 1
             elif m <= MEMO_BYTES:
-                w0, w1 = _memo_key(b, i, e)
-                s = mix(w0 ^ mix(w1 ^ np.int64(m))) & mask
+                s = h & mask
                 while memo[4 * s + 2] != -1:
                     if memo[4 * s] == w0 and memo[4 * s + 1] == w1 and (memo[4 * s + 2] & 255) == m:
                         break
@@ -235,13 +270,16 @@ def encode_docs(
                 if memo[4 * s + 2] != -1:
                     c = memo[4 * s + 2] >> 8
                     f = memo[4 * s + 3]
-                    out[t : t + c] = memo_ids[f : f + c]
+                    for k in range(c):
+                        out[t + k] = memo_ids[f + k]
                 else:
                     c = _merge_short(b, i, e, byte_ids, pairs, sid, srank, sslot)
-                    out[t : t + c] = sid[:c]
+                    for k in range(c):
+                        out[t + k] = sid[k]
                     if memo_used < memo_size // 2:
                         f = memo_used * MEMO_BYTES
-                        memo_ids[f : f + c] = sid[:c]
+                        for k in range(c):
+                            memo_ids[f + k] = sid[k]
                         memo[4 * s] = w0
                         memo[4 * s + 1] = w1
                         memo[4 * s + 2] = np.int64(m) | (np.int64(c) << np.int64(8))
@@ -250,10 +288,24 @@ def encode_docs(
                 t += c
             elif m <= SHORT:
                 c = _merge_short(b, i, e, byte_ids, pairs, sid, srank, sslot)
-                out[t : t + c] = sid[:c]
+                for k in range(c):
+                    out[t + k] = sid[k]
                 t += c
             else:
                 t += _merge_long(b, i, e, byte_ids, pairs, out[t : t + m])
+            if 0 < m <= MEMO_BYTES and t - t1 <= CACHE_IDS:
+                packed = np.int64(0)
+                fits = True
+                for k in range(t - t1):
+                    x = np.int64(out[t1 + k])
+                    fits = fits and x <= ID_MASK
+                    packed |= x << (ID_BITS * np.int64(k))
+                if fits:
+                    cs = 4 * (h & cmask)
+                    cache[cs] = w0
+                    cache[cs + 1] = w1
+                    cache[cs + 2] = np.int64(m) | (np.int64(t - t1) << np.int64(8))
+                    cache[cs + 3] = packed
             i = e
         counts[d] = t - t0
     if t < len(out) * 3 // 4:
