@@ -7,6 +7,18 @@ becomes that token at once (tiktoken does this before merging).
 Performance notes: pieces up to ``SHORT`` bytes use the quadratic scan that tiktoken uses (tiny
 arrays, no allocation); longer pieces use a heap over a linked list, O(n log n), so one 8 MB run
 of a repeated character stays linear-looking instead of quadratic.
+
+Profile of ``encode_docs`` (cl100k, ELTeC 7.6 MB, 1.66 M pieces; thread time on a loaded 2-core
+machine: compare, do not quote): scan 0.04 s; 93% of the pieces are one token (one whole-table
+lookup: 0.04-0.06 s, a 4 MB table for cl100k and 8 MB for o200k, so mostly cache misses); 7%
+(112 k pieces, 24 k distinct, 9 bytes on average) merge: merging each distinct one once costs
+0.016 s (640 ns each), the memo serves the repeats. What helped, against the kernel before
+(alternating runs, best of 5, load 10-16): helpers without reference counts (``leaf``, see
+:mod:`tokvec.kernels.pretokenize`) 1.12-1.24x; then a direct-mapped cache of recent pieces
+(<= 16 bytes, <= 3 ids) in front of the whole table and the memo, 8192 slots of 32 bytes (256 KB,
+in L2: 83% of the pieces hit it, 68% with 1024 slots, 85% with 16384), and copying ids with loops
+instead of slices (a slice increfs): 1.12-1.30x (r50k 1.25, cl100k 1.12-1.30, o200k 1.26-1.43,
+llama3 1.29). Tried without a clear gain: a memo of 2^16 instead of 2^18 slots; a 16384-slot cache.
 """
 
 from __future__ import annotations
@@ -196,7 +208,10 @@ def encode_docs(
     text, so offsets follow from the ids (:func:`token_offsets`) and are not stored.
 
     Pieces of up to MEMO_BYTES bytes that need merging are remembered for the rest of this call
-    (a table local to the call, filled to half of its size at most): rare words repeat.
+    (a table local to the call, filled to half of its size at most): rare words repeat. In front of
+    both tables a direct-mapped cache (CACHE_SLOTS slots, fewer for short calls) keeps the ids of
+    recent pieces of up to MEMO_BYTES bytes that give at most CACHE_IDS ids below 2^21; a slot is
+    overwritten by the next piece that hashes to it. Neither changes a result.
     """
     n_docs = len(doc_bounds) - 1
     n_bytes = doc_bounds[n_docs] - doc_bounds[0]

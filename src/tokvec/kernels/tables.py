@@ -4,7 +4,10 @@ Both tables keep a slot's key and value side by side (two int64 words), so a pro
 cache line. Performance notes (cl100k, ELTeC): separate key/priority/result arrays cost three
 cache misses per pair lookup and made merging 3x slower; pieces of up to 8 bytes (most words)
 are keyed by their bytes packed into one int64, so a lookup never reads the vocabulary's bytes.
-Tables are at most half full, so probe chains stay short.
+Tables are at most half full, so probe chains stay short. The lookups compile with ``leaf`` (no
+reference counts of their array arguments; see :mod:`tokvec.kernels.pretokenize`); on English
+text most lookups are served before they get here, by the cache of recent pieces in
+:func:`tokvec.kernels.bpe.encode_docs`.
 
 Whole-token table ``whole``: int64[2 * size]; slot s holds ``whole[2s]`` = the packed bytes (up to
 8 bytes) or a 64-bit hash (longer), and ``whole[2s+1]`` = ``length << 32 | id``, or -1 when empty.
