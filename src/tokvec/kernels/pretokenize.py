@@ -214,13 +214,14 @@ def piece_end(b, i, n, cls, grammar):  # pragma: no cover - compiled
     cls: uint8[0x110000] class bits; grammar: R50K, CL100K, O200K or LLAMA3.
     """
     x = b[i]
-    if x < 128 and x != 39 and (grammar == CL100K or grammar == LLAMA3):
-        # ASCII fast path for the two commonest cases: a word, or one character and a word
+    if x < 128 and x != 39 and grammar != O200K:
+        # ASCII fast path for the two commonest cases: a word, or one character (r50k: a space)
+        # and a word
         c = cls[x]
         j = -1
         if (c & LETTER) != 0:
             j = i + 1
-        elif (c & NUMBER) == 0 and x != 10 and x != 13 and i + 1 < n:
+        elif i + 1 < n and (x == 32 if grammar == R50K else ((c & NUMBER) == 0 and x != 10 and x != 13)):
             y = b[i + 1]
             if y < 128 and (cls[y] & LETTER) != 0:
                 j = i + 2
