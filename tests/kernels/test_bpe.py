@@ -168,3 +168,13 @@ def test_encode_docs_on_a_real_vocabulary(name: str) -> None:
     b, bounds = concat(docs)
     for grammar in GRAMMARS:
         assert_same(*both(preset(name).model, b, bounds, grammar, bounds[:1]))
+
+
+@SETTINGS
+@given(model=models, words=st.lists(st.text(ALPHABET + "xyz", min_size=1, max_size=20), min_size=1, max_size=60))
+def test_cache_of_recent_pieces_does_not_mix_up_pieces(model: BytePairModel, words: list[str]) -> None:
+    """A short text gets a small direct-mapped cache (16-64 slots): distinct pieces evict each other, repeats hit."""
+    text = " ".join(words * 3)
+    b, bounds = concat([text, text[::-1], text])
+    for grammar in (kp.R50K, kp.CL100K):
+        assert_same(*both(model, b, bounds, grammar, bounds[:1]))

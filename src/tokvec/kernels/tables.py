@@ -4,7 +4,10 @@ Both tables keep a slot's key and value side by side (two int64 words), so a pro
 cache line. Performance notes (cl100k, ELTeC): separate key/priority/result arrays cost three
 cache misses per pair lookup and made merging 3x slower; pieces of up to 8 bytes (most words)
 are keyed by their bytes packed into one int64, so a lookup never reads the vocabulary's bytes.
-Tables are at most half full, so probe chains stay short.
+Tables are at most half full, so probe chains stay short. The lookups compile with ``leaf`` (no
+reference counts of their array arguments; see :mod:`tokvec.kernels.pretokenize`); on English
+text most lookups are served before they get here, by the cache of recent pieces in
+:func:`tokvec.kernels.bpe.encode_docs`.
 
 Whole-token table ``whole``: int64[2 * size]; slot s holds ``whole[2s]`` = the packed bytes (up to
 8 bytes) or a 64-bit hash (longer), and ``whole[2s+1]`` = ``length << 32 | id``, or -1 when empty.
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from .utf8 import leaf
 
 EMPTY = -1
 _FNV_OFFSET = -3750763034362895579  # 0xcbf29ce484222325 as int64
@@ -31,7 +36,7 @@ def mix(h):  # pragma: no cover - compiled
     return h ^ (h >> np.int64(29))
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def pack8(b, lo, n):  # pragma: no cover - compiled
     """Pack ``b[lo:lo+n]`` (n <= 8) little-endian into an int64.
 
@@ -59,7 +64,7 @@ def pack8(b, lo, n):  # pragma: no cover - compiled
     return w
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def key_word(b, lo, hi):  # pragma: no cover - compiled
     """The key word of ``b[lo:hi]``: its bytes packed little-endian (<= 8 bytes) or FNV-1a."""
     n = hi - lo
@@ -74,7 +79,7 @@ def key_word(b, lo, hi):  # pragma: no cover - compiled
     return h
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def bytes_lookup(whole, tok_bytes, tok_off, b, lo, hi):  # pragma: no cover - compiled
     """Return the id whose bytes equal ``b[lo:hi]``, or -1.
 
@@ -134,7 +139,7 @@ def build_bytes_table(tok_bytes, tok_off, include):  # pragma: no cover - compil
     return whole
 
 
-@njit(cache=True, nogil=True, inline="always")
+@leaf
 def pair_lookup(pairs, left, right):  # pragma: no cover - compiled
     """Return the slot of pair (left, right) in ``pairs`` (int64[2 * 2^k]), or -1.
 
