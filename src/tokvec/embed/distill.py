@@ -18,8 +18,11 @@ distill 66.08 / 84.38): Zipf 66.08 / 84.45; counts of the first 30 MB of ELTeC n
 and Banking77 training texts) with a = 1e-3 70.64 / 81.95: frequent words of the task's own texts are the
 ones that tell its classes apart, so count a general corpus.
 
-Performance notes: the teacher sees each token as a 3-position sequence, so batches are large (512) and
-all the same length; onnxruntime runs them on every core.
+Performance notes: the teacher sees each token as a 3-position sequence, all the same length, so they run on
+the encoder's graph without padding or mask (``build_graph(padded=False)``), batches of 128 side by side on
+every core. Against the masked graph in batches of 512 (the earlier default), on 8,192 tokens in the same
+process, CPU time 4.28 -> 3.24 s (-24%; batches of 512 on the new graph: 3.82 s, of 256: 3.45 s): 128
+inputs (384 rows) keep MLAS's matmuls in cache (a 384 x 1536 product: 230 GFLOP/s at 384 rows, 187 at 1,536).
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ def distill(
     vocabulary: Iterable[str] | None = None,
     sif_coefficient: float | None = None,
     remove_pattern: str | None = REMOVE,
-    batch_size: int = 512,
+    batch_size: int = 128,
     num_threads: int | None = None,
     progress: bool = True,
 ) -> StaticEncoder:
@@ -110,12 +113,19 @@ def teacher_vectors(
     order = np.argsort(lengths, kind="stable")
     out = np.zeros((len(sequences), encoder.spec.transformer.hidden), np.float32)
     block = batch_size * 32  # a block's batches run side by side on the encoder's threads
+    done = 0
     with Progress(len(sequences), label="distill", unit="tokens", enabled=progress) as bar:
-        for start in range(0, len(order), block):
-            rows = order[start : start + block]
-            out[rows] = encoder.embed_ids([sequences[r] for r in rows.tolist()], batch_size=batch_size,
-                                          num_threads=num_threads, head=False)  # fmt: skip
-            bar.set(start + len(rows))
+        for length in np.unique(lengths).tolist():
+            same = order[lengths[order] == length]
+            # performance notes: sequences of one length go as one int64 array [n, length], which the encoder
+            # runs on its graph without padding (3-id sequences: 15-25% faster than masked attention)
+            grid = np.array([sequences[r] for r in same.tolist()], dtype=np.int64).reshape(len(same), length)
+            for start in range(0, len(same), block):
+                rows = same[start : start + block]
+                out[rows] = encoder.embed_ids(grid[start : start + block], batch_size=batch_size,
+                                              num_threads=num_threads, head=False)  # fmt: skip
+                done += len(rows)
+                bar.set(done)
     return out
 
 

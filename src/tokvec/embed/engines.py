@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import threading
+from collections.abc import Callable
 
 import numpy as np
 
@@ -23,6 +25,9 @@ from .spec import TransformerSpec
 from .weights import EncoderWeights
 
 ENGINES = ("onnx", "numpy")
+#: the longest equal-length inputs that :meth:`OnnxEngine.run_unpadded` takes (its attention holds S x S x hidden
+#: values per input)
+UNPADDED_MAX = 8
 
 
 def onnx_available() -> bool:
@@ -37,6 +42,10 @@ class OnnxEngine:
     sentence-transformers' 0.9); one single-threaded session, called from several Python threads at once
     (``run`` releases the GIL and is thread-safe), keeps one copy and splits the work by batch, which scales
     better on short batches than onnxruntime's own intra-op threads.
+
+    ``source``: a function that reads the weights again; with it (float32), :meth:`run_unpadded` runs
+    equal-length inputs on a second graph without a mask (``build_graph(padded=False)``), built on first use
+    and kept (a second copy of the weights in onnxruntime; the engine keeps no numpy copy of its own).
     """
 
     #: the engine runs batches from several threads at once
@@ -50,30 +59,67 @@ class OnnxEngine:
         precision: str = "float32",
         int8_parts: frozenset[str] = INT8_PARTS,
         smooth_int8: bool = True,
+        source: Callable[[], EncoderWeights] | None = None,
     ) -> None:
-        import onnxruntime as ort
 
         self.spec = spec
         self.precision = precision
         self.vocab_rows = weights.word.shape[0]
+        self._source = source if precision == "float32" else None
+        self._unpadded: object | None = None
+        self._unpadded_lock = threading.Lock()
+        options = self._options()
+        smooth = smooth_scales(spec, weights) if precision == "int8" and smooth_int8 else None
+        model = build_graph(spec, weights, precision=precision, int8_parts=int8_parts, smooth=smooth)
+        self._session = self._new_session(model, options)
+
+    @staticmethod
+    def _options() -> object:
+        import onnxruntime as ort
+
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        smooth = smooth_scales(spec, weights) if precision == "int8" and smooth_int8 else None
-        model = build_graph(spec, weights, precision=precision, int8_parts=int8_parts, smooth=smooth)
+        return options
+
+    @staticmethod
+    def _new_session(model: bytes, options: object) -> object:
+        import onnxruntime as ort
+
         # subtle: onnxruntime would fuse Add + LayerNormalization back into SkipLayerNormalization, 2.5x slower here
-        self._session = ort.InferenceSession(
+        return ort.InferenceSession(
             model, options, providers=["CPUExecutionProvider"], disabled_optimizers=["SkipLayerNormFusion"]
         )
+
+    @property
+    def unpadded(self) -> bool:
+        """Whether :meth:`run_unpadded` is available (float32, and the engine can read its weights again)."""
+        return self._source is not None
 
     def run(
         self, input_ids: np.ndarray, position_ids: np.ndarray, mask: np.ndarray, *, num_threads: int = 1
     ) -> np.ndarray:
         """Return the last hidden state float32 [B, S, hidden]."""
         feed = {"input_ids": input_ids, "position_ids": position_ids, "mask": mask}
-        return self._session.run(["hidden"], feed)[0]
+        return self._session.run(["hidden"], feed)[0]  # type: ignore[attr-defined]
+
+    def run_unpadded(self, input_ids: np.ndarray, position_ids: np.ndarray, *, mean: bool = False) -> np.ndarray:
+        """Return the last hidden state float32 [B, S, hidden] of inputs that all have S real tokens, no padding.
+
+        ``mean``: their mean over the S positions instead, float32 [B, hidden]. S is at most :data:`UNPADDED_MAX`.
+        """
+        if self._source is None:
+            raise TokvecError("run_unpadded needs a float32 engine built with source= (use run with a mask)")
+        if not 0 < input_ids.shape[1] <= UNPADDED_MAX:
+            raise TokvecError(f"run_unpadded takes 1 to {UNPADDED_MAX} tokens per input, not {input_ids.shape[1]}")
+        with self._unpadded_lock:
+            if self._unpadded is None:
+                model = build_graph(self.spec, self._source(), padded=False)
+                self._unpadded = self._new_session(model, self._options())
+        name = "mean" if mean else "hidden"
+        return self._unpadded.run([name], {"input_ids": input_ids, "position_ids": position_ids})[0]  # type: ignore[attr-defined]
 
 
 class NumpyEngine:
@@ -182,14 +228,21 @@ def smooth_scales(
     return out
 
 
-def make_engine(name: str, spec: TransformerSpec, weights: EncoderWeights, precision: str) -> OnnxEngine | NumpyEngine:
-    """Build engine ``name`` (``onnx`` or ``numpy``) for ``precision``."""
+def make_engine(
+    name: str,
+    spec: TransformerSpec,
+    weights: EncoderWeights,
+    precision: str,
+    *,
+    source: Callable[[], EncoderWeights] | None = None,
+) -> OnnxEngine | NumpyEngine:
+    """Build engine ``name`` (``onnx`` or ``numpy``) for ``precision`` (``source``: see :class:`OnnxEngine`)."""
     if name == "onnx":
         if not onnx_available():
             raise TokvecError(
                 "engine 'onnx' needs onnxruntime and onnx: pip install 'tokvec[embed]' (or engine='numpy')"
             )
-        return OnnxEngine(spec, weights, precision=precision)
+        return OnnxEngine(spec, weights, precision=precision, source=source)
     if name == "numpy":
         return NumpyEngine(spec, weights, precision=precision)
     raise TokvecError(f"engine {name!r}: use one of {', '.join(ENGINES)}")

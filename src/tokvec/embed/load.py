@@ -77,7 +77,9 @@ def load_encoder(
     chosen = engine or ("onnx" if onnx_available() else "numpy")
     if chosen == "numpy" and compute != "float32" and engine is None:
         raise TokvecError("compute='int8' needs onnxruntime: pip install 'tokvec[embed]'")
-    runner = make_engine(chosen, spec.transformer, weights, compute)
+    # the weights again, read on demand for the unpadded graph of short equal-length inputs (distillation)
+    runner = make_engine(chosen, spec.transformer, weights, compute,
+                         source=lambda: load_weights(wpath, spec.transformer))  # fmt: skip
     name = os.fspath(name_or_path) if not os.path.isdir(os.fspath(name_or_path)) else os.path.basename(
         os.path.normpath(folder))  # fmt: skip
     return TransformerEncoder(spec, tokenizer, runner, dense_layers, name=name,

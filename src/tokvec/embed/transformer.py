@@ -165,6 +165,35 @@ class TransformerEncoder:
                 one(start)
         return out
 
+    def _run_unpadded(self, ids: np.ndarray, *, batch_size: int, num_threads: int, head: bool) -> np.ndarray:
+        """Return pooled vectors float32 [N, dim or hidden] of ``ids`` int64 [N, S] (all S tokens real, no padding).
+
+        The engine's unpadded graph (no mask; see :meth:`OnnxEngine.run_unpadded`); ``head=False`` takes the
+        graph's own mean over the positions.
+        """
+        n, length = ids.shape
+        positions = np.arange(length, dtype=np.int64)
+        if self._roberta is not None:  # every token is real: RoBERTa counts from the padding id on
+            positions = positions + self._roberta + 1
+        out = np.empty((n, self.dim if head else self.spec.transformer.hidden), np.float32)
+        ones = np.ones((min(batch_size, n), length), np.int32)
+
+        def one(start: int) -> None:
+            batch = ids[start : start + batch_size]
+            pos = np.ascontiguousarray(np.broadcast_to(positions, batch.shape))
+            x = self.engine.run_unpadded(batch, pos, mean=not head)  # type: ignore[attr-defined]
+            out[start : start + len(batch)] = self._head(x, ones[: len(batch)]) if head else x
+
+        starts = range(0, n, batch_size)
+        if num_threads > 1 and len(starts) > 1:
+            with ThreadPoolExecutor(min(num_threads, len(starts))) as pool_:
+                for _ in pool_.map(one, starts):  # re-raises a batch's error here
+                    pass
+        else:
+            for start in starts:
+                one(start)
+        return out
+
     def _head(self, hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
         x = pool(hidden, mask, self.spec.pooling)
         for (weight, bias), d in zip(self._dense, self.spec.dense, strict=True):
@@ -286,20 +315,42 @@ class TransformerEncoder:
         """Return the model's vectors float32 [N, dim] of id sequences (the caller includes the special tokens).
 
         ``head=False``: the mean of the last hidden states, float32 [N, hidden], without the model's pooling,
-        Dense and Normalize modules (what model2vec's distillation pools).
+        Dense and Normalize modules (what model2vec's distillation pools). Sequences that all have the same
+        length, at most :data:`~tokvec.embed.engines.UNPADDED_MAX` ids (a 2-D integer array is the cheapest
+        way to give them), run on the engine's graph without padding when it has one (onnxruntime, float32):
+        the same vectors to float32 rounding, 15-25% faster on 3-id sequences.
         """
-        seqs = [np.asarray(list(s), dtype=np.int32) for s in sequences]
         vocab = self.spec_vocab_size
+        threads = num_threads or os.cpu_count() or 1
+        if isinstance(sequences, np.ndarray) and sequences.ndim == 2 and sequences.dtype.kind in "iu":
+            grid = sequences.astype(np.int64, copy=False)
+            wrong = (grid < 0).any(axis=1) | (grid >= vocab).any(axis=1)
+            if len(grid) and (not 0 < grid.shape[1] <= self.max_seq_length or wrong.any()):
+                k = int(wrong.argmax())  # 0 when the length is what is wrong
+                raise TokvecError(f"sequence {k}: needs 1 to {self.max_seq_length} ids in [0, {vocab})")
+            if self._can_run_unpadded(grid.shape[1]):
+                return self._run_unpadded(np.ascontiguousarray(grid), batch_size=batch_size, num_threads=threads,
+                                          head=head)  # fmt: skip
+            sequences = list(grid)
+        seqs = [np.asarray(list(s), dtype=np.int32) for s in sequences]
         for k, s in enumerate(seqs):
             if len(s) == 0 or len(s) > self.max_seq_length or s.min() < 0 or s.max() >= vocab:
                 raise TokvecError(f"sequence {k}: needs 1 to {self.max_seq_length} ids in [0, {vocab})")
         bounds = np.zeros(len(seqs) + 1, np.int64)
         np.cumsum([len(s) for s in seqs], out=bounds[1:])
         flat = np.concatenate(seqs) if seqs else np.zeros(0, np.int32)
+        lengths = np.diff(bounds)
+        if len(seqs) and (lengths == lengths[0]).all() and self._can_run_unpadded(int(lengths[0])):
+            grid = flat.astype(np.int64).reshape(len(seqs), int(lengths[0]))
+            return self._run_unpadded(grid, batch_size=batch_size, num_threads=threads, head=head)
         # the caller's ids carry their own special tokens, so none are added around them
         return self._run(flat, np.stack([bounds[:-1], bounds[1:]], axis=1), batch_size=batch_size,
-                         num_threads=num_threads or os.cpu_count() or 1, specials=Specials((), ()),
-                         head=head)  # fmt: skip
+                         num_threads=threads, specials=Specials((), ()), head=head)  # fmt: skip
+
+    def _can_run_unpadded(self, length: int) -> bool:
+        from .engines import UNPADDED_MAX
+
+        return bool(getattr(self.engine, "unpadded", False)) and 0 < length <= UNPADDED_MAX
 
     @property
     def spec_vocab_size(self) -> int:
