@@ -204,3 +204,14 @@ def test_count_and_compare_read_special_text_as_text(toks, name: str, special: s
     assert counted.tokens[name] != len(tok.encode(text, allowed_special="all", add_special_tokens=False))
     shown = tokvec.compare([tok], text)[tok.name]
     assert list(shown.ids) == tok.encode(text, disallowed_special=()).ids.tolist()
+
+
+@pytest.mark.parametrize(("name", "special"), ENGINES)
+def test_batch_check_names_the_text_and_no_token_spans_two_texts(toks, name: str, special: str) -> None:
+    tok = toks[name]
+    half = len(special) // 2
+    split = [f"a{special[:half]}", f"{special[half:]}b"]  # the token's text only across two texts: no error
+    assert tok.encode_batch(split).tolist() == [tok.encode(t).ids.tolist() for t in split]
+    with pytest.raises(tokvec.SpecialTokenError) as info:
+        tok.encode_batch(["clean", "also clean", f"xyz{special}"])
+    assert info.value.token == special and info.value.position == 3

@@ -192,7 +192,7 @@ class Tokenizer:
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
         for t in texts:
             _check_text(t)
-            sp.check_disallowed(t, deny)
+        sp.check_disallowed_all(texts, deny)
         allow_re = sp.special_regex(allow)
         with_specials = [k for k, t in enumerate(texts) if allow_re is not None and allow_re.search(t)]
         if with_specials:  # those texts alone take the slower path that splits at special tokens
@@ -224,10 +224,7 @@ class Tokenizer:
         that the file matches after normalization (``normalized: true``) is not looked for in other spellings.
         """
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed, disallowed)
-        if deny:
-            for t in texts:
-                if t is not None:
-                    sp.check_disallowed(t, deny)
+        sp.check_disallowed_all([t for t in texts if t is not None], deny)
         return self.pipeline.added.allowing(allow)
 
     def _run(self, buf: np.ndarray, doc_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
