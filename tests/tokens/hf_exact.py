@@ -88,8 +88,11 @@ def _compare(a, b, where: str) -> None:
 
 
 def assert_hf_equal(ours, ref, texts: list, *, add_special_tokens: bool = True, label: str = "") -> None:
-    """Compare every field of ``encode_batch`` with HF's; name the first text that differs."""
-    got = ours.encode_batch(texts, add_special_tokens=add_special_tokens)
+    """Compare every field of ``encode_batch`` with HF's; name the first text that differs.
+
+    ``allowed_special="all"`` is tokvec's option for Hugging Face's reading of special-token text (its id).
+    """
+    got = ours.encode_batch(texts, add_special_tokens=add_special_tokens, allowed_special="all")
     want = ref.encode_batch(texts, add_special_tokens=add_special_tokens)
     assert len(got) == len(want)
     for k, (a, b) in enumerate(zip(got, want, strict=True)):

@@ -8,6 +8,7 @@ vocab.txt builder against ``BertWordPieceTokenizer``; WordLevel against ``tokeni
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 
 import numpy as np
@@ -148,12 +149,17 @@ def test_load_routes_through_the_fused_path_with_the_general_results(name: str) 
     assert fused_path(tok.pipeline) is not None
     texts = [*ROUTED, *flores_lines(3)]
     general = tok.pipeline.encode_sequences_general(texts, [0] * len(texts), tok)
-    for special in (True, False):
-        batch = tok.encode_batch(texts, add_special_tokens=special)
-        singles = [tok.encode(t, add_special_tokens=special) for t in texts]
+    # the special-token policy: Hugging Face's reading (every added token), and special-token text as text
+    modes = [
+        ({"allowed_special": "all"}, tok.pipeline.added),
+        ({"disallowed_special": ()}, tok.pipeline.added.allowing(frozenset())),
+    ]
+    for (kwargs, added), special in itertools.product(modes, (True, False)):
+        batch = tok.encode_batch(texts, add_special_tokens=special, **kwargs)
+        singles = [tok.encode(t, add_special_tokens=special, **kwargs) for t in texts]
         for k, text in enumerate(texts):
             for got in (batch[k], singles[k]):
-                want = tok.pipeline.encode([(text, None)], tok, add_special_tokens=special)[0]
+                want = tok.pipeline.encode([(text, None)], tok, add_special_tokens=special, added=added)[0]
                 for f in ("ids", "offsets", "words", "type_ids", "special_tokens_mask", "attention_mask"):
                     assert getattr(got, f).tolist() == getattr(want, f).tolist(), (text, f)
                 assert got.tokens == want.tokens, text

@@ -9,6 +9,7 @@ pieces included.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 
 import pytest
@@ -74,9 +75,9 @@ def test_threads_give_the_same_batch(name: str) -> None:
     tok = tokvec.load(name)
     texts = [*TEXTS, *flores_lines(10)]
     assert sum(map(len, texts)) > 1 << 16  # big enough to be cut
-    one = tok.encode_batch(texts, num_threads=1)
-    for threads in (2, 3):
-        many = tok.encode_batch(texts, num_threads=threads)
+    for kwargs, threads in itertools.product(({"allowed_special": "all"}, {"disallowed_special": ()}), (2, 3)):
+        one = tok.encode_batch(texts, num_threads=1, **kwargs)  # TEXTS has special-token text: both readings
+        many = tok.encode_batch(texts, num_threads=threads, **kwargs)
         assert many.bounds.tolist() == one.bounds.tolist() and many.ids.tolist() == one.ids.tolist()
         assert many.offsets.tolist() == one.offsets.tolist()
         assert [e.tokens for e in many] == [e.tokens for e in one]

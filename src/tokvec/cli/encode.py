@@ -30,6 +30,7 @@ _ENCODE_EXAMPLES = (
     "tokvec encode -t o200k_base --format json $'def f(x):\\n    return x'",
     'echo "Text from stdin" | tokvec encode -t gpt2 --format ids',
     'tokvec encode -t cl100k_base --allow-special "end<|endoftext|>"',
+    'tokvec encode -t phi-3-mini --special-as-text "end<|endoftext|>"',
 )
 _DECODE_EXAMPLES = (
     "tokvec decode -t gpt2 15496 995",
@@ -49,7 +50,9 @@ def register(subparsers: Any) -> None:
             "Spaces show as '·', tabs as '→', newlines as '↵'; bytes that are only part of a character\n"
             "(a multi-byte character split across tokens) show as <0xF0> in red. Without colour '│'\n"
             "separates the tokens. --format json gives ids, tokens (spelled as in the vocabulary,\n"
-            "byte-level: 'Ġ' is a space, like Encoding.tokens), byte offsets and the count."
+            "byte-level: 'Ġ' is a space, like Encoding.tokens), byte offsets and the count.\n"
+            "Special-token text in TEXT (<|endoftext|>, [SEP], </s>) is an error on every tokenizer unless\n"
+            "--allow-special (its id; what Hugging Face does) or --special-as-text (ordinary text) is given."
         ),
         examples=_ENCODE_EXAMPLES,
     )
@@ -59,7 +62,9 @@ def register(subparsers: Any) -> None:
     add_color_option(p)
     special = p.add_mutually_exclusive_group()
     special.add_argument(
-        "--allow-special", action="store_true", help="encode special-token text such as <|endoftext|> as its id"
+        "--allow-special",
+        action="store_true",
+        help="encode special-token text such as <|endoftext|> or [SEP] as its id (Hugging Face's behaviour)",
     )
     special.add_argument("--special-as-text", action="store_true", help="encode special-token text as ordinary text")
     p.set_defaults(func=run_encode)

@@ -84,7 +84,7 @@ def distill(
     sequences = [[*specials.prefix, int(i), *specials.suffix] for i in keep]
     words = _new_words(tok, vocabulary or [], set(keys))
     for word in words:
-        sequences.append(tok.encode(word).ids.tolist())
+        sequences.append(tok.encode(word, allowed_special="all").ids.tolist())
     vectors = teacher_vectors(encoder, sequences, batch_size=batch_size, num_threads=num_threads, progress=progress)
     if dims is not None:
         if not 0 < dims <= vectors.shape[1]:
@@ -192,7 +192,7 @@ def token_counts(tok: Any, corpus: Iterable[str], size: int, words: list[str]) -
 
 
 def _count_block(tok: Any, texts: list[str], size: int) -> np.ndarray:
-    ids = np.asarray(tok.encode_batch(texts, add_special_tokens=False).ids, dtype=np.int64)
+    ids = np.asarray(tok.encode_batch(texts, add_special_tokens=False, allowed_special="all").ids, dtype=np.int64)
     return np.bincount(ids, minlength=size)[:size]
 
 
@@ -207,7 +207,7 @@ def _new_words(tok: Any, vocabulary: Iterable[str], known: set[str]) -> list[str
         word = word.strip()
         if not word or word in seen:
             continue
-        ids = tok.encode(word, add_special_tokens=False).ids
+        ids = tok.encode(word, add_special_tokens=False, allowed_special="all").ids
         if len(ids) == 1:
             continue  # already one token of the vocabulary
         seen.add(word)

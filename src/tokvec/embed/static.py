@@ -93,7 +93,10 @@ class StaticEncoder:
         if self.max_seq_length is not None:
             cut = self.max_seq_length * self.median_token_length
             texts = [t[:cut] for t in texts]
-        batch = self.tokenizer.encode_batch(texts, add_special_tokens=False, num_threads=num_threads)
+        # Hugging Face's reading of special-token text typed in a text ("[SEP]" -> its id), as model2vec
+        batch = self.tokenizer.encode_batch(
+            texts, add_special_tokens=False, num_threads=num_threads, allowed_special="all"
+        )
         return np.asarray(batch.ids), np.asarray(batch.bounds, dtype=np.int64)
 
     def embed(

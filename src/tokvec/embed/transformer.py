@@ -101,7 +101,10 @@ class TransformerEncoder:
                 raise TokvecError(f"text {k} is {type(t).__name__}, not a string: embed takes a list of strings")
         if prompt:
             texts = [prompt + t for t in texts]
-        batch = self.tokenizer.encode_batch(texts, add_special_tokens=False, num_threads=1)  # type: ignore[attr-defined]
+        # Hugging Face's reading of special-token text typed in a text ("[SEP]" -> its id), as sentence-transformers
+        batch = self.tokenizer.encode_batch(  # type: ignore[attr-defined]
+            texts, add_special_tokens=False, num_threads=1, allowed_special="all"
+        )
         return np.asarray(batch.ids, dtype=np.int32), np.asarray(batch.bounds, dtype=np.int64), batch.offsets
 
     def _inputs(self, texts: list[str], long: str, stride: int, prompt: str | None, first: int) -> Inputs:

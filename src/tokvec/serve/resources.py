@@ -127,4 +127,9 @@ class Resources:
         tok = getattr(encoder, "tokenizer", None)
         if tok is None:
             return np.array([len(t.split()) for t in texts], dtype=np.int64)
-        return self.count(tok, texts)
+        if not texts:
+            return np.zeros(0, dtype=np.int64)
+        # an encoder reads special-token text as Hugging Face does ("[SEP]" typed in a text is its id): count so
+        tok = self._unpadded(tok)
+        kwargs = {"allowed_special": "all"} if _accepts(tok.encode_batch, "allowed_special") else {}
+        return np.asarray(tok.encode_batch(list(texts), **kwargs).lengths(), dtype=np.int64)

@@ -77,19 +77,47 @@ class AddedVocabulary:
     """The added tokens of a tokenizer and the two matchers (original text, normalized text)."""
 
     def __init__(self, tokens: list[AddedToken], normalize=None) -> None:
-        self.tokens = tuple(tokens)
+        # the normalized tokens are searched for in normalized text, so their content is normalized too
+        norm_content: dict[str, AddedToken] = {}
+        for t in tokens:
+            if t.normalized:
+                key = normalize(t.content) if normalize is not None else t.content
+                norm_content.setdefault(key, t)
+        self._build(tuple(tokens), norm_content)
+        kept = tuple(t for t in tokens if not t.special)
+        # subtle: built once here (not on first use), so no cache can go stale on this immutable object
+        self._ordinary = self if len(kept) == len(tokens) else self._subset(kept)
+
+    def _build(self, tokens: tuple[AddedToken, ...], norm_content: dict[str, AddedToken]) -> None:
+        self.tokens = tokens
         self.by_content: dict[str, AddedToken] = {}
         for t in tokens:
             self.by_content.setdefault(t.content, t)
         self.by_id = {t.id: t for t in tokens}
         self._raw = _alternation([t.content for t in tokens if not t.normalized])
-        # the normalized tokens are searched for in normalized text, so their content is normalized too
-        self._norm_content: dict[str, AddedToken] = {}
-        for t in tokens:
-            if t.normalized:
-                key = normalize(t.content) if normalize is not None else t.content
-                self._norm_content.setdefault(key, t)
-        self._norm = _alternation([c for c in self._norm_content if c])
+        self._norm_content = norm_content
+        self._norm = _alternation([c for c in norm_content if c])
+        self._special_names = frozenset(t.content for t in tokens if t.special)
+
+    def _subset(self, kept: tuple[AddedToken, ...]) -> AddedVocabulary:
+        sub = object.__new__(AddedVocabulary)
+        keep = set(kept)
+        sub._build(kept, {k: t for k, t in self._norm_content.items() if t in keep})
+        sub._ordinary = sub
+        return sub
+
+    def allowing(self, specials: frozenset[str]) -> AddedVocabulary:
+        """The vocabulary that splits out the non-special tokens and the special tokens named in ``specials``.
+
+        The other special tokens are left out, so their text is read as ordinary text (tiktoken's
+        rule for special tokens that are neither allowed nor disallowed).
+        """
+        names = self._special_names
+        if names <= specials:
+            return self
+        if not specials & names:
+            return self._ordinary
+        return self._subset(tuple(t for t in self.tokens if not t.special or t.content in specials))
 
     @property
     def has_normalized(self) -> bool:

@@ -35,6 +35,7 @@ from .sentencepiece_fast import SentencePieceFastPath
 from .unigram_fast import UnigramFastPath
 
 if TYPE_CHECKING:
+    from .added import AddedVocabulary
     from .general import Pipeline
     from .pipeline import Tokenizer
 
@@ -86,30 +87,36 @@ def fused_path(pipeline: Pipeline) -> FusedPath | None:
     return pipeline.cached("fused_path", build)
 
 
-def _tiles(pipeline: Pipeline, texts: list[str], joined: str, text_start: np.ndarray):
+def _tiles(pipeline: Pipeline, texts: list[str], joined: str, text_start: np.ndarray, added: AddedVocabulary | None):
     """Segment bounds tiling ``joined`` (text starts and added-token spans) and each segment's added id or -1."""
-    pattern = pipeline.added._raw
+    added = pipeline.added if added is None else added
+    pattern = added._raw
     if pattern is None or pattern.search(joined) is None:
         return text_start, np.full(len(texts), -1, dtype=np.int64), np.arange(len(texts) + 1, dtype=np.int64)
     bounds: list[int] = [0]
     kinds: list[int] = []
     first_seg = [0]
     for text, start in zip(texts, text_start[:-1].tolist(), strict=True):
-        for _, e, tid in pipeline.added.split(text):
+        for _, e, tid in added.split(text):
             bounds.append(start + e)
             kinds.append(-1 if tid is None else tid)
         first_seg.append(len(kinds))
     return np.array(bounds, dtype=np.int64), np.array(kinds, dtype=np.int64), np.array(first_seg, dtype=np.int64)
 
 
-def encode_flat(pipeline: Pipeline, path: FusedPath, texts: list[str]) -> FlatEncodings:
-    """Encode ``texts`` (no special tokens, no truncation) in one fused kernel call; see :class:`FlatEncodings`."""
+def encode_flat(
+    pipeline: Pipeline, path: FusedPath, texts: list[str], added: AddedVocabulary | None = None
+) -> FlatEncodings:
+    """Encode ``texts`` (no special tokens, no truncation) in one fused kernel call; see :class:`FlatEncodings`.
+
+    ``added``: the added tokens to cut out (default: the pipeline's, all of them).
+    """
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     text_start = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=text_start[1:])
     joined = "".join(texts)
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    seg_bounds, kinds, first_seg = _tiles(pipeline, texts, joined, text_start)
+    seg_bounds, kinds, first_seg = _tiles(pipeline, texts, joined, text_start, added)
     n_seg = len(kinds)
     seg_text = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(first_seg))
     if isinstance(path, BertFastPath):
@@ -161,7 +168,9 @@ def encode_flat(pipeline: Pipeline, path: FusedPath, texts: list[str]) -> FlatEn
     return FlatEncodings(out_ids, out_off, out_words, out_start[first_seg], respelled=respelled)
 
 
-def encode_flat_threads(pipeline: Pipeline, path: FusedPath, texts: list[str], threads: int) -> FlatEncodings:
+def encode_flat_threads(
+    pipeline: Pipeline, path: FusedPath, texts: list[str], threads: int, added: AddedVocabulary | None = None
+) -> FlatEncodings:
     """:func:`encode_flat` on ``threads`` threads (the kernels release the GIL); the same result for any count.
 
     Performance notes: the texts are cut into one chunk per thread of about equal characters; batches
@@ -170,14 +179,14 @@ def encode_flat_threads(pipeline: Pipeline, path: FusedPath, texts: list[str], t
     total = sum(map(len, texts))
     threads = max(1, min(threads, len(texts)))
     if threads == 1 or total < 1 << 16:
-        return encode_flat(pipeline, path, texts)
+        return encode_flat(pipeline, path, texts, added)
     ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
     cuts = np.unique(
         np.concatenate([[0], np.searchsorted(ends, np.linspace(0, total, threads + 1)[1:-1]), [len(texts)]])
     )
     with ThreadPoolExecutor(threads) as pool:
         parts = list(
-            pool.map(lambda k: encode_flat(pipeline, path, texts[cuts[k] : cuts[k + 1]]), range(len(cuts) - 1))
+            pool.map(lambda k: encode_flat(pipeline, path, texts[cuts[k] : cuts[k + 1]], added), range(len(cuts) - 1))
         )
     shift = np.cumsum([0] + [len(p.ids) for p in parts])
     bounds = np.concatenate([parts[0].bounds[:1]] + [p.bounds[1:] + shift[k] for k, p in enumerate(parts)])

@@ -110,12 +110,21 @@ class Pipeline:
 
     # ----------------------------------------------------------------- encoding
     def encode(
-        self, items: list[tuple[str, str | None]], tok: Tokenizer, *, add_special_tokens: bool = True
+        self,
+        items: list[tuple[str, str | None]],
+        tok: Tokenizer,
+        *,
+        add_special_tokens: bool = True,
+        added: AddedVocabulary | None = None,
     ) -> list[Encoding]:
-        """Encode texts or pairs; truncation, post-processing and padding as configured."""
+        """Encode texts or pairs; truncation, post-processing and padding as configured.
+
+        ``added``: the added tokens to split out of the text (default: all of them, as Hugging Face
+        does; :meth:`AddedVocabulary.allowing` leaves special tokens out, so their text is read as text).
+        """
         firsts = [a for a, _ in items]
         seconds = [b for _, b in items if b is not None]
-        raw = self.encode_sequences(firsts + seconds, [0] * len(firsts) + [1] * len(seconds), tok)
+        raw = self.encode_sequences(firsts + seconds, [0] * len(firsts) + [1] * len(seconds), tok, added)
         pairs = iter(raw[len(firsts) :])
         out = []
         for k, (_, b) in enumerate(items):
@@ -138,30 +147,38 @@ class Pipeline:
         *,
         add_special_tokens: bool = True,
         num_threads: int = 1,
+        added: AddedVocabulary | None = None,
     ) -> EncodingBatch:
         """Encode texts or pairs into a batch; single texts on a fused path stay flat arrays (no loop per text).
 
         ``num_threads`` is used by the fused paths (BERT, T5-style Unigram, SentencePiece) for batches of single texts
-        without padding or truncation; the component-by-component path runs on one thread.
+        without padding or truncation; the component-by-component path runs on one thread. ``added`` as in
+        :meth:`encode`.
         """
         path = fused.fused_path(self)
         texts = fused.batch_items(items) if path is not None else None
         if texts is not None and self.truncation is None and self.padding is None:
-            flat = fused.encode_flat_threads(self, path, texts, num_threads)
+            flat = fused.encode_flat_threads(self, path, texts, num_threads, added)
             flat = fused.add_specials(self, tok, flat, add_special_tokens)
             if flat is not None:
                 return EncodingBatch.of_flat(fused.freeze(flat), tok)
-        return EncodingBatch.of(self.encode(items, tok, add_special_tokens=add_special_tokens), tok)
+        encs = self.encode(items, tok, add_special_tokens=add_special_tokens, added=added)
+        return EncodingBatch.of(encs, tok)
 
-    def encode_sequences(self, texts: list[str], type_ids: list[int], tok: Tokenizer) -> list[Encoding]:
+    def encode_sequences(
+        self, texts: list[str], type_ids: list[int], tok: Tokenizer, added: AddedVocabulary | None = None
+    ) -> list[Encoding]:
         """Encode each text on its own (no special tokens, no truncation): offsets, word ids, type ids."""
         path = fused.fused_path(self)
         if path is not None:  # the fused kernel: the same results as the component loop below
-            return fused.split_encodings(fused.encode_flat(self, path, texts), type_ids, tok)
-        return self.encode_sequences_general(texts, type_ids, tok)
+            return fused.split_encodings(fused.encode_flat(self, path, texts, added), type_ids, tok)
+        return self.encode_sequences_general(texts, type_ids, tok, added)
 
-    def encode_sequences_general(self, texts: list[str], type_ids: list[int], tok: Tokenizer) -> list[Encoding]:
+    def encode_sequences_general(
+        self, texts: list[str], type_ids: list[int], tok: Tokenizer, added: AddedVocabulary | None = None
+    ) -> list[Encoding]:
         """Encode each text component by component (what the fused path must equal)."""
+        added = self.added if added is None else added
         plans: list[list[tuple]] = []
         cps_parts: list[np.ndarray] = []
         bound_parts: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
@@ -170,14 +187,14 @@ class Pipeline:
         n_pieces = 0
         for text in texts:
             plan: list[tuple] = []
-            for s, e, tid in self.added.split(text):
+            for s, e, tid in added.split(text):
                 if tid is not None:
                     plan.append(("added", tid, s, e, text[s:e]))
                     continue
                 nt = _segment(text[s:e], s)
                 if self.normalizer is not None:
                     nt = self.normalizer.normalize(nt)
-                for s2, e2, tid2 in self.added.split_normalized(nt.text):
+                for s2, e2, tid2 in added.split_normalized(nt.text):
                     if tid2 is not None:
                         span = nt.align[s2:e2]
                         plan.append(("added", tid2, int(span[:, 0].min()), int(span[:, 1].max()), nt.text[s2:e2]))

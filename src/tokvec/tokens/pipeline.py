@@ -8,10 +8,18 @@
   padding; character offsets as HF's Python API gives them. Used for ``tokenizer.json``,
   ``vocab.txt`` and SentencePiece ``.model`` files.
 
-``encode``, ``encode_batch``, ``decode``, ``vocab_size``, ``id_to_token`` work on both; pairs,
-``add_special_tokens``, ``with_padding``/``with_truncation`` and ``save`` belong to the pipeline
-engine; ``allowed_special``/``disallowed_special`` to the tiktoken one (a pipeline always splits out
-its added tokens, as Hugging Face does).
+``encode``, ``encode_batch``, ``encode_ordinary``, ``decode``, ``vocab_size``, ``id_to_token`` work on
+both; pairs, ``add_special_tokens``, ``with_padding``/``with_truncation`` and ``save`` belong to the
+pipeline engine.
+
+**Special tokens: one policy on both engines, tiktoken's.** Special-token text in the input
+(``<|endoftext|>``, ``[SEP]``, ``</s>``) raises :class:`~tokvec.errors.SpecialTokenError` (a
+``ValueError``) unless ``allowed_special`` names it (or is ``"all"``), which makes it its id;
+``disallowed_special=()`` reads it as ordinary text, and so does ``encode_ordinary``. A name in
+``allowed_special`` that is not a special token raises. Hugging Face's behaviour (every added token
+typed in the text becomes its id) is ``allowed_special="all"``. The pipeline's *non-special* added
+tokens are part of its vocabulary and are always split out, as Hugging Face does; the special tokens
+that the post-processor adds (``[CLS] ... [SEP]``) come from ``add_special_tokens``, not from text.
 
 >>> import tokvec
 >>> tok = tokvec.load("cl100k_base")
@@ -21,6 +29,11 @@ its added tokens, as Hugging Face does).
 'hello world'
 >>> tok.encode("<|endoftext|>", allowed_special="all").ids.tolist()
 [100257]
+>>> bert = tokvec.load("bert-base-uncased")
+>>> bert.encode("a [SEP]", allowed_special="all").ids.tolist()  # Hugging Face's ids
+[101, 1037, 102, 102]
+>>> bert.encode("a [SEP]", disallowed_special=()).ids.tolist()  # the text "[SEP]"
+[101, 1037, 1031, 19802, 1033, 102]
 """
 
 from __future__ import annotations
@@ -47,6 +60,7 @@ from .token_ids import ID_LIMIT, as_id_array, byte_level_tables, check_id, first
 from .unicode import class_table
 
 if TYPE_CHECKING:
+    from .added import AddedVocabulary
     from .general import Pipeline
     from .padding import Padding, Truncation
 
@@ -115,14 +129,16 @@ class Tokenizer:
     ) -> Encoding:
         """Encode ``text`` (and ``pair``, pipeline only).
 
-        tiktoken engine: special tokens follow tiktoken (disallowed ones raise :class:`SpecialTokenError`).
-        Pipeline engine: as Hugging Face's ``encode(text, pair, add_special_tokens=...)``.
+        Special-token text follows tiktoken's rules on both engines (see the module docstring):
+        disallowed text raises :class:`SpecialTokenError`. Pipeline engine: as Hugging Face's
+        ``encode(text, pair, add_special_tokens=...)`` when ``allowed_special="all"``.
         """
         if self.pipeline is not None:
             _check_text(text)
             if pair is not None:
                 _check_text(pair)
-            return self.pipeline.encode([(text, pair)], self, add_special_tokens=add_special_tokens)[0]
+            added = self._added_for((text, pair), allowed_special, disallowed_special)
+            return self.pipeline.encode([(text, pair)], self, add_special_tokens=add_special_tokens, added=added)[0]
         if pair is not None:
             raise TokvecError(f"{self.name} is a tiktoken-style tokenizer: it encodes one text, not pairs")
         _check_text(text)
@@ -133,10 +149,10 @@ class Tokenizer:
     def encode_ordinary(self, text: str) -> Encoding:
         """Encode ``text`` treating special-token text as ordinary text (fastest).
 
-        Pipeline engine: no special tokens are added (added tokens in the text are still split out).
+        Pipeline engine: no special tokens are added either (non-special added tokens are still split out).
         """
         if self.pipeline is not None:
-            return self.encode(text, add_special_tokens=False)
+            return self.encode(text, add_special_tokens=False, disallowed_special=())
         data = to_utf8(text)
         ids, _ = self._run(np.frombuffer(data, dtype=np.uint8), np.array([0, len(data)], dtype=np.int64))
         return Encoding(ids, self)
@@ -168,12 +184,15 @@ class Tokenizer:
                 if b is not None:
                     _check_text(b)
                 items.append((a, b))
+            added = self._added_for([x for item in items for x in item], allowed_special, disallowed_special)
             threads = num_threads or os.cpu_count() or 1
-            return self.pipeline.encode_batch(items, self, add_special_tokens=add_special_tokens, num_threads=threads)
+            return self.pipeline.encode_batch(
+                items, self, add_special_tokens=add_special_tokens, num_threads=threads, added=added
+            )
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
         for t in texts:
             _check_text(t)
-            sp.check_disallowed(t, deny)
+        sp.check_disallowed_all(texts, deny)
         allow_re = sp.special_regex(allow)
         with_specials = [k for k, t in enumerate(texts) if allow_re is not None and allow_re.search(t)]
         if with_specials:  # those texts alone take the slower path that splits at special tokens
@@ -195,6 +214,18 @@ class Tokenizer:
         bounds = np.zeros(len(datas) + 1, dtype=np.int64)
         np.cumsum(counts, out=bounds[1:])
         return EncodingBatch(ids, bounds, self)
+
+    def _added_for(
+        self, texts: Iterable[str | None], allowed: sp.AllowedSpecial, disallowed: sp.AllowedSpecial
+    ) -> AddedVocabulary:
+        """Check ``texts`` for disallowed special-token text; return the added tokens to split out.
+
+        subtle: like tiktoken, the check looks for the special token's text as typed; a special token
+        that the file matches after normalization (``normalized: true``) is not looked for in other spellings.
+        """
+        allow, deny = sp.resolve(self.special_tokens.keys(), allowed, disallowed)
+        sp.check_disallowed_all([t for t in texts if t is not None], deny)
+        return self.pipeline.added.allowing(allow)
 
     def _run(self, buf: np.ndarray, doc_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         m = self.model

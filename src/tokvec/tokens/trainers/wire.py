@@ -71,7 +71,7 @@ def encode_word(tok: Tokenizer, word: str) -> list[str]:
 
 def encode(tok: Tokenizer, text: str) -> list[str]:
     """Tokens of ``text`` through the whole pipeline (normalizer, pre-tokenizer, model)."""
-    return list(tok.encode(text).tokens)
+    return list(tok.encode(text, allowed_special="all").tokens)  # as HF: special-token text is its id
 
 
 def save(tok: Tokenizer, path: str | os.PathLike[str]) -> None:
