@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import array
 import codecs
+import ctypes
 import itertools
 import os
 import tempfile
@@ -275,7 +276,22 @@ def read_corpus(
         words, bounds = _renumber(spool, ends, final, kept, dtype, spill=spill)
     finally:
         spool.close()
+    _trim_heap()
     return Corpus(keys=keys, counts=counts, words=words, bounds=bounds, raw_words=raw_words)
+
+
+def _trim_heap() -> None:
+    """Give the heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere nothing happens).
+
+    # subtle: reading leaves freed text pieces and id blocks scattered in glibc's heap, pinned by a few live
+    # objects; the weights allocated next are fresh memory maps and would not reuse them (eltec8: resident
+    # after reading +11.5 -> +5.0 MiB, and so the training peak 6.5 MiB lower; the call takes milliseconds).
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 def _compact(keys: list[str]) -> list[str]:
