@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import gzip
 import re
+import tempfile
 
 import numpy as np
 import pytest
 
 import tokvec
 from tests.conftest import data_path
-from tokvec.vectors.corpus import iter_sentences, read_corpus
+from tokvec.vectors import word2vec as word2vec_module
+from tokvec.vectors.corpus import WordFile, iter_sentences, read_corpus, read_words
 from tokvec.vectors.word2vec import ConfigError
 
 gensim = pytest.importorskip("gensim")
@@ -107,3 +109,57 @@ def test_trained_neighbours_make_sense(architecture, epochs):
     assert kv.rank("president", "bush") <= 20
     assert kv.rank("palestinian", "yasser") <= 40
     assert kv.rank("president", "bush") < kv.rank("president", "cricket")
+
+
+def _spill_everything(monkeypatch):
+    """Make every spool move to a temporary file at once, in small blocks, so both passes cross many blocks."""
+    from tokvec.vectors import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "SPILL_BYTES", 0)
+    monkeypatch.setattr(corpus_module, "_FLUSH", 97)
+
+
+def test_spilled_corpus_reads_the_same_words_and_leaves_no_file(monkeypatch, tmp_path):
+    words = [f"w{i % 37}" for i in range(25_000)] + ["rare"]
+    lists = [words[i : i + 7 + i % 5] for i in range(0, len(words), 11)] + [words[:12_345]]
+    in_memory = read_corpus(lists, min_count=2)
+    assert isinstance(in_memory.words, np.ndarray)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    _spill_everything(monkeypatch)
+    for spill in (False, True):
+        again = read_corpus(lists, min_count=2, spill=spill)
+        assert isinstance(again.words, WordFile) == spill
+        assert again.keys == in_memory.keys
+        np.testing.assert_array_equal(again.counts, in_memory.counts)
+        np.testing.assert_array_equal(again.bounds, in_memory.bounds)
+        np.testing.assert_array_equal(read_words(again.words, 0, len(again.words)), in_memory.words)
+        assert list(iter_sentences(again)) == list(iter_sentences(in_memory))
+        assert read_words(again.words, 5, 9).tolist() == in_memory.words[5:9].tolist()
+        assert list(tmp_path.iterdir()) == []  # the temporary file has no name, even while open
+        again.close()
+    fixed = read_corpus(lists, vocabulary=["w3", "rare", "w1"], spill=True)
+    assert fixed.counts.tolist() == [sum(s.count(w) for s in lists) for w in ("w3", "rare", "w1")]
+    pieces = [s[i : i + 10_000] for s in lists for i in range(0, len(s), 10_000)]  # cut before words drop out
+    assert list(iter_sentences(fixed)) == [k for k in ([w for w in s if w in fixed.keys] for s in pieces) if k]
+    fixed.close()
+
+
+@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
+def test_spilled_corpus_trains_bit_identically(monkeypatch, architecture):
+    sentences = _small_corpus()  # 3,000 words: one chunk by default
+    cfg = tokvec.Word2VecConfig(architecture=architecture, vector_size=16, min_count=1, epochs=2, seed=5)
+    default_chunks = word2vec_module.chunk_starts
+    runs = []
+    for chunk_words in (word2vec_module.CHUNK_WORDS, 700):  # 700: five chunks, each read back from the file
+        monkeypatch.setattr(word2vec_module, "chunk_starts", lambda bounds, n=chunk_words: default_chunks(bounds, n))
+        in_memory = tokvec.train_word2vec(sentences, cfg)
+        with monkeypatch.context() as m:
+            _spill_everything(m)
+            spilled = tokvec.train_word2vec(sentences, cfg)
+            two = tokvec.train_word2vec(sentences, tokvec.Word2VecConfig(**{**cfg.as_dict(), "threads": 2}))
+        np.testing.assert_array_equal(spilled.vectors, in_memory.vectors)
+        np.testing.assert_array_equal(spilled.output_vectors, in_memory.output_vectors)
+        assert spilled.keys == in_memory.keys and spilled.counts.tolist() == in_memory.counts.tolist()
+        assert two.vectors.shape == in_memory.vectors.shape and np.isfinite(two.vectors).all()
+        runs.append(in_memory.vectors)
+    assert not np.array_equal(*runs)  # other chunks, other random streams: the chunked path was taken

@@ -1,7 +1,8 @@
 """Train word2vec (skip-gram or CBOW with negative sampling) and return :class:`KeyedVectors`.
 
-The corpus is read once into an array of word indices (:mod:`tokvec.vectors.corpus`); each epoch cuts it into
-chunks of about 50,000 words (whole sentences) that the numba kernel trains on, one chunk per call,
+The corpus is read once into word indices (:mod:`tokvec.vectors.corpus`): an array when small, else an unnamed
+temporary file that each epoch reads back chunk by chunk. Each epoch cuts it into chunks of about 50,000
+words (whole sentences) that the numba kernel trains on, one chunk per call,
 on ``threads`` threads sharing the weights without locks (Hogwild). Each chunk's random stream is
 seeded from (seed, epoch, chunk) and its learning rate from its position in the whole run, so with
 ``threads=1`` the result is bit-identical across runs; with more threads the order in which chunks
@@ -11,10 +12,15 @@ Defaults follow gensim's ``Word2Vec``: CBOW, 100 dimensions, window 5, 5 negativ
 for both architectures (the original C tool uses 0.05 for CBOW), min_alpha 0.0001, sample 0.001,
 min_count 5, 5 epochs.
 
-Memory notes (eltec8, resident MB): importing this module 101-104 (numpy 25, numba 70); reading the corpus
-peaks at +65 and leaves +29 (23 of them the uint16 corpus); the weights take 27; numba's first
-kernel call (even from its cache) builds its target context, +62. The training peak is then
-~217 MiB against gensim's ~159 (bench/word2vec.py): the gap is numba's fixed cost.
+Memory notes (eltec8, resident MB): importing this module 101-104 (numpy 25, numba 70); numba's first
+kernel call (even from its cache) builds its target context, +62. Reading the corpus peaked at +65 and
+left +29 (23 of them the uint16 corpus), the weights take 27: working memory 65 MiB against gensim's 40,
+which re-reads its file each epoch. Now the corpus is spilled (``read_corpus(..., spill=True)``): the
+indices go to a temporary file (page cache, not resident) as they are read, and each chunk of an epoch is
+read back (``os.preadv``, ~100 KB) just before its kernel call, with its bounds shifted to start at 0 (the
+kernel walks the same words and random stream: bit-identical to the in-memory path, tested). Reading now
+peaks at +23 and leaves +6 (the vocabulary, after ``malloc_trim``), so all 11.7 M words, 1 epoch, 2 threads:
+working memory 35 MiB (CBOW 34.9, skip-gram 35.3) against gensim's 40-41.
 
 >>> sentences = [["the", "cat", "sat"], ["the", "dog", "sat"]] * 50
 >>> kv = train_word2vec(sentences, Word2VecConfig(vector_size=8, min_count=1, epochs=2))
@@ -35,7 +41,7 @@ from ..errors import ConfigError as ConfigError  # defined in errors.py; the old
 from ..errors import TokvecError
 from ..kernels import word2vec as kernel
 from .config import Word2VecConfig as Word2VecConfig  # defined in config.py; the old name stays
-from .corpus import Corpus, read_corpus
+from .corpus import Corpus, WordFile, read_corpus, read_words
 from .keyed import KeyedVectors
 
 CHUNK_WORDS = 50_000
@@ -59,19 +65,24 @@ def train_word2vec(
     """
     config = config or Word2VecConfig()
     if initial is not None:
-        corpus = read_corpus(sentences, vocabulary=initial.keys, tokenizer=tokenizer)
+        corpus = read_corpus(sentences, vocabulary=initial.keys, tokenizer=tokenizer, spill=True)
     else:
-        corpus = read_corpus(sentences, min_count=config.min_count, max_vocab=config.max_vocab, tokenizer=tokenizer)
-    if not corpus.keys:
-        raise TokvecError(
-            f"train_word2vec: no word occurs at least min_count={config.min_count} times in the corpus "
-            f"({corpus.raw_words:,} words read); lower min_count or give more text"
+        corpus = read_corpus(
+            sentences, min_count=config.min_count, max_vocab=config.max_vocab, tokenizer=tokenizer, spill=True
         )
-    counts = corpus.counts
-    if initial is not None and initial.counts.sum() > 0:
-        counts = np.asarray(initial.counts)
-    syn0, syn1neg = _initial_weights(len(corpus.keys), config, initial)
-    _train(syn0, syn1neg, corpus, counts, config, progress=progress)
+    try:
+        if not corpus.keys:
+            raise TokvecError(
+                f"train_word2vec: no word occurs at least min_count={config.min_count} times in the corpus "
+                f"({corpus.raw_words:,} words read); lower min_count or give more text"
+            )
+        counts = corpus.counts
+        if initial is not None and initial.counts.sum() > 0:
+            counts = np.asarray(initial.counts)
+        syn0, syn1neg = _initial_weights(len(corpus.keys), config, initial)
+        _train(syn0, syn1neg, corpus, counts, config, progress=progress)
+    finally:
+        corpus.close()  # a spilled corpus: its temporary file goes now (also on Ctrl-C)
     out_counts = np.asarray(initial.counts) if initial is not None else corpus.counts
     keys = corpus.keys
     del corpus  # free the corpus array before the vectors are wrapped
@@ -189,10 +200,16 @@ def _train(
     total = max(n_words * config.epochs, 1)
     skipgram = config.architecture == "skipgram"
 
+    spilled = isinstance(corpus.words, WordFile)
+
     def run(epoch: int, c: int) -> tuple[int, float, int]:
         first, last = int(starts[c]), int(starts[c + 1])
+        words, local, lo, hi = corpus.words, bounds, first, last
+        if spilled:  # this chunk's words alone, with its bounds from 0: the kernel walks the same words
+            words = read_words(corpus.words, int(bounds[first]), int(bounds[last]))
+            local, lo, hi = bounds[first : last + 1] - bounds[first], 0, last - first
         _rng, _kept, loss, examples = kernel.train_sentences(
-            syn0, syn1neg, corpus.words, bounds, first, last, keep, threshold, alias, sig, loss_table,
+            syn0, syn1neg, words, local, lo, hi, keep, threshold, alias, sig, loss_table,
             skipgram, config.window, config.negative, config.shrink_windows,
             config.alpha, config.min_alpha, epoch * n_words + int(bounds[first]), total,
             chunk_seed(config.seed, epoch, c),
