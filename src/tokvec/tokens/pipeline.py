@@ -39,12 +39,13 @@ from ..errors import InputTypeError, TokvecError
 from ..kernels.bpe import encode_docs, gather_bytes, token_offsets
 from ..kernels.tables import bytes_lookup
 from . import specials as sp
-from .byte_level import bytes_to_str
 from .encoding import Encoding, EncodingBatch
 from .models.bpe import BytePairModel
+from .offset_units import clean_text
 from .pre_tokenizers import SplitPattern
 from .token_ids import ID_LIMIT, as_id_array, byte_level_tables, check_id, first_bad_id
 from .unicode import class_table
+from .vocab_table import TokenTable
 
 if TYPE_CHECKING:
     from .general import Pipeline
@@ -72,6 +73,7 @@ class Tokenizer:
     pipeline: Pipeline | None = None
     _decode_tables: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)
     _special_of_id: dict[int, str] = field(init=False, repr=False)  # the special token an id decodes as
+    _table: TokenTable = field(init=False, repr=False)  # what every Encoding spells its tokens from
     _preset: str | None = field(default=None, init=False, repr=False)  # set by load(): pickled as this name
 
     def __post_init__(self) -> None:
@@ -80,6 +82,7 @@ class Tokenizer:
             object.__setattr__(self, "special_tokens", MappingProxyType(specials))
             object.__setattr__(self, "_decode_tables", None)
             object.__setattr__(self, "_special_of_id", {})
+            object.__setattr__(self, "_table", self.pipeline.table)
             return
         if self.pattern is None:
             raise TokvecError("a byte-level tokenizer needs a split pattern (or a pipeline)")
@@ -88,6 +91,7 @@ class Tokenizer:
         tables, special_of_id = byte_level_tables(self.model, self.special_tokens, self.name)
         object.__setattr__(self, "_decode_tables", tables)
         object.__setattr__(self, "_special_of_id", special_of_id)
+        object.__setattr__(self, "_table", TokenTable.of_bytes(self.name, tables, special_of_id))
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle a preset by its name and any other tokenizer by its content (for multiprocessing, joblib, Dask)."""
@@ -122,7 +126,7 @@ class Tokenizer:
             _check_text(text)
             if pair is not None:
                 _check_text(pair)
-            return self.pipeline.encode([(text, pair)], self, add_special_tokens=add_special_tokens)[0]
+            return self.pipeline.encode([(text, pair)], add_special_tokens=add_special_tokens)[0]
         if pair is not None:
             raise TokvecError(f"{self.name} is a tiktoken-style tokenizer: it encodes one text, not pairs")
         _check_text(text)
@@ -137,9 +141,10 @@ class Tokenizer:
         """
         if self.pipeline is not None:
             return self.encode(text, add_special_tokens=False)
-        data = to_utf8(text)
-        ids, _ = self._run(np.frombuffer(data, dtype=np.uint8), np.array([0, len(data)], dtype=np.int64))
-        return Encoding(ids, self)
+        data, where = _utf8(text)
+        buf = np.frombuffer(data, dtype=np.uint8)
+        ids, _ = self._run(buf, np.array([0, len(data)], dtype=np.int64))
+        return Encoding(ids, self._table, data=buf, where=where)
 
     def encode_batch(
         self,
@@ -169,20 +174,23 @@ class Tokenizer:
                     _check_text(b)
                 items.append((a, b))
             threads = num_threads or os.cpu_count() or 1
-            return self.pipeline.encode_batch(items, self, add_special_tokens=add_special_tokens, num_threads=threads)
+            return self.pipeline.encode_batch(items, add_special_tokens=add_special_tokens, num_threads=threads)
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
         for t in texts:
             _check_text(t)
             sp.check_disallowed(t, deny)
         allow_re = sp.special_regex(allow)
         with_specials = [k for k, t in enumerate(texts) if allow_re is not None and allow_re.search(t)]
+        read = [_utf8(t) for t in texts]
+        datas = [d for d, _ in read]
+        # subtle: a text whose surrogate pair joined needs its own map from characters to the input's
+        with_specials += [k for k, (_, w) in enumerate(read) if w is not None and k not in with_specials]
         if with_specials:  # those texts alone take the slower path that splits at special tokens
             slow = set(with_specials)
             rest = [t for k, t in enumerate(texts) if k not in slow]
             fast = iter(self.encode_batch(rest, num_threads=num_threads, disallowed_special=()))
             encs = [self._encode_with_specials(t, allow) if k in slow else next(fast) for k, t in enumerate(texts)]
-            return _batch_of(encs, self)
-        datas = [to_utf8(t) for t in texts]
+            return EncodingBatch.of(encs, self._table)
         lengths = np.fromiter((len(d) for d in datas), dtype=np.int64, count=len(datas))
         doc_bounds = np.zeros(len(datas) + 1, dtype=np.int64)
         np.cumsum(lengths, out=doc_bounds[1:])
@@ -194,7 +202,7 @@ class Tokenizer:
             ids, counts = self._run_threads(buf, doc_bounds, threads)
         bounds = np.zeros(len(datas) + 1, dtype=np.int64)
         np.cumsum(counts, out=bounds[1:])
-        return EncodingBatch(ids, bounds, self)
+        return EncodingBatch.of_bytes(ids, bounds, self._table, buf, doc_bounds)
 
     def _run(self, buf: np.ndarray, doc_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         m = self.model
@@ -228,15 +236,23 @@ class Tokenizer:
         if pattern is None or pattern.search(text) is None:
             return self.encode_ordinary(text)
         parts: list[np.ndarray] = []
-        pos = 0
+        spans: list[np.ndarray] = []
+        pos = start = 0  # in characters and in bytes of text
         for m in pattern.finditer(text):
-            parts.append(self.encode_ordinary(text[pos : m.start()]).ids)
-            parts.append(np.array([self.special_tokens[m.group()]], dtype=np.int32))
-            pos = m.end()
-        parts.append(self.encode_ordinary(text[pos:]).ids)
+            e = self.encode_ordinary(text[pos : m.start()])
+            end = start + (int(e.byte_offsets[-1, 1]) if len(e) else 0)  # the ordinary tokens tile their bytes
+            after = end + len(m.group().encode("utf-8"))
+            parts += [e.ids, np.array([self.special_tokens[m.group()]], dtype=np.int32)]
+            spans += [e.byte_offsets + start, np.array([[end, after]], dtype=np.int64)]
+            start, pos = after, m.end()
+        e = self.encode_ordinary(text[pos:])
+        parts.append(e.ids)
+        spans.append(e.byte_offsets + start)
         ids = np.concatenate(parts)
         ids.flags.writeable = False
-        return Encoding(ids, self)
+        data, where = _utf8(text)  # subtle: spans from the pieces, as a special id may decode as an ordinary token
+        return Encoding(ids, self._table, data=np.frombuffer(data, dtype=np.uint8), where=where,
+                        byte_offsets=_read_only(np.concatenate(spans)))  # fmt: skip
 
     # ----------------------------------------------------------------- decoding
     def decode_bytes(self, ids: Sequence[int] | np.ndarray | Encoding) -> bytes:
@@ -345,16 +361,7 @@ class Tokenizer:
 
     def token_bytes_list(self, ids: Iterable[int]) -> list[bytes]:
         """Return the bytes of every id (special tokens as their UTF-8 text; pipeline: each token decoded alone)."""
-        if self.pipeline is not None:
-            return [self.pipeline.decode([i], skip_special_tokens=False).encode("utf-8", "surrogatepass") for i in ids]
-        tok_bytes, tok_off, present = self._decode_tables
-        out = []
-        for i in ids:
-            i = check_id(i)
-            if i >= len(present) or not present[i]:
-                raise first_bad_id(np.array([i], dtype=np.int64), present, self.name)
-            out.append(tok_bytes[tok_off[i] : tok_off[i + 1]].tobytes())
-        return out
+        return self._table.pieces(ids)
 
     def id_to_token(self, token_id: int) -> str:
         """Spell ``token_id`` as the vocabulary does (``'Ġworld'``; special tokens as their text)."""
@@ -362,17 +369,7 @@ class Tokenizer:
 
     def id_to_token_list(self, ids: Iterable[int]) -> list[str]:
         """Spell every id of ``ids``."""
-        if self.pipeline is not None:
-            return self.pipeline.id_to_token_list(ids)
-        specials = self._special_of_id
-        out = []
-        for i in ids:
-            i = check_id(i)
-            if i in specials:
-                out.append(specials[i])
-            else:
-                out.append(bytes_to_str(self.model.token_bytes(i)))
-        return out
+        return self._table.spell(ids)
 
     def __repr__(self) -> str:
         if self.pipeline is not None:
@@ -401,9 +398,17 @@ def _custom_bounds(pattern: SplitPattern, buf: np.ndarray, doc_bounds: np.ndarra
     return np.concatenate(out)
 
 
-def _batch_of(encs: list[Encoding], tok: Tokenizer) -> EncodingBatch:
-    bounds = np.zeros(len(encs) + 1, dtype=np.int64)
-    np.cumsum([len(e) for e in encs], out=bounds[1:])
-    ids = np.concatenate([e.ids for e in encs]) if encs else np.zeros(0, np.int32)
-    ids.flags.writeable = False
-    return EncodingBatch(ids, bounds, tok)
+def _utf8(text: str) -> tuple[bytes, np.ndarray | None]:
+    """The UTF-8 of ``text`` as every engine reads it (:func:`clean_text`) and where its characters came from."""
+    try:
+        return text.encode("utf-8"), None
+    except UnicodeEncodeError:
+        clean, where = clean_text(text)
+        return clean.encode("utf-8"), where
+    except AttributeError:
+        raise InputTypeError(f"expected text (str), got {type(text).__name__}") from None
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
