@@ -196,7 +196,7 @@ def replaced(e: Encoding, **changes: object) -> Encoding:
         "where": e._where, "type_ids": e._type_ids, "words": e._words, "special_tokens_mask": e._special_tokens_mask,
         "attention_mask": e._attention_mask, "overflowing": e._overflowing,
     }  # fmt: skip
-    fields.update(changes)
+    fields.update({k: frozen(v) if isinstance(v, np.ndarray) else v for k, v in changes.items()})
     return Encoding(e._ids, e._table, **fields)  # type: ignore[arg-type]
 
 
@@ -215,10 +215,14 @@ def joined(parts: Sequence[Encoding], table: TokenTable, overflowing: Sequence[E
     """Join ``parts`` end to end into a new Encoding (their overflowing windows left out; ``overflowing`` given)."""
     if len(parts) == 1:
         return cut(parts[0], 0, len(parts[0]), overflowing)
-    cat = np.concatenate
+
+    def cat(arrays: list[np.ndarray]) -> np.ndarray:
+        return frozen(np.concatenate(arrays))
+
     if not parts:
-        return Encoding(np.zeros(0, np.int32), table, offsets=_NO_OFFSETS, type_ids=np.zeros(0, np.int32),
-                        words=np.zeros(0, np.int64), overflowing=overflowing)  # fmt: skip
+        return Encoding(frozen(np.zeros(0, np.int32)), table, offsets=_NO_OFFSETS,
+                        type_ids=frozen(np.zeros(0, np.int32)), words=frozen(np.zeros(0, np.int64)),
+                        overflowing=overflowing)  # fmt: skip
     # subtle: tokens are spelled from the ids when read unless some part carries its own spelling
     tokens = [t for p in parts for t in p.tokens] if any(p._tokens is not None for p in parts) else None
     # byte offsets stay lazy while every part points into one text (special tokens point nowhere)

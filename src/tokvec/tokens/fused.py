@@ -32,6 +32,7 @@ import numpy as np
 from .added import AddedVocabulary
 from .bert_fast import BertFastPath
 from .encoding import Encoding
+from .offset_units import frozen
 from .processors import BertProcessing, TemplateProcessing, post_process
 from .sentencepiece_fast import SentencePieceFastPath
 from .unigram_fast import UnigramFastPath
@@ -214,7 +215,7 @@ def split_encodings(flat: FlatEncodings, type_ids: list[int], table: TokenTable,
         lo, hi = b[k], b[k + 1]
         tokens = flat.tokens_of(table, lo, hi)
         out.append(Encoding(ids[lo:hi], table, tokens=tokens, offsets=off[lo:hi], text=texts[k],
-                            type_ids=np.full(hi - lo, type_id, np.int32), words=words[lo:hi]))  # fmt: skip
+                            type_ids=frozen(np.full(hi - lo, type_id, np.int32)), words=words[lo:hi]))  # fmt: skip
     return out
 
 

@@ -35,6 +35,14 @@ from .vocab_table import TokenTable, space_counts
 _EMPTY_I64 = np.zeros(0, dtype=np.int64)
 
 
+def _mapped(e: Encoding, where: np.ndarray | None) -> Encoding:
+    """``e`` with offsets moved to the input's characters (``where``: a joined surrogate pair is two there)."""
+    if where is None:
+        return e
+    over = [_mapped(o, where) for o in e.overflowing]
+    return replaced(e, offsets=frozen(where[e.offsets]), byte_offsets=e.byte_offsets, text=None, overflowing=over)
+
+
 def _segment(text: str, start: int) -> NormalizedText:
     pos = np.arange(start, start + len(text) + 1, dtype=np.int64)
     return NormalizedText(text, np.stack([pos[:-1], pos[1:]], axis=1))
@@ -107,19 +115,22 @@ class Pipeline:
         """
         firsts = [a for a, _ in items]
         seconds = [b for _, b in items if b is not None]
-        raw = self.encode_sequences(firsts + seconds, [0] * len(firsts) + [1] * len(seconds))
-        pairs = iter(raw[len(firsts) :])
+        raw, wheres = self._encode_clean(firsts + seconds, [0] * len(firsts) + [1] * len(seconds))
+        pairs = iter(range(len(firsts), len(raw)))
         table = self.table
         out = []
         for k, (_, b) in enumerate(items):
-            first = raw[k]
-            second = next(pairs) if b is not None else None
+            first, where = raw[k], wheres[k]
+            second = None
+            if b is not None:  # subtle: offsets of a pair move to the input's characters before post-processing
+                j = next(pairs)
+                first, second, where = _mapped(first, where), _mapped(raw[j], wheres[j]), None
             if self.truncation is not None:
                 n_added = 0
                 if add_special_tokens and self.post_processor is not None:
                     n_added = self.post_processor.added_tokens(second is not None)
                 first, second = truncate_pair(first, second, self.truncation, n_added)
-            out.append(post_process(self.post_processor, first, second, add_special_tokens, table))
+            out.append(_mapped(post_process(self.post_processor, first, second, add_special_tokens, table), where))
         if self.padding is not None:
             out = pad_batch(out, self.padding)
         return out
@@ -152,6 +163,11 @@ class Pipeline:
 
         Offsets are characters of each text as given, byte offsets bytes of its clean UTF-8.
         """
+        raw, wheres = self._encode_clean(texts, type_ids)
+        return [_mapped(e, where) for e, where in zip(raw, wheres, strict=True)]
+
+    def _encode_clean(self, texts: list[str], type_ids: list[int]) -> tuple[list[Encoding], list[np.ndarray | None]]:
+        """:meth:`encode_sequences` with offsets in the clean texts, and each text's map to its own characters."""
         cleaned = [clean_text(t) for t in texts]
         clean = [t for t, _ in cleaned]
         path = fused.fused_path(self)
@@ -159,11 +175,7 @@ class Pipeline:
             out = fused.split_encodings(fused.encode_flat(self, path, clean), type_ids, self.table, clean)
         else:
             out = self.encode_sequences_general(clean, type_ids)
-        for k, (_, where) in enumerate(cleaned):
-            if where is not None:  # subtle: a joined surrogate pair is one character here and two in the input
-                e = out[k]
-                out[k] = replaced(e, offsets=frozen(where[e.offsets]), byte_offsets=e.byte_offsets, text=None)
-        return out
+        return out, [where for _, where in cleaned]
 
     def encode_sequences_general(self, texts: list[str], type_ids: list[int]) -> list[Encoding]:
         """Encode each text component by component (what the fused path must equal)."""
@@ -279,7 +291,8 @@ class Pipeline:
         n = len(ids)
         return Encoding(
             frozen(np.ascontiguousarray(ids)), self.table, offsets=frozen(np.ascontiguousarray(offsets)), text=text,
-            type_ids=np.full(n, type_id, np.int32), words=frozen(np.asarray(words, dtype=np.int64)), tokens=tokens,
+            type_ids=frozen(np.full(n, type_id, np.int32)), words=frozen(np.asarray(words, dtype=np.int64)),
+            tokens=tokens,
         )  # fmt: skip
 
     # ----------------------------------------------------------------- decoding
