@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Protocol
 
 import numpy as np
@@ -60,7 +59,7 @@ class TokenTable:
     def of_bytes(cls, name: str, tables: tuple[np.ndarray, np.ndarray, np.ndarray], special_of_id: Mapping[int, str]):
         """A byte-level table: (tok_bytes, tok_off, present) and the special token each special id decodes as."""
         tok_bytes, tok_off, present = tables
-        return cls(name, None, None, tok_bytes, tok_off, present, MappingProxyType(dict(special_of_id)))
+        return cls(name, None, None, tok_bytes, tok_off, present, dict(special_of_id))
 
     @property
     def byte_level(self) -> bool:
