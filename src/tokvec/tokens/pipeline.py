@@ -2,7 +2,7 @@
 
 - **byte-level (tiktoken) engine**: a split pattern (numba scanner) + a byte-level BPE model +
   special tokens with tiktoken's allowed/disallowed rules. Used for tiktoken rank files, Llama-3 and
-  GPT-2 ``vocab.json``/``merges.txt``; byte offsets; ``encode_ordinary``; threads in ``encode_batch``.
+  GPT-2 ``vocab.json``/``merges.txt``; offsets follow from the ids; ``encode_ordinary``; threads in ``encode_batch``.
 - **pipeline engine** (:class:`tokvec.tokens.general.Pipeline`, set in ``pipeline``): Hugging Face's
   normalizer -> pre-tokenizer -> model -> post-processor with added tokens, pairs, truncation and
   padding; character offsets as HF's Python API gives them. Used for ``tokenizer.json``,
