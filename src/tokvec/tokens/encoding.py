@@ -213,7 +213,10 @@ def cut(e: Encoding, a: int, b: int, overflowing: Sequence[Encoding] = ()) -> En
 
 def joined(parts: Sequence[Encoding], table: TokenTable, overflowing: Sequence[Encoding] = ()) -> Encoding:
     """Join ``parts`` end to end into a new Encoding (their overflowing windows left out; ``overflowing`` given)."""
+    parts = [p for p in parts if len(p)] or parts[:1]
     if len(parts) == 1:
+        if not overflowing and not parts[0]._overflowing:
+            return parts[0]  # read-only data: shared, not copied
         return cut(parts[0], 0, len(parts[0]), overflowing)
 
     def cat(arrays: list[np.ndarray]) -> np.ndarray:

@@ -27,7 +27,7 @@ from . import fused
 from .added import AddedVocabulary
 from .encoding import Encoding, EncodingBatch, replaced
 from .normalized import NormalizedText
-from .offset_units import clean_text, frozen
+from .offset_units import clean_text, frozen, has_surrogates
 from .padding import Padding, Truncation, pad_batch, truncate_pair
 from .processors import post_process, trims_offsets
 from .vocab_table import TokenTable, space_counts
@@ -146,9 +146,9 @@ class Pipeline:
         path = fused.fused_path(self)
         texts = fused.batch_items(items) if path is not None else None
         if texts is not None and self.truncation is None and self.padding is None:
-            cleaned = [clean_text(t) for t in texts]
-            if all(where is None for _, where in cleaned):  # else (a surrogate pair joined) the general path below
-                texts = [t for t, _ in cleaned]
+            cleaned = [clean_text(t) for t in texts] if has_surrogates(texts) else None
+            if cleaned is None or all(where is None for _, where in cleaned):  # else (a pair joined) the path below
+                texts = texts if cleaned is None else [t for t, _ in cleaned]
                 flat = fused.encode_flat_threads(self, path, texts, num_threads)
                 flat = fused.add_specials(self, flat, add_special_tokens)
                 if flat is not None:
@@ -168,14 +168,17 @@ class Pipeline:
 
     def _encode_clean(self, texts: list[str], type_ids: list[int]) -> tuple[list[Encoding], list[np.ndarray | None]]:
         """:meth:`encode_sequences` with offsets in the clean texts, and each text's map to its own characters."""
-        cleaned = [clean_text(t) for t in texts]
-        clean = [t for t, _ in cleaned]
+        if not has_surrogates(texts):
+            clean, wheres = texts, [None] * len(texts)
+        else:
+            cleaned = [clean_text(t) for t in texts]
+            clean, wheres = [t for t, _ in cleaned], [where for _, where in cleaned]
         path = fused.fused_path(self)
         if path is not None:  # the fused kernel: the same results as the component loop below
             out = fused.split_encodings(fused.encode_flat(self, path, clean), type_ids, self.table, clean)
         else:
             out = self.encode_sequences_general(clean, type_ids)
-        return out, [where for _, where in cleaned]
+        return out, wheres
 
     def encode_sequences_general(self, texts: list[str], type_ids: list[int]) -> list[Encoding]:
         """Encode each text component by component (what the fused path must equal)."""

@@ -168,6 +168,8 @@ def concat(parts: list[Encoding], table: TokenTable) -> Encoding:
 
 def merge(parts: list[Encoding], table: TokenTable) -> Encoding:
     """Join ``parts`` as Hugging Face's ``Encoding.merge`` does, overflowing windows included."""
+    if not any(p.overflowing for p in parts):  # performance notes: one concatenation, not one per part
+        return joined(parts, table)
     result = concat([], table)
     for p in parts:
         result = _merge_with(result, p, table)

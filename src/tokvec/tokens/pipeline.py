@@ -41,7 +41,7 @@ from ..kernels.tables import bytes_lookup
 from . import specials as sp
 from .encoding import Encoding, EncodingBatch
 from .models.bpe import BytePairModel
-from .offset_units import clean_text
+from .offset_units import clean_text, has_surrogates
 from .pre_tokenizers import SplitPattern
 from .token_ids import ID_LIMIT, as_id_array, byte_level_tables, check_id, first_bad_id
 from .unicode import class_table
@@ -181,10 +181,12 @@ class Tokenizer:
             sp.check_disallowed(t, deny)
         allow_re = sp.special_regex(allow)
         with_specials = [k for k, t in enumerate(texts) if allow_re is not None and allow_re.search(t)]
-        read = [_utf8(t) for t in texts]
-        datas = [d for d, _ in read]
-        # subtle: a text whose surrogate pair joined needs its own map from characters to the input's
-        with_specials += [k for k, (_, w) in enumerate(read) if w is not None and k not in with_specials]
+        if has_surrogates(texts):  # subtle: a text whose surrogate pair joined needs its own map to the input's
+            read = [_utf8(t) for t in texts]
+            with_specials += [k for k, (_, w) in enumerate(read) if w is not None and k not in with_specials]
+            datas = [d for d, _ in read]
+        else:
+            datas = [t.encode("utf-8") for t in texts]
         if with_specials:  # those texts alone take the slower path that splits at special tokens
             slow = set(with_specials)
             rest = [t for k, t in enumerate(texts) if k not in slow]
