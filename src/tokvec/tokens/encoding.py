@@ -37,9 +37,9 @@ class Encoding:
     >>> import tokvec
     >>> enc = tokvec.load("gpt2").encode("Hello wörld")
     >>> enc.ids.tolist(), enc.tokens
-    ([15496, 266, 9101, 335], ['Hello', 'Ġw', 'Ã¶', 'rld'])
-    >>> enc.offsets.tolist(), enc.byte_offsets.tolist()
-    ([[0, 5], [5, 7], [7, 8], [8, 11]], [[0, 5], [5, 7], [7, 9], [9, 12]])
+    ([15496, 266, 30570, 335], ['Hello', 'Ġw', 'Ã¶r', 'ld'])
+    >>> enc.offsets.tolist(), enc.byte_offsets.tolist()  # 'ö' is one character and two bytes
+    ([[0, 5], [5, 7], [7, 9], [9, 11]], [[0, 5], [5, 7], [7, 10], [10, 12]])
     """
 
     # performance notes: plain slots behind read-only properties (a frozen dataclass's object.__setattr__
