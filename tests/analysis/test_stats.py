@@ -31,7 +31,7 @@ def _char_spans_of_byte_level(tok, text: str) -> list[tuple[int, int]]:
     data = text.encode("utf-8")
     starts = [len(data[:k].decode("utf-8", "ignore")) for k in range(len(data) + 1)]
     spans = []
-    for a, b in tok.encode_ordinary(text).offsets.tolist():
+    for a, b in tok.encode_ordinary(text).byte_offsets.tolist():
         # a token that ends inside a character takes in that character
         end = starts[b] if b == len(data) or (data[b] & 0xC0) != 0x80 else starts[b] + 1
         spans.append((starts[a], end))

@@ -28,6 +28,7 @@ def test_json_ids_equal_library(cli, name, text):
     assert got["count"] == len(enc)
     assert got["tokens"] == enc.tokens  # byte-level spelling, as Encoding.tokens
     assert got["offsets"] == enc.offsets.tolist()
+    assert got["byte_offsets"] == enc.byte_offsets.tolist()
     assert got["tokenizer"] == name
 
 

@@ -148,7 +148,7 @@ def test_load_routes_through_the_fused_path_with_the_general_results(name: str) 
     tok = tokvec.load(data_path(FILES[name])).with_padding(None).with_truncation(None)
     assert fused_path(tok.pipeline) is not None
     texts = [*ROUTED, *flores_lines(3)]
-    general = tok.pipeline.encode_sequences_general(texts, [0] * len(texts), tok)
+    general = tok.pipeline.encode_sequences_general(texts, [0] * len(texts))
     # the special-token policy: Hugging Face's reading (every added token), and special-token text as text
     modes = [
         ({"allowed_special": "all"}, tok.pipeline.added),
@@ -159,12 +159,12 @@ def test_load_routes_through_the_fused_path_with_the_general_results(name: str) 
         singles = [tok.encode(t, add_special_tokens=special, **kwargs) for t in texts]
         for k, text in enumerate(texts):
             for got in (batch[k], singles[k]):
-                want = tok.pipeline.encode([(text, None)], tok, add_special_tokens=special, added=added)[0]
+                want = tok.pipeline.encode([(text, None)], add_special_tokens=special, added=added)[0]
                 for f in ("ids", "offsets", "words", "type_ids", "special_tokens_mask", "attention_mask"):
                     assert getattr(got, f).tolist() == getattr(want, f).tolist(), (text, f)
                 assert got.tokens == want.tokens, text
         assert batch.tolist() == [e.ids.tolist() for e in singles]
-    routed = tok.pipeline.encode_sequences(texts, [0] * len(texts), tok)
+    routed = tok.pipeline.encode_sequences(texts, [0] * len(texts))
     for a, b, text in zip(routed, general, texts, strict=True):
         for f in ("ids", "offsets", "words", "type_ids"):
             assert getattr(a, f).tolist() == getattr(b, f).tolist(), (text, f)

@@ -34,7 +34,7 @@ def test_fused_path_equals_the_component_path_and_sentencepiece(name: str) -> No
     texts = [*EDGE_TEXTS, *flores_lines(3)]
     batch = tok.encode_batch(texts, add_special_tokens=False)
     assert batch.tolist() == ref.encode(texts)
-    general = tok.pipeline.encode_sequences_general(texts, [0] * len(texts), tok)
+    general = tok.pipeline.encode_sequences_general(texts, [0] * len(texts))
     for k, (a, b) in enumerate(zip(batch, general, strict=True)):
         for f in ("ids", "offsets", "words"):
             assert getattr(a, f).tolist() == getattr(b, f).tolist(), (name, texts[k], f)

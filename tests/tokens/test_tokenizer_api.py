@@ -50,7 +50,7 @@ def test_lone_surrogates_become_replacement_characters(tok: tokvec.Tokenizer, te
 def test_offsets_tile_the_text_and_match_each_token(tok: tokvec.Tokenizer, text: str) -> None:
     enc = tok.encode_ordinary(text)
     data = text.encode()
-    offsets = enc.offsets.tolist()
+    offsets = enc.byte_offsets.tolist()  # bytes; enc.offsets are characters (tests/tokens/test_encoding_data.py)
     if data:
         assert offsets[0][0] == 0 and offsets[-1][1] == len(data)
     assert all(a[1] == b[0] and a[0] < a[1] for a, b in itertools.pairwise(offsets))

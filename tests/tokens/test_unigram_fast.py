@@ -61,8 +61,8 @@ def test_fused_path_equals_hf_and_the_component_path(name: str) -> None:
     texts = [*TEXTS, *flores_lines(4)]
     assert_hf_equal(ours, ref, texts, label=name)
     assert_hf_equal(ours, ref, texts[:200], add_special_tokens=False, label=name)
-    general = ours.pipeline.encode_sequences_general(texts, [0] * len(texts), ours)
-    routed = ours.pipeline.encode_sequences(texts, [0] * len(texts), ours)
+    general = ours.pipeline.encode_sequences_general(texts, [0] * len(texts))
+    routed = ours.pipeline.encode_sequences(texts, [0] * len(texts))
     for a, b, text in zip(routed, general, texts, strict=True):
         for f in ("ids", "offsets", "words"):
             assert getattr(a, f).tolist() == getattr(b, f).tolist(), (name, text, f)

@@ -137,6 +137,8 @@ def test_offsets_tile_the_utf8_text() -> None:
     text = "naïve 👋 café"
     enc = tok.encode(text)
     data = text.encode()
-    assert enc.offsets[0, 0] == 0 and enc.offsets[-1, 1] == len(data)
-    np.testing.assert_array_equal(enc.offsets[1:, 0], enc.offsets[:-1, 1])
-    assert [data[a:b] for a, b in enc.offsets.tolist()] == enc.pieces
+    assert enc.byte_offsets[0, 0] == 0 and enc.byte_offsets[-1, 1] == len(data)
+    np.testing.assert_array_equal(enc.byte_offsets[1:, 0], enc.byte_offsets[:-1, 1])
+    assert [data[a:b] for a, b in enc.byte_offsets.tolist()] == enc.pieces
+    # characters: the emoji's two tokens both start at the emoji, as tiktoken's decode_with_offsets says
+    assert enc.offsets[-1, 1] == len(text) and [text[a:b] for a, b in enc.offsets.tolist()][2:4] == [" 👋", "👋"]

@@ -123,8 +123,8 @@ class _Accumulator:
         lengths = batch_lengths(batch)
         doc_of_token = np.repeat(np.arange(len(docs)), lengths)
         if self.byte_level:
-            # subtle: tiktoken-style offsets are bytes of each document's UTF-8; map them to characters
-            offsets = np.asarray(batch.offsets, dtype=np.int64).reshape(-1, 2)
+            # subtle: byte offsets of each document's UTF-8 (tokvec: byte_offsets); map them to characters
+            offsets = np.asarray(getattr(batch, "byte_offsets", batch.offsets), dtype=np.int64).reshape(-1, 2)
             offsets = offsets + words.doc_byte_starts[doc_of_token][:, None]
             starts = words.char_of_byte[offsets[:, 0]]
             # subtle: a token may end inside a character; its span then takes in that whole character

@@ -50,7 +50,8 @@ def register(subparsers: Any) -> None:
             "Spaces show as '·', tabs as '→', newlines as '↵'; bytes that are only part of a character\n"
             "(a multi-byte character split across tokens) show as <0xF0> in red. Without colour '│'\n"
             "separates the tokens. --format json gives ids, tokens (spelled as in the vocabulary,\n"
-            "byte-level: 'Ġ' is a space, like Encoding.tokens), byte offsets and the count.\n"
+            "byte-level: 'Ġ' is a space, like Encoding.tokens), offsets in characters of TEXT,\n"
+            "byte_offsets in bytes of its UTF-8 (the same on every tokenizer), and the count.\n"
             "Special-token text in TEXT (<|endoftext|>, [SEP], </s>) is an error on every tokenizer unless\n"
             "--allow-special (its id; what Hugging Face does) or --special-as-text (ordinary text) is given."
         ),
@@ -105,6 +106,7 @@ def run_encode(args: argparse.Namespace) -> int:
                 "ids": enc.ids.tolist(),
                 "tokens": enc.tokens,
                 "offsets": enc.offsets.tolist(),
+                "byte_offsets": enc.byte_offsets.tolist(),
             }
         )
     elif args.format == "ids":

@@ -1,107 +1,160 @@
-"""Encoding (one text's tokens) and EncodingBatch (many texts' tokens).
+"""Encoding (one text's tokens) and EncodingBatch (many texts' tokens): plain, read-only data.
 
-Two kinds of tokenizer make them. The byte-level tiktoken variant stores ids only: its tokens tile
-the UTF-8 text, so byte offsets follow from the ids. The general (Hugging Face) pipeline stores
-everything Hugging Face's ``Encoding`` has: ``offsets`` in characters of the original text,
-``type_ids``, ``attention_mask``, ``special_tokens_mask``, ``word_ids`` and ``overflowing``.
-The same properties answer on both kinds (type ids 0, mask 1 for the byte-level variant).
+Whoever finishes an encoding builds it once (the tokenizer's engine, a post-processor, padding) and
+nothing changes it after; it holds no tokenizer, only a :class:`~tokvec.tokens.vocab_table.TokenTable`
+to spell its tokens from. Offsets have one meaning on every engine: ``offsets`` are characters of the
+input str (as Hugging Face and tiktoken's ``decode_with_offsets`` give them), ``byte_offsets`` bytes
+of its UTF-8 (see :mod:`tokvec.tokens.offset_units` for surrogates and split characters).
+
+The byte-level tiktoken engine stores ids and the UTF-8 of the text only: its tokens tile the bytes,
+so both offsets follow from the ids when read. Pipelines store everything Hugging Face's ``Encoding``
+has: ``offsets``, ``type_ids``, ``attention_mask``, ``special_tokens_mask``, ``word_ids`` and
+``overflowing``. The same properties answer on both (type ids 0, mask 1 for the byte-level engine).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, overload
+from typing import overload
 
 import numpy as np
 
 from ..errors import TokvecError
+from .offset_units import chars_of_bytes, frozen, utf8_positions
+from .vocab_table import TokenTable
 
-if TYPE_CHECKING:
-    from .fused import FlatEncodings
-    from .pipeline import Tokenizer
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
+_NO_OFFSETS = frozen(np.zeros((0, 2), dtype=np.int64))
 
 
 class Encoding:
-    """The tokens of one text: ``ids`` (int32[n]) and ``offsets`` (int64[n, 2]); arrays are read-only.
+    """The tokens of one text: ``ids`` (int32[n]) and ``offsets`` (int64[n, 2]); read-only.
 
-    ``tokens`` spells each id as the vocabulary does (``'Ġworld'``). For the byte-level tiktoken
-    variant ``offsets`` are bytes of the UTF-8 text and ``pieces`` the bytes each token stands for;
-    for pipeline tokenizers (``tokenizer.json``) ``offsets`` are characters of the original text,
-    as Hugging Face's Python API gives them.
+    ``offsets`` are characters of the input str on every engine and ``byte_offsets`` bytes of its
+    UTF-8 (a token that starts inside a multi-byte character starts at that character; one that ends
+    inside it ends after it). ``tokens`` spells each id as the vocabulary does (``'Ġworld'``),
+    ``pieces`` gives the bytes each token stands for.
 
     >>> import tokvec
-    >>> enc = tokvec.load("gpt2").encode("Hello world")
-    >>> enc.ids.tolist(), enc.tokens, enc.offsets.tolist()
-    ([15496, 995], ['Hello', 'Ġworld'], [[0, 5], [5, 11]])
+    >>> enc = tokvec.load("gpt2").encode("Hello wörld")
+    >>> enc.ids.tolist(), enc.tokens
+    ([15496, 266, 30570, 335], ['Hello', 'Ġw', 'Ã¶r', 'ld'])
+    >>> enc.offsets.tolist(), enc.byte_offsets.tolist()  # 'ö' is one character and two bytes
+    ([[0, 5], [5, 7], [7, 9], [9, 11]], [[0, 5], [5, 7], [7, 10], [10, 12]])
     """
 
-    __slots__ = ("_attention_mask", "_offsets", "_special_tokens_mask", "_tokenizer", "_tokens", "_type_ids", "_words",
-                 "ids", "overflowing")  # fmt: skip
+    # performance notes: plain slots behind read-only properties (a frozen dataclass's object.__setattr__
+    # per field made a short encode 20% slower); default masks are made when read, as making them here
+    # was a third of the time of encoding a short text
+    __slots__ = ("_attention_mask", "_byte_offsets", "_data", "_ids", "_offsets", "_overflowing",
+                 "_special_tokens_mask", "_table", "_text", "_tokens", "_type_ids", "_where", "_words")  # fmt: skip
 
     def __init__(
         self,
         ids: np.ndarray,
-        tokenizer: Tokenizer,
+        table: TokenTable,
         *,
-        tokens: list[str] | None = None,
+        tokens: Sequence[str] | None = None,
         offsets: np.ndarray | None = None,
+        byte_offsets: np.ndarray | None = None,
+        text: str | None = None,
+        data: np.ndarray | None = None,
+        where: np.ndarray | None = None,
         type_ids: np.ndarray | None = None,
         words: np.ndarray | None = None,
         special_tokens_mask: np.ndarray | None = None,
         attention_mask: np.ndarray | None = None,
-        overflowing: list[Encoding] | None = None,
+        overflowing: Sequence[Encoding] = (),
     ) -> None:
-        self.ids = ids
-        self._tokenizer = tokenizer
-        self._tokens = tokens
+        """Build from the arrays (kept as given: pass read-only ones).
+
+        ``text`` is the text that character ``offsets`` index (for ``byte_offsets``), ``data`` (uint8) the UTF-8
+        that a byte-level table's tokens tile (``offsets`` and ``byte_offsets`` follow from the ids), ``where``
+        :func:`~tokvec.tokens.offset_units.clean_text`'s map when surrogate pairs joined.
+        """
+        self._ids = ids
+        self._table = table
+        self._tokens = tuple(tokens) if tokens is not None else None
         self._offsets = offsets
+        self._byte_offsets = byte_offsets
+        self._text = text
+        self._data = data
+        self._where = where
         self._type_ids = type_ids
         self._words = words
-        # performance notes: the default masks are made when first read; making them here was a third of
-        # the time of encoding a short text
         self._special_tokens_mask = special_tokens_mask
         self._attention_mask = attention_mask
-        self.overflowing: list[Encoding] = overflowing or []
+        self._overflowing = tuple(overflowing)
+
+    @property
+    def ids(self) -> np.ndarray:
+        """int32[n]: the token ids."""
+        return self._ids
+
+    @property
+    def table(self) -> TokenTable:
+        """The id -> token table the tokens are spelled from."""
+        return self._table
+
+    @property
+    def overflowing(self) -> tuple[Encoding, ...]:
+        """The windows that truncation cut off (each an Encoding)."""
+        return self._overflowing
+
+    @property
+    def has_own_tokens(self) -> bool:
+        """True when some token is spelled otherwise than its id (an added token matched as ' <mask>', padding)."""
+        return self._tokens is not None
 
     @property
     def special_tokens_mask(self) -> np.ndarray:
         """int8[n]: 1 where the post-processor added a special token (all 0 for the tiktoken variant)."""
         if self._special_tokens_mask is None:
-            self._special_tokens_mask = _frozen(np.zeros(len(self.ids), dtype=np.int8))
+            return frozen(np.zeros(len(self._ids), dtype=np.int8))
         return self._special_tokens_mask
 
     @property
     def attention_mask(self) -> np.ndarray:
         """int8[n]: 0 at padding, 1 elsewhere."""
         if self._attention_mask is None:
-            self._attention_mask = _frozen(np.ones(len(self.ids), dtype=np.int8))
+            return frozen(np.ones(len(self._ids), dtype=np.int8))
         return self._attention_mask
 
     @property
     def offsets(self) -> np.ndarray:
-        """int64[n, 2]: each token's start and end (bytes for tiktoken files, characters for the pipeline)."""
+        """int64[n, 2]: each token's start and end in characters of the input str."""
         if self._offsets is not None:
             return self._offsets
-        return self._tokenizer.offsets_of(self.ids, np.array([0, len(self.ids)], dtype=np.int64))
+        if self._data is None:
+            return frozen(np.zeros((len(self._ids), 2), dtype=np.int64))
+        return frozen(chars_of_bytes(self._data, self.byte_offsets, self._where))
+
+    @property
+    def byte_offsets(self) -> np.ndarray:
+        """int64[n, 2]: each token's start and end in bytes of the UTF-8 text (surrogates read as U+FFFD)."""
+        if self._byte_offsets is not None:
+            return self._byte_offsets
+        if self._data is not None:
+            return frozen(self._spans())
+        if self._text is None:  # special and padding tokens only: nothing of a text to point into
+            return self.offsets
+        return frozen(utf8_positions(self._text)[self.offsets])
+
+    def _spans(self) -> np.ndarray:
+        return self._table.byte_spans(self._ids, np.array([0, len(self._ids)], dtype=np.int64))
 
     @property
     def type_ids(self) -> np.ndarray:
         """int32[n]: the sequence each token belongs to (0 first, 1 second of a pair, as the template says)."""
         if self._type_ids is not None:
             return self._type_ids
-        return _frozen(np.zeros(len(self.ids), dtype=np.int32))
+        return frozen(np.zeros(len(self._ids), dtype=np.int32))
 
     @property
     def words(self) -> np.ndarray:
         """int64[n]: the pre-token (word) index of each token, -1 for special and padding tokens."""
         if self._words is not None:
             return self._words
-        return _frozen(np.full(len(self.ids), -1, dtype=np.int64))
+        return frozen(np.full(len(self._ids), -1, dtype=np.int64))
 
     @property
     def word_ids(self) -> list[int | None]:
@@ -109,17 +162,17 @@ class Encoding:
         return [None if w < 0 else w for w in self.words.tolist()]
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self._ids)
 
     def __repr__(self) -> str:
-        shown = self.ids[:8].tolist()
-        more = ", ..." if len(self.ids) > 8 else ""
-        return f"Encoding({len(self.ids)} tokens: {str(shown)[1:-1]}{more})"
+        shown = self._ids[:8].tolist()
+        more = ", ..." if len(self._ids) > 8 else ""
+        return f"Encoding({len(self._ids)} tokens: {str(shown)[1:-1]}{more})"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Encoding):
             return NotImplemented
-        return self._tokenizer is other._tokenizer and np.array_equal(self.ids, other.ids)
+        return self._table is other._table and np.array_equal(self._ids, other._ids)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -127,66 +180,167 @@ class Encoding:
     def tokens(self) -> list[str]:
         """Each token as the vocabulary spells it (byte-level characters, special tokens as text)."""
         if self._tokens is not None:
-            return self._tokens
-        return self._tokenizer.id_to_token_list(self.ids)
+            return list(self._tokens)
+        return self._table.spell(self._ids)
 
     @property
     def pieces(self) -> list[bytes]:
         """The bytes that each token stands for (a multi-byte character may span tokens)."""
-        return self._tokenizer.token_bytes_list(self.ids)
+        return self._table.pieces(self._ids)
+
+
+def replaced(e: Encoding, **changes: object) -> Encoding:
+    """Return a new Encoding: ``e`` with the keyword arguments of :class:`Encoding` in ``changes`` replaced."""
+    fields: dict[str, object] = {
+        "tokens": e._tokens, "offsets": e._offsets, "byte_offsets": e._byte_offsets, "text": e._text, "data": e._data,
+        "where": e._where, "type_ids": e._type_ids, "words": e._words, "special_tokens_mask": e._special_tokens_mask,
+        "attention_mask": e._attention_mask, "overflowing": e._overflowing,
+    }  # fmt: skip
+    fields.update({k: frozen(v) if isinstance(v, np.ndarray) else v for k, v in changes.items()})
+    return Encoding(e._ids, e._table, **fields)  # type: ignore[arg-type]
+
+
+def cut(e: Encoding, a: int, b: int, overflowing: Sequence[Encoding] = ()) -> Encoding:
+    """Return tokens ``a..b-1`` of ``e`` as a new Encoding (its offsets kept as they are)."""
+    tokens = e._tokens[a:b] if e._tokens is not None else None
+    own_bytes = e._byte_offsets is not None or e._data is not None  # subtle: byte-level spans restart at each cut
+    return Encoding(
+        e._ids[a:b], e._table, tokens=tokens, offsets=e.offsets[a:b], text=e._text,
+        byte_offsets=e.byte_offsets[a:b] if own_bytes else None, type_ids=e.type_ids[a:b], words=e.words[a:b],
+        special_tokens_mask=e.special_tokens_mask[a:b], attention_mask=e.attention_mask[a:b], overflowing=overflowing,
+    )  # fmt: skip
+
+
+def joined(parts: Sequence[Encoding], table: TokenTable, overflowing: Sequence[Encoding] = ()) -> Encoding:
+    """Join ``parts`` end to end into a new Encoding (their overflowing windows left out; ``overflowing`` given)."""
+    parts = [p for p in parts if len(p)] or parts[:1]
+    if len(parts) == 1:
+        if not overflowing and not parts[0]._overflowing:
+            return parts[0]  # read-only data: shared, not copied
+        return cut(parts[0], 0, len(parts[0]), overflowing)
+
+    def cat(arrays: list[np.ndarray]) -> np.ndarray:
+        return frozen(np.concatenate(arrays))
+
+    if not parts:
+        return Encoding(frozen(np.zeros(0, np.int32)), table, offsets=_NO_OFFSETS,
+                        type_ids=frozen(np.zeros(0, np.int32)), words=frozen(np.zeros(0, np.int64)),
+                        overflowing=overflowing)  # fmt: skip
+    # subtle: tokens are spelled from the ids when read unless some part carries its own spelling
+    tokens = [t for p in parts for t in p.tokens] if any(p._tokens is not None for p in parts) else None
+    # byte offsets stay lazy while every part points into one text (special tokens point nowhere)
+    texts = {id(p._text): p._text for p in parts if p._text is not None and len(p)}
+    lazy = len(texts) <= 1 and all(p._byte_offsets is None and p._data is None for p in parts)
+    return Encoding(
+        cat([p._ids for p in parts]), table, tokens=tokens, offsets=cat([p.offsets for p in parts]),
+        byte_offsets=None if lazy else cat([p.byte_offsets for p in parts]),
+        text=next(iter(texts.values()), None) if lazy else None, type_ids=cat([p.type_ids for p in parts]),
+        words=cat([p.words for p in parts]), special_tokens_mask=cat([p.special_tokens_mask for p in parts]),
+        attention_mask=cat([p.attention_mask for p in parts]), overflowing=overflowing,
+    )  # fmt: skip
 
 
 class EncodingBatch(Sequence[Encoding]):
-    """The encodings of many texts; ``batch[i]`` is the i-th :class:`Encoding`.
+    """The encodings of many texts; ``batch[i]`` is the i-th :class:`Encoding`; read-only.
 
     ``ids`` is the concatenation of all texts' tokens and ``bounds`` (int64[D+1]) says where each
     text's tokens start, so a batch goes to numpy without a Python loop. Padded batches (all texts
-    of one length) also give 2-D arrays: :meth:`to_numpy`.
+    of one length) also give 2-D arrays: :meth:`to_numpy`. Build with :meth:`of` (Encodings),
+    :meth:`of_bytes` (a byte-level engine's ids) or :meth:`of_columns` (a fused path's flat arrays).
     """
 
-    __slots__ = ("_encodings", "_flat", "_tokenizer", "bounds", "ids")
+    __slots__ = ("_bounds", "_columns", "_data", "_doc_bounds", "_encodings", "_ids", "_table", "_texts")
 
-    def __init__(
-        self,
-        ids: np.ndarray,
-        bounds: np.ndarray,
-        tokenizer: Tokenizer,
-        encodings: list[Encoding] | None = None,
-        *,
-        flat: FlatEncodings | None = None,
-    ) -> None:
-        self.ids = ids
-        self.bounds = bounds
-        self._tokenizer = tokenizer
-        self._encodings = encodings
-        self._flat = flat  # the pipeline's fused path: flat arrays, one Encoding built per access
+    def __init__(self, ids: np.ndarray, bounds: np.ndarray, table: TokenTable) -> None:
+        """A batch of ids only (use the class methods for the other fields)."""
+        self._ids = ids
+        self._bounds = bounds
+        self._table = table
+        self._encodings: tuple[Encoding, ...] | None = None
+        self._columns: dict[str, object] | None = None
+        self._texts: Sequence[str] | None = None
+        self._data: np.ndarray | None = None
+        self._doc_bounds: np.ndarray | None = None
 
     @classmethod
-    def of_flat(cls, flat: FlatEncodings, tokenizer: Tokenizer) -> EncodingBatch:
-        """Wrap the flat arrays of a pipeline's fused path (each text's Encoding is built when asked for)."""
-        return cls(flat.ids, flat.bounds, tokenizer, flat=flat)
-
-    @classmethod
-    def of(cls, encodings: list[Encoding], tokenizer: Tokenizer) -> EncodingBatch:
+    def of(cls, encodings: Sequence[Encoding], table: TokenTable) -> EncodingBatch:
         """Gather ``encodings`` (kept as they are: offsets, masks, overflowing) into a batch."""
         bounds = np.zeros(len(encodings) + 1, dtype=np.int64)
         np.cumsum([len(e) for e in encodings], out=bounds[1:])
         ids = np.concatenate([e.ids for e in encodings]) if encodings else np.zeros(0, np.int32)
-        return cls(_frozen(ids), bounds, tokenizer, encodings)
+        out = cls(frozen(ids), frozen(bounds), table)
+        out._encodings = tuple(encodings)
+        return out
+
+    @classmethod
+    def of_bytes(cls, ids: np.ndarray, bounds: np.ndarray, table: TokenTable, data: np.ndarray,
+                 doc_bounds: np.ndarray) -> EncodingBatch:  # fmt: skip
+        """A byte-level batch: text k is ``data[doc_bounds[k]:doc_bounds[k + 1]]`` (UTF-8), its tokens tile it."""
+        out = cls(ids, bounds, table)
+        out._data, out._doc_bounds = data, doc_bounds
+        return out
+
+    @classmethod
+    def of_columns(
+        cls, ids: np.ndarray, bounds: np.ndarray, table: TokenTable, texts: Sequence[str], *, offsets: np.ndarray,
+        words: np.ndarray, type_ids: np.ndarray, special: np.ndarray, respelled: dict[int, str],
+    ) -> EncodingBatch:  # fmt: skip
+        """Flat arrays of every token (read-only; offsets in characters of each of ``texts``), one Encoding per access.
+
+        ``respelled`` maps a token index to its spelling where it is not the vocabulary's.
+        """
+        out = cls(ids, bounds, table)
+        keys = np.sort(np.fromiter(respelled, dtype=np.int64, count=len(respelled)))
+        out._columns = {"offsets": offsets, "words": words, "type_ids": type_ids, "special": special,
+                        "respelled": dict(respelled), "respelled_at": keys}  # fmt: skip
+        out._texts = texts
+        return out
+
+    @property
+    def ids(self) -> np.ndarray:
+        """int32[T]: every text's tokens, one after the other."""
+        return self._ids
+
+    @property
+    def bounds(self) -> np.ndarray:
+        """int64[D+1]: text k's tokens are ``ids[bounds[k]:bounds[k + 1]]``."""
+        return self._bounds
 
     @property
     def offsets(self) -> np.ndarray:
-        """int64[T, 2]: offsets of every token, relative to the start of its own text."""
-        if self._flat is not None:
-            return self._flat.offsets
+        """int64[T, 2]: character offsets of every token, relative to the start of its own text."""
+        if self._columns is not None:
+            return self._columns["offsets"]  # type: ignore[return-value]
         if self._encodings is not None:
-            if not self._encodings:
-                return np.zeros((0, 2), dtype=np.int64)
-            return np.concatenate([e.offsets for e in self._encodings])
-        return self._tokenizer.offsets_of(self.ids, self.bounds)
+            return _stack([e.offsets for e in self._encodings])
+        if self._data is None:
+            return frozen(np.zeros((len(self._ids), 2), dtype=np.int64))
+        spans = self._table.byte_spans(self._ids, self._bounds)
+        base = np.repeat(self._doc_bounds[:-1], np.diff(self._bounds))
+        starts = np.stack([self._doc_bounds[:-1]] * 2, axis=1)  # one pass gives the tokens and the texts' starts
+        chars = chars_of_bytes(self._data, np.concatenate([spans + base[:, None], starts]))
+        n = len(spans)
+        return frozen(chars[:n] - np.repeat(chars[n:, 0], np.diff(self._bounds))[:, None])
+
+    @property
+    def byte_offsets(self) -> np.ndarray:
+        """int64[T, 2]: UTF-8 byte offsets of every token, relative to the start of its own text."""
+        if self._columns is not None:
+            lengths = np.fromiter(map(len, self._texts), dtype=np.int64, count=len(self._texts))
+            starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+            np.cumsum(lengths, out=starts[1:])
+            pos = utf8_positions("".join(self._texts))
+            shift = np.repeat(starts[:-1], np.diff(self._bounds))[:, None]
+            offsets = self._columns["offsets"]
+            return frozen(pos[offsets + shift] - pos[shift])  # type: ignore[operator]
+        if self._encodings is not None:
+            return _stack([e.byte_offsets for e in self._encodings])
+        if self._data is None:
+            return self.offsets
+        return frozen(self._table.byte_spans(self._ids, self._bounds))
 
     def __len__(self) -> int:
-        return len(self.bounds) - 1
+        return len(self._bounds) - 1
 
     @overload
     def __getitem__(self, i: int) -> Encoding: ...
@@ -199,40 +353,48 @@ class EncodingBatch(Sequence[Encoding]):
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(f"batch index {i} out of range for {len(self)} texts")
-        if self._encodings is not None:
-            return self._encodings[i]
-        if self._flat is not None:
-            from .fused import encodings_of
+        return self._one(i)
 
-            return encodings_of(self._flat, self._tokenizer, i)
-        a, b = self.bounds[i], self.bounds[i + 1]
-        return Encoding(self.ids[a:b], self._tokenizer)
+    def _one(self, k: int) -> Encoding:
+        if self._encodings is not None:
+            return self._encodings[k]
+        lo, hi = int(self._bounds[k]), int(self._bounds[k + 1])
+        if self._columns is not None:
+            c = self._columns
+            at: np.ndarray = c["respelled_at"]  # type: ignore[assignment]
+            a, b = np.searchsorted(at, [lo, hi])
+            tokens = None
+            if a != b:
+                tokens = self._table.spell(self._ids[lo:hi])
+                for j in at[a:b].tolist():
+                    tokens[j - lo] = c["respelled"][j]  # type: ignore[index]
+            return Encoding(
+                self._ids[lo:hi], self._table, tokens=tokens, offsets=c["offsets"][lo:hi], text=self._texts[k],
+                type_ids=c["type_ids"][lo:hi], words=c["words"][lo:hi], special_tokens_mask=c["special"][lo:hi],
+            )  # type: ignore[index]  # fmt: skip
+        data = None
+        if self._data is not None:
+            data = self._data[self._doc_bounds[k] : self._doc_bounds[k + 1]]
+        return Encoding(self._ids[lo:hi], self._table, data=data)
 
     def __iter__(self) -> Iterator[Encoding]:
         if self._encodings is not None:
             yield from self._encodings
             return
-        if self._flat is not None:
-            from .fused import encodings_of
-
-            for k in range(len(self)):
-                yield encodings_of(self._flat, self._tokenizer, k)
-            return
-        ids, bounds, tok = self.ids, self.bounds.tolist(), self._tokenizer
-        for k in range(len(bounds) - 1):
-            yield Encoding(ids[bounds[k] : bounds[k + 1]], tok)
+        for k in range(len(self)):
+            yield self._one(k)
 
     def __repr__(self) -> str:
-        return f"EncodingBatch({len(self)} texts, {len(self.ids)} tokens)"
+        return f"EncodingBatch({len(self)} texts, {len(self._ids)} tokens)"
 
     def lengths(self) -> np.ndarray:
         """Return int64[D], the number of tokens of each text."""
-        return np.diff(self.bounds)
+        return np.diff(self._bounds)
 
     def tolist(self) -> list[list[int]]:
         """Return the ids as a list of lists (what tiktoken's ``encode_batch`` returns)."""
-        ids = self.ids.tolist()
-        b = self.bounds.tolist()
+        ids = self._ids.tolist()
+        b = self._bounds.tolist()
         return [ids[b[k] : b[k + 1]] for k in range(len(b) - 1)]
 
     def to_numpy(self) -> dict[str, np.ndarray]:
@@ -249,8 +411,12 @@ class EncodingBatch(Sequence[Encoding]):
             )
         width = int(lengths[0]) if len(lengths) else 0
         encs = list(self)
-        out = {"ids": self.ids.reshape(len(encs), width)}
+        out = {"ids": self._ids.reshape(len(encs), width)}
         for field in ("type_ids", "attention_mask", "special_tokens_mask"):
             parts = [getattr(e, field) for e in encs]
             out[field] = np.concatenate(parts).reshape(len(encs), width) if parts else np.zeros((0, 0), np.int32)
         return out
+
+
+def _stack(parts: list[np.ndarray]) -> np.ndarray:
+    return frozen(np.concatenate(parts)) if parts else _NO_OFFSETS

@@ -22,22 +22,38 @@ equal the general path (and Hugging Face) field for field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
+from .added import AddedVocabulary
 from .bert_fast import BertFastPath
 from .encoding import Encoding
+from .offset_units import frozen
 from .processors import BertProcessing, TemplateProcessing, post_process
 from .sentencepiece_fast import SentencePieceFastPath
 from .unigram_fast import UnigramFastPath
+from .vocab_table import TokenTable
 
-if TYPE_CHECKING:
-    from .added import AddedVocabulary
-    from .general import Pipeline
-    from .pipeline import Tokenizer
+
+class Pipeline(Protocol):
+    """What the fused paths read of a :class:`~tokvec.tokens.general.Pipeline` (kept here: no import back)."""
+
+    added: AddedVocabulary
+    normalizer: Any
+    pre_tokenizer: Any
+    model: Any
+    post_processor: Any
+    table: TokenTable
+    _id_to_token: list[str | None]
+
+    def cached(self, key: str, build: Callable[[], Any]) -> Any:
+        """Return a value derived from the pipeline, built once."""
+        ...
+
 
 FusedPath = BertFastPath | UnigramFastPath | SentencePieceFastPath
 _PLAIN_PROCESSORS = (type(None), TemplateProcessing, BertProcessing)
@@ -64,12 +80,12 @@ class FlatEncodings:
         keys = np.fromiter(self.respelled, dtype=np.int64, count=len(self.respelled))
         object.__setattr__(self, "respelled_at", np.sort(keys))
 
-    def tokens_of(self, tok: Tokenizer, lo: int, hi: int) -> list[str] | None:
+    def tokens_of(self, table: TokenTable, lo: int, hi: int) -> list[str] | None:
         """The token spellings of tokens ``lo..hi-1`` when one of them is respelled, else None (the vocabulary's)."""
         a, b = np.searchsorted(self.respelled_at, [lo, hi])
         if a == b:
             return None
-        tokens = tok.pipeline.id_to_token_list(self.ids[lo:hi])
+        tokens = table.spell(self.ids[lo:hi])
         for i in self.respelled_at[a:b].tolist():
             tokens[i - lo] = self.respelled[i]
         return tokens
@@ -197,7 +213,7 @@ def encode_flat_threads(
     )  # fmt: skip
 
 
-def split_encodings(flat: FlatEncodings, type_ids: list[int], tok: Tokenizer) -> list[Encoding]:
+def split_encodings(flat: FlatEncodings, type_ids: list[int], table: TokenTable, texts: list[str]) -> list[Encoding]:
     """One :class:`Encoding` per text of ``flat`` (as the general path builds them, before post-processing)."""
     ids, off, words, b = flat.ids, flat.offsets, flat.words, flat.bounds.tolist()
     for a in (ids, off, words):
@@ -205,24 +221,25 @@ def split_encodings(flat: FlatEncodings, type_ids: list[int], tok: Tokenizer) ->
     out = []
     for k, type_id in enumerate(type_ids):
         lo, hi = b[k], b[k + 1]
-        tokens = flat.tokens_of(tok, lo, hi)
-        out.append(Encoding(ids[lo:hi], tok, tokens=tokens, offsets=off[lo:hi], type_ids=np.full(hi - lo, type_id,
-                   np.int32), words=words[lo:hi]))  # fmt: skip
+        tokens = flat.tokens_of(table, lo, hi)
+        out.append(Encoding(ids[lo:hi], table, tokens=tokens, offsets=off[lo:hi], text=texts[k],
+                            type_ids=frozen(np.full(hi - lo, type_id, np.int32)), words=words[lo:hi]))  # fmt: skip
     return out
 
 
-def _template(pipeline: Pipeline, tok: Tokenizer, add_special_tokens: bool):
+def _template(pipeline: Pipeline, add_special_tokens: bool):
     """(prefix ids, prefix type ids, sequence type id, suffix ids, suffix type ids) of the single-text template,
     or None when the processor does more than place special tokens around the text."""
 
     def build():
         if type(pipeline.post_processor) not in _PLAIN_PROCESSORS:
             return None
-        dummy = Encoding(np.array([-1], np.int32), tok, offsets=np.zeros((1, 2), np.int64),
+        table = pipeline.table
+        dummy = Encoding(np.array([-1], np.int32), table, offsets=np.zeros((1, 2), np.int64),
                          type_ids=np.zeros(1, np.int32), words=np.zeros(1, np.int64))  # fmt: skip
-        e = post_process(pipeline.post_processor, dummy, None, add_special_tokens, tok)
+        e = post_process(pipeline.post_processor, dummy, None, add_special_tokens, table)
         where = np.flatnonzero(e.ids == -1)
-        if len(where) != 1 or e._tokens is not None:
+        if len(where) != 1 or e.has_own_tokens:
             return None
         k = int(where[0])
         specials = np.ones(len(e), dtype=bool)
@@ -244,11 +261,9 @@ def _template(pipeline: Pipeline, tok: Tokenizer, add_special_tokens: bool):
     return pipeline.cached(f"fused_template_{add_special_tokens}", build)
 
 
-def add_specials(
-    pipeline: Pipeline, tok: Tokenizer, flat: FlatEncodings, add_special_tokens: bool
-) -> FlatEncodings | None:
+def add_specials(pipeline: Pipeline, flat: FlatEncodings, add_special_tokens: bool) -> FlatEncodings | None:
     """Lay the single-text template over every text of ``flat`` (None when the processor needs the general path)."""
-    t = _template(pipeline, tok, add_special_tokens)
+    t = _template(pipeline, add_special_tokens)
     if t is None:
         return None
     pre_ids, pre_types, seq_type, post_ids, post_types = t
@@ -271,14 +286,6 @@ def add_specials(
         ids[bounds[1:] - q + j], types[bounds[1:] - q + j] = post_ids[j], post_types[j]
     respelled = {int(pos[i]): s for i, s in flat.respelled.items()}
     return FlatEncodings(ids, offsets, words, bounds, types, special, respelled)
-
-
-def encodings_of(flat: FlatEncodings, tok: Tokenizer, k: int) -> Encoding:
-    """The :class:`Encoding` of text ``k`` of a post-processed ``flat`` (arrays are read-only views)."""
-    lo, hi = int(flat.bounds[k]), int(flat.bounds[k + 1])
-    tokens = flat.tokens_of(tok, lo, hi)
-    return Encoding(flat.ids[lo:hi], tok, tokens=tokens, offsets=flat.offsets[lo:hi], type_ids=flat.type_ids[lo:hi],
-                    words=flat.words[lo:hi], special_tokens_mask=flat.special[lo:hi])  # fmt: skip
 
 
 def freeze(flat: FlatEncodings) -> FlatEncodings:

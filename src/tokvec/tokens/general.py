@@ -19,27 +19,28 @@ the decoder chain.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from ..errors import UnknownTokenError
 from . import fused
 from .added import AddedVocabulary
-from .encoding import Encoding, EncodingBatch
+from .encoding import Encoding, EncodingBatch, replaced
 from .normalized import NormalizedText
+from .offset_units import clean_text, frozen, has_surrogates
 from .padding import Padding, Truncation, pad_batch, truncate_pair
-from .processors import post_process
-
-if TYPE_CHECKING:
-    from .pipeline import Tokenizer
+from .processors import post_process, trims_offsets
+from .vocab_table import TokenTable, space_counts
 
 _EMPTY_I64 = np.zeros(0, dtype=np.int64)
 
 
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
+def _mapped(e: Encoding, where: np.ndarray | None) -> Encoding:
+    """``e`` with offsets moved to the input's characters (``where``: a joined surrogate pair is two there)."""
+    if where is None:
+        return e
+    over = [_mapped(o, where) for o in e.overflowing]
+    return replaced(e, offsets=frozen(where[e.offsets]), byte_offsets=e.byte_offsets, text=None, overflowing=over)
 
 
 def _segment(text: str, start: int) -> NormalizedText:
@@ -60,6 +61,8 @@ class Pipeline:
     padding: Padding | None = None
     truncation: Truncation | None = None
     _id_to_token: list[str | None] = field(init=False, repr=False)
+    #: the read-only id -> token table every Encoding of this pipeline spells its tokens from
+    table: TokenTable = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         vocab = self.model.get_vocab()
@@ -71,6 +74,9 @@ class Pipeline:
         for i, t in self.added.by_id.items():
             table[i] = t.content
         object.__setattr__(self, "_id_to_token", table)
+        spaces = space_counts(table) if trims_offsets(self.post_processor) else None
+        object.__setattr__(self, "table", TokenTable.of_spellings("the vocabulary", table, self.decoder,
+                                                                  space_counts=spaces))  # fmt: skip
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle without the derived values (fused-path tables; rebuilt on first use)."""
@@ -94,14 +100,7 @@ class Pipeline:
 
     def id_to_token_list(self, ids) -> list[str]:
         """Spell ids (added tokens as their content)."""
-        table = self._id_to_token
-        out = []
-        for i in np.asarray(ids).tolist():
-            t = table[i] if 0 <= i < len(table) else None
-            if t is None:
-                raise UnknownTokenError(f"token id {i} is not in the vocabulary (ids run from 0 to {len(table) - 1})")
-            out.append(t)
-        return out
+        return self.table.spell(ids)
 
     def token_to_id(self, token: str) -> int | None:
         """Return the id of ``token`` (added tokens first), or None."""
@@ -112,7 +111,6 @@ class Pipeline:
     def encode(
         self,
         items: list[tuple[str, str | None]],
-        tok: Tokenizer,
         *,
         add_special_tokens: bool = True,
         added: AddedVocabulary | None = None,
@@ -121,21 +119,26 @@ class Pipeline:
 
         ``added``: the added tokens to split out of the text (default: all of them, as Hugging Face
         does; :meth:`AddedVocabulary.allowing` leaves special tokens out, so their text is read as text).
+        Surrogates are read as every engine reads them (:func:`~tokvec.tokens.offset_units.clean_text`).
         """
         firsts = [a for a, _ in items]
         seconds = [b for _, b in items if b is not None]
-        raw = self.encode_sequences(firsts + seconds, [0] * len(firsts) + [1] * len(seconds), tok, added)
-        pairs = iter(raw[len(firsts) :])
+        raw, wheres = self._encode_clean(firsts + seconds, [0] * len(firsts) + [1] * len(seconds), added)
+        pairs = iter(range(len(firsts), len(raw)))
+        table = self.table
         out = []
         for k, (_, b) in enumerate(items):
-            first = raw[k]
-            second = next(pairs) if b is not None else None
+            first, where = raw[k], wheres[k]
+            second = None
+            if b is not None:  # subtle: offsets of a pair move to the input's characters before post-processing
+                j = next(pairs)
+                first, second, where = _mapped(first, where), _mapped(raw[j], wheres[j]), None
             if self.truncation is not None:
                 n_added = 0
                 if add_special_tokens and self.post_processor is not None:
                     n_added = self.post_processor.added_tokens(second is not None)
                 first, second = truncate_pair(first, second, self.truncation, n_added)
-            out.append(post_process(self.post_processor, first, second, add_special_tokens, tok))
+            out.append(_mapped(post_process(self.post_processor, first, second, add_special_tokens, table), where))
         if self.padding is not None:
             out = pad_batch(out, self.padding)
         return out
@@ -143,7 +146,6 @@ class Pipeline:
     def encode_batch(
         self,
         items: list[tuple[str, str | None]],
-        tok: Tokenizer,
         *,
         add_special_tokens: bool = True,
         num_threads: int = 1,
@@ -158,24 +160,47 @@ class Pipeline:
         path = fused.fused_path(self)
         texts = fused.batch_items(items) if path is not None else None
         if texts is not None and self.truncation is None and self.padding is None:
-            flat = fused.encode_flat_threads(self, path, texts, num_threads, added)
-            flat = fused.add_specials(self, tok, flat, add_special_tokens)
-            if flat is not None:
-                return EncodingBatch.of_flat(fused.freeze(flat), tok)
-        encs = self.encode(items, tok, add_special_tokens=add_special_tokens, added=added)
-        return EncodingBatch.of(encs, tok)
+            cleaned = [clean_text(t) for t in texts] if has_surrogates(texts) else None
+            if cleaned is None or all(where is None for _, where in cleaned):  # else (a pair joined) the path below
+                texts = texts if cleaned is None else [t for t, _ in cleaned]
+                flat = fused.encode_flat_threads(self, path, texts, num_threads, added)
+                flat = fused.add_specials(self, flat, add_special_tokens)
+                if flat is not None:
+                    f = fused.freeze(flat)
+                    return EncodingBatch.of_columns(f.ids, f.bounds, self.table, texts, offsets=f.offsets,
+                                                    words=f.words, type_ids=f.type_ids, special=f.special,
+                                                    respelled=f.respelled)  # fmt: skip
+        encs = self.encode(items, add_special_tokens=add_special_tokens, added=added)
+        return EncodingBatch.of(encs, self.table)
 
     def encode_sequences(
-        self, texts: list[str], type_ids: list[int], tok: Tokenizer, added: AddedVocabulary | None = None
+        self, texts: list[str], type_ids: list[int], added: AddedVocabulary | None = None
     ) -> list[Encoding]:
-        """Encode each text on its own (no special tokens, no truncation): offsets, word ids, type ids."""
+        """Encode each text on its own (no special tokens, no truncation): offsets, word ids, type ids.
+
+        Offsets are characters of each text as given, byte offsets bytes of its clean UTF-8.
+        """
+        raw, wheres = self._encode_clean(texts, type_ids, added)
+        return [_mapped(e, where) for e, where in zip(raw, wheres, strict=True)]
+
+    def _encode_clean(
+        self, texts: list[str], type_ids: list[int], added: AddedVocabulary | None = None
+    ) -> tuple[list[Encoding], list[np.ndarray | None]]:
+        """:meth:`encode_sequences` with offsets in the clean texts, and each text's map to its own characters."""
+        if not has_surrogates(texts):
+            clean, wheres = texts, [None] * len(texts)
+        else:
+            cleaned = [clean_text(t) for t in texts]
+            clean, wheres = [t for t, _ in cleaned], [where for _, where in cleaned]
         path = fused.fused_path(self)
         if path is not None:  # the fused kernel: the same results as the component loop below
-            return fused.split_encodings(fused.encode_flat(self, path, texts, added), type_ids, tok)
-        return self.encode_sequences_general(texts, type_ids, tok, added)
+            out = fused.split_encodings(fused.encode_flat(self, path, clean, added), type_ids, self.table, clean)
+        else:
+            out = self.encode_sequences_general(clean, type_ids, added)
+        return out, wheres
 
     def encode_sequences_general(
-        self, texts: list[str], type_ids: list[int], tok: Tokenizer, added: AddedVocabulary | None = None
+        self, texts: list[str], type_ids: list[int], added: AddedVocabulary | None = None
     ) -> list[Encoding]:
         """Encode each text component by component (what the fused path must equal)."""
         added = self.added if added is None else added
@@ -239,8 +264,8 @@ class Pipeline:
             piece_tokens = np.zeros(n_pieces + 1, dtype=np.int64)
         ids = np.asarray(ids, dtype=np.int32)
         unk = self._unknown_spelling(ids, *((all_cps, starts, ends) if n_cps else (None, None, None)))
-        return [self._assemble(plan, type_id, tok, ids, lo, hi, piece_of, piece_tokens, unk)
-                for plan, type_id in zip(plans, type_ids, strict=True)]  # fmt: skip
+        return [self._assemble(plan, type_id, text, ids, lo, hi, piece_of, piece_tokens, unk)
+                for plan, type_id, text in zip(plans, type_ids, texts, strict=True)]  # fmt: skip
 
     def _unknown_spelling(self, ids, cps, starts, ends) -> tuple[np.ndarray, list[str]]:
         """Unigram spells an unknown token as the text it covers (BPE and WordPiece as the unk token)."""
@@ -251,7 +276,7 @@ class Pipeline:
         text = [cps[starts[k] : ends[k]].tobytes().decode("utf-32-le", "surrogatepass") for k in where.tolist()]
         return where, text
 
-    def _assemble(self, plan, type_id, tok, ids, lo, hi, piece_of, piece_tokens, unk) -> Encoding:
+    def _assemble(self, plan, type_id, text, ids, lo, hi, piece_of, piece_tokens, unk) -> Encoding:
         unk_at, unk_text = unk
         respelled: dict[int, str] = {}  # token index -> its spelling where it is not the vocabulary's
         id_parts, off_parts, word_parts = [], [], []
@@ -277,7 +302,7 @@ class Pipeline:
                 word += count
                 n += b - a
         if not id_parts:
-            return self._encoding(ids[:0], np.zeros((0, 2), np.int64), _EMPTY_I64, type_id, tok)
+            return self._encoding(ids[:0], np.zeros((0, 2), np.int64), _EMPTY_I64, type_id, text)
         cat = (lambda parts: parts[0]) if len(id_parts) == 1 else np.concatenate
         all_ids = cat(id_parts)
         tokens = None
@@ -285,14 +310,14 @@ class Pipeline:
             tokens = self.id_to_token_list(all_ids)
             for k, spelled in respelled.items():
                 tokens[k] = spelled
-        return self._encoding(all_ids, cat(off_parts), cat(word_parts), type_id, tok, tokens)
+        return self._encoding(all_ids, cat(off_parts), cat(word_parts), type_id, text, tokens)
 
-    @staticmethod
-    def _encoding(ids, offsets, words, type_id, tok, tokens=None) -> Encoding:
+    def _encoding(self, ids, offsets, words, type_id, text, tokens=None) -> Encoding:
         n = len(ids)
         return Encoding(
-            _frozen(np.ascontiguousarray(ids)), tok, offsets=_frozen(np.ascontiguousarray(offsets)),
-            type_ids=np.full(n, type_id, np.int32), words=_frozen(np.asarray(words, dtype=np.int64)), tokens=tokens,
+            frozen(np.ascontiguousarray(ids)), self.table, offsets=frozen(np.ascontiguousarray(offsets)), text=text,
+            type_ids=frozen(np.full(n, type_id, np.int32)), words=frozen(np.asarray(words, dtype=np.int64)),
+            tokens=tokens,
         )  # fmt: skip
 
     # ----------------------------------------------------------------- decoding

@@ -9,15 +9,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ..errors import FormatError, TokvecError
-from .encoding import Encoding
-
-if TYPE_CHECKING:
-    from .pipeline import Tokenizer
+from .encoding import Encoding, cut, joined
+from .vocab_table import TokenTable
 
 _DIRECTIONS = ("right", "left")
 _STRATEGIES = {"longest_first": "LongestFirst", "only_first": "OnlyFirst", "only_second": "OnlySecond"}
@@ -93,11 +91,8 @@ class Truncation:
                 "strategy": _STRATEGIES[self.strategy], "stride": self.stride}  # fmt: skip
 
 
-def _cut(e: Encoding, a: int, b: int) -> Encoding:
-    tokens = e._tokens[a:b] if e._tokens is not None else None
-    return Encoding(e.ids[a:b], e._tokenizer, tokens=tokens, offsets=e.offsets[a:b], type_ids=e.type_ids[a:b],
-                    words=e.words[a:b], special_tokens_mask=e.special_tokens_mask[a:b],
-                    attention_mask=e.attention_mask[a:b])  # fmt: skip
+def _cut(e: Encoding, a: int, b: int, overflowing: list[Encoding] | tuple[Encoding, ...] = ()) -> Encoding:
+    return cut(e, a, b, overflowing)
 
 
 def truncate(e: Encoding, max_length: int, stride: int, direction: str) -> Encoding:
@@ -106,9 +101,7 @@ def truncate(e: Encoding, max_length: int, stride: int, direction: str) -> Encod
     if max_length >= n:
         return e
     if max_length == 0:
-        empty = _cut(e, 0, 0)
-        empty.overflowing = [e]
-        return empty
+        return _cut(e, 0, 0, [e])
     if stride >= max_length:
         raise TokvecError(
             f"truncation stride {stride} must be less than the length {max_length} left for the text"
@@ -129,9 +122,7 @@ def truncate(e: Encoding, max_length: int, stride: int, direction: str) -> Encod
             ranges.append((start, stop))
             if start == 0:
                 break
-    first = _cut(e, *ranges[0])
-    first.overflowing = [_cut(e, a, b) for a, b in ranges[1:]]
-    return first
+    return _cut(e, *ranges[0], [_cut(e, a, b) for a, b in ranges[1:]])
 
 
 def truncate_pair(a: Encoding, b: Encoding | None, t: Truncation, n_added: int) -> tuple[Encoding, Encoding | None]:
@@ -170,41 +161,28 @@ def truncate_pair(a: Encoding, b: Encoding | None, t: Truncation, n_added: int) 
     return (cut, b) if t.strategy == "only_first" else (a, cut)
 
 
-def concat(parts: list[Encoding], tokenizer: Tokenizer) -> Encoding:
+def concat(parts: list[Encoding], table: TokenTable) -> Encoding:
     """Join encodings end to end, ignoring their overflowing windows."""
-    if not parts:
-        return Encoding(np.zeros(0, np.int32), tokenizer, offsets=np.zeros((0, 2), np.int64),
-                        type_ids=np.zeros(0, np.int32), words=np.zeros(0, np.int64))  # fmt: skip
-    if len(parts) == 1:
-        return _cut(parts[0], 0, len(parts[0]))
-    cat = np.concatenate
-    # subtle: tokens are spelled from the ids on demand unless some part carries its own spelling
-    tokens = [t for p in parts for t in p.tokens] if any(p._tokens is not None for p in parts) else None
-    return Encoding(
-        cat([p.ids for p in parts]), tokenizer, tokens=tokens,
-        offsets=cat([p.offsets for p in parts]), type_ids=cat([p.type_ids for p in parts]),
-        words=cat([p.words for p in parts]), special_tokens_mask=cat([p.special_tokens_mask for p in parts]),
-        attention_mask=cat([p.attention_mask for p in parts]),
-    )  # fmt: skip
+    return joined(parts, table)
 
 
-def merge(parts: list[Encoding], tokenizer: Tokenizer) -> Encoding:
+def merge(parts: list[Encoding], table: TokenTable) -> Encoding:
     """Join ``parts`` as Hugging Face's ``Encoding.merge`` does, overflowing windows included."""
-    result = concat([], tokenizer)
+    if not any(p.overflowing for p in parts):  # performance notes: one concatenation, not one per part
+        return joined(parts, table)
+    result = concat([], table)
     for p in parts:
-        result = _merge_with(result, p, tokenizer)
+        result = _merge_with(result, p, table)
     return result
 
 
-def _merge_with(a: Encoding, b: Encoding, tokenizer: Tokenizer) -> Encoding:
+def _merge_with(a: Encoding, b: Encoding, table: TokenTable) -> Encoding:
     over = []
     for ao in a.overflowing:
-        over.append(_merge_with(ao, b, tokenizer))
-        over.extend(_merge_with(ao, bo, tokenizer) for bo in b.overflowing)
-    over.extend(_merge_with(a, bo, tokenizer) for bo in b.overflowing)
-    out = concat([a, b], tokenizer)
-    out.overflowing = over
-    return out
+        over.append(_merge_with(ao, b, table))
+        over.extend(_merge_with(ao, bo, table) for bo in b.overflowing)
+    over.extend(_merge_with(a, bo, table) for bo in b.overflowing)
+    return joined([a, b], table, over)
 
 
 def pad(e: Encoding, length: int, p: Padding) -> Encoding:
@@ -215,19 +193,14 @@ def pad(e: Encoding, length: int, p: Padding) -> Encoding:
     over = [pad(o, length, p) for o in e.overflowing]
     n = len(e)
     if n >= length:
-        if over:
-            e = _cut(e, 0, n)
-            e.overflowing = over
-        return e
+        return _cut(e, 0, n, over) if over else e
     k = length - n
     filler = Encoding(
-        np.full(k, p.pad_id, np.int32), e._tokenizer, tokens=[p.pad_token] * k, offsets=np.zeros((k, 2), np.int64),
+        np.full(k, p.pad_id, np.int32), e.table, tokens=[p.pad_token] * k, offsets=np.zeros((k, 2), np.int64),
         type_ids=np.full(k, p.pad_type_id, np.int32), words=np.full(k, -1, np.int64),
         special_tokens_mask=np.ones(k, np.int8), attention_mask=np.zeros(k, np.int8),
     )  # fmt: skip
-    out = concat([filler, e] if p.direction == "left" else [e, filler], e._tokenizer)
-    out.overflowing = over
-    return out
+    return joined([filler, e] if p.direction == "left" else [e, filler], e.table, over)
 
 
 def pad_batch(encs: list[Encoding], p: Padding) -> list[Encoding]:

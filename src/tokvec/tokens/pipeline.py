@@ -2,7 +2,7 @@
 
 - **byte-level (tiktoken) engine**: a split pattern (numba scanner) + a byte-level BPE model +
   special tokens with tiktoken's allowed/disallowed rules. Used for tiktoken rank files, Llama-3 and
-  GPT-2 ``vocab.json``/``merges.txt``; byte offsets; ``encode_ordinary``; threads in ``encode_batch``.
+  GPT-2 ``vocab.json``/``merges.txt``; offsets follow from the ids; ``encode_ordinary``; threads in ``encode_batch``.
 - **pipeline engine** (:class:`tokvec.tokens.general.Pipeline`, set in ``pipeline``): Hugging Face's
   normalizer -> pre-tokenizer -> model -> post-processor with added tokens, pairs, truncation and
   padding; character offsets as HF's Python API gives them. Used for ``tokenizer.json``,
@@ -52,12 +52,13 @@ from ..errors import InputTypeError, TokvecError
 from ..kernels.bpe import encode_docs, gather_bytes, token_offsets
 from ..kernels.tables import bytes_lookup
 from . import specials as sp
-from .byte_level import bytes_to_str
 from .encoding import Encoding, EncodingBatch
 from .models.bpe import BytePairModel
+from .offset_units import clean_text, has_surrogates
 from .pre_tokenizers import SplitPattern
 from .token_ids import ID_LIMIT, as_id_array, byte_level_tables, check_id, first_bad_id
 from .unicode import class_table
+from .vocab_table import TokenTable
 
 if TYPE_CHECKING:
     from .added import AddedVocabulary
@@ -86,6 +87,7 @@ class Tokenizer:
     pipeline: Pipeline | None = None
     _decode_tables: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)
     _special_of_id: dict[int, str] = field(init=False, repr=False)  # the special token an id decodes as
+    _table: TokenTable = field(init=False, repr=False)  # what every Encoding spells its tokens from
     _preset: str | None = field(default=None, init=False, repr=False)  # set by load(): pickled as this name
 
     def __post_init__(self) -> None:
@@ -94,6 +96,7 @@ class Tokenizer:
             object.__setattr__(self, "special_tokens", MappingProxyType(specials))
             object.__setattr__(self, "_decode_tables", None)
             object.__setattr__(self, "_special_of_id", {})
+            object.__setattr__(self, "_table", self.pipeline.table)
             return
         if self.pattern is None:
             raise TokvecError("a byte-level tokenizer needs a split pattern (or a pipeline)")
@@ -102,6 +105,7 @@ class Tokenizer:
         tables, special_of_id = byte_level_tables(self.model, self.special_tokens, self.name)
         object.__setattr__(self, "_decode_tables", tables)
         object.__setattr__(self, "_special_of_id", special_of_id)
+        object.__setattr__(self, "_table", TokenTable.of_bytes(self.name, tables, special_of_id))
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle a preset by its name and any other tokenizer by its content (for multiprocessing, joblib, Dask)."""
@@ -138,7 +142,7 @@ class Tokenizer:
             if pair is not None:
                 _check_text(pair)
             added = self._added_for((text, pair), allowed_special, disallowed_special)
-            return self.pipeline.encode([(text, pair)], self, add_special_tokens=add_special_tokens, added=added)[0]
+            return self.pipeline.encode([(text, pair)], add_special_tokens=add_special_tokens, added=added)[0]
         if pair is not None:
             raise TokvecError(f"{self.name} is a tiktoken-style tokenizer: it encodes one text, not pairs")
         _check_text(text)
@@ -153,9 +157,10 @@ class Tokenizer:
         """
         if self.pipeline is not None:
             return self.encode(text, add_special_tokens=False, disallowed_special=())
-        data = to_utf8(text)
-        ids, _ = self._run(np.frombuffer(data, dtype=np.uint8), np.array([0, len(data)], dtype=np.int64))
-        return Encoding(ids, self)
+        data, where = _utf8(text)
+        buf = np.frombuffer(data, dtype=np.uint8)
+        ids, _ = self._run(buf, np.array([0, len(data)], dtype=np.int64))
+        return Encoding(ids, self._table, data=buf, where=where)
 
     def encode_batch(
         self,
@@ -187,7 +192,7 @@ class Tokenizer:
             added = self._added_for([x for item in items for x in item], allowed_special, disallowed_special)
             threads = num_threads or os.cpu_count() or 1
             return self.pipeline.encode_batch(
-                items, self, add_special_tokens=add_special_tokens, num_threads=threads, added=added
+                items, add_special_tokens=add_special_tokens, num_threads=threads, added=added
             )
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed_special, disallowed_special)
         for t in texts:
@@ -195,13 +200,18 @@ class Tokenizer:
         sp.check_disallowed_all(texts, deny)
         allow_re = sp.special_regex(allow)
         with_specials = [k for k, t in enumerate(texts) if allow_re is not None and allow_re.search(t)]
+        if has_surrogates(texts):  # subtle: a text whose surrogate pair joined needs its own map to the input's
+            read = [_utf8(t) for t in texts]
+            with_specials += [k for k, (_, w) in enumerate(read) if w is not None and k not in with_specials]
+            datas = [d for d, _ in read]
+        else:
+            datas = [t.encode("utf-8") for t in texts]
         if with_specials:  # those texts alone take the slower path that splits at special tokens
             slow = set(with_specials)
             rest = [t for k, t in enumerate(texts) if k not in slow]
             fast = iter(self.encode_batch(rest, num_threads=num_threads, disallowed_special=()))
             encs = [self._encode_with_specials(t, allow) if k in slow else next(fast) for k, t in enumerate(texts)]
-            return _batch_of(encs, self)
-        datas = [to_utf8(t) for t in texts]
+            return EncodingBatch.of(encs, self._table)
         lengths = np.fromiter((len(d) for d in datas), dtype=np.int64, count=len(datas))
         doc_bounds = np.zeros(len(datas) + 1, dtype=np.int64)
         np.cumsum(lengths, out=doc_bounds[1:])
@@ -213,7 +223,7 @@ class Tokenizer:
             ids, counts = self._run_threads(buf, doc_bounds, threads)
         bounds = np.zeros(len(datas) + 1, dtype=np.int64)
         np.cumsum(counts, out=bounds[1:])
-        return EncodingBatch(ids, bounds, self)
+        return EncodingBatch.of_bytes(ids, bounds, self._table, buf, doc_bounds)
 
     def _added_for(
         self, texts: Iterable[str | None], allowed: sp.AllowedSpecial, disallowed: sp.AllowedSpecial
@@ -259,15 +269,23 @@ class Tokenizer:
         if pattern is None or pattern.search(text) is None:
             return self.encode_ordinary(text)
         parts: list[np.ndarray] = []
-        pos = 0
+        spans: list[np.ndarray] = []
+        pos = start = 0  # in characters and in bytes of text
         for m in pattern.finditer(text):
-            parts.append(self.encode_ordinary(text[pos : m.start()]).ids)
-            parts.append(np.array([self.special_tokens[m.group()]], dtype=np.int32))
-            pos = m.end()
-        parts.append(self.encode_ordinary(text[pos:]).ids)
+            e = self.encode_ordinary(text[pos : m.start()])
+            end = start + (int(e.byte_offsets[-1, 1]) if len(e) else 0)  # the ordinary tokens tile their bytes
+            after = end + len(m.group().encode("utf-8"))
+            parts += [e.ids, np.array([self.special_tokens[m.group()]], dtype=np.int32)]
+            spans += [e.byte_offsets + start, np.array([[end, after]], dtype=np.int64)]
+            start, pos = after, m.end()
+        e = self.encode_ordinary(text[pos:])
+        parts.append(e.ids)
+        spans.append(e.byte_offsets + start)
         ids = np.concatenate(parts)
         ids.flags.writeable = False
-        return Encoding(ids, self)
+        data, where = _utf8(text)  # subtle: spans from the pieces, as a special id may decode as an ordinary token
+        return Encoding(ids, self._table, data=np.frombuffer(data, dtype=np.uint8), where=where,
+                        byte_offsets=_read_only(np.concatenate(spans)))  # fmt: skip
 
     # ----------------------------------------------------------------- decoding
     def decode_bytes(self, ids: Sequence[int] | np.ndarray | Encoding) -> bytes:
@@ -376,16 +394,7 @@ class Tokenizer:
 
     def token_bytes_list(self, ids: Iterable[int]) -> list[bytes]:
         """Return the bytes of every id (special tokens as their UTF-8 text; pipeline: each token decoded alone)."""
-        if self.pipeline is not None:
-            return [self.pipeline.decode([i], skip_special_tokens=False).encode("utf-8", "surrogatepass") for i in ids]
-        tok_bytes, tok_off, present = self._decode_tables
-        out = []
-        for i in ids:
-            i = check_id(i)
-            if i >= len(present) or not present[i]:
-                raise first_bad_id(np.array([i], dtype=np.int64), present, self.name)
-            out.append(tok_bytes[tok_off[i] : tok_off[i + 1]].tobytes())
-        return out
+        return self._table.pieces(ids)
 
     def id_to_token(self, token_id: int) -> str:
         """Spell ``token_id`` as the vocabulary does (``'Ġworld'``; special tokens as their text)."""
@@ -393,17 +402,7 @@ class Tokenizer:
 
     def id_to_token_list(self, ids: Iterable[int]) -> list[str]:
         """Spell every id of ``ids``."""
-        if self.pipeline is not None:
-            return self.pipeline.id_to_token_list(ids)
-        specials = self._special_of_id
-        out = []
-        for i in ids:
-            i = check_id(i)
-            if i in specials:
-                out.append(specials[i])
-            else:
-                out.append(bytes_to_str(self.model.token_bytes(i)))
-        return out
+        return self._table.spell(ids)
 
     def __repr__(self) -> str:
         if self.pipeline is not None:
@@ -432,9 +431,17 @@ def _custom_bounds(pattern: SplitPattern, buf: np.ndarray, doc_bounds: np.ndarra
     return np.concatenate(out)
 
 
-def _batch_of(encs: list[Encoding], tok: Tokenizer) -> EncodingBatch:
-    bounds = np.zeros(len(encs) + 1, dtype=np.int64)
-    np.cumsum([len(e) for e in encs], out=bounds[1:])
-    ids = np.concatenate([e.ids for e in encs]) if encs else np.zeros(0, np.int32)
-    ids.flags.writeable = False
-    return EncodingBatch(ids, bounds, tok)
+def _utf8(text: str) -> tuple[bytes, np.ndarray | None]:
+    """The UTF-8 of ``text`` as every engine reads it (:func:`clean_text`) and where its characters came from."""
+    try:
+        return text.encode("utf-8"), None
+    except UnicodeEncodeError:
+        clean, where = clean_text(text)
+        return clean.encode("utf-8"), where
+    except AttributeError:
+        raise InputTypeError(f"expected text (str), got {type(text).__name__}") from None
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a

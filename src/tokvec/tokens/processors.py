@@ -12,16 +12,14 @@ Each processor maps the encodings of one text or a pair to new encodings
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
 from ..errors import FormatError
-from .encoding import Encoding
+from .encoding import Encoding, replaced
 from .padding import merge
-
-if TYPE_CHECKING:
-    from .pipeline import Tokenizer
+from .vocab_table import TokenTable, space_counts
 
 
 def _special_entry(name: str, value: Any) -> tuple[list[int], list[str]]:
@@ -41,29 +39,21 @@ def _special_entry(name: str, value: Any) -> tuple[list[int], list[str]]:
     return list(ids), list(tokens)
 
 
-def _specials(ids: list[int], tokens: list[str], type_id: int, tokenizer: Tokenizer) -> Encoding:
+def _specials(ids: list[int], tokens: list[str], type_id: int, table: TokenTable) -> Encoding:
     # subtle: tokens are spelled from the ids unless the processor spells them otherwise (as HF keeps its spelling)
     k = len(ids)
     own = None
-    if tokenizer.pipeline is not None and tokenizer.pipeline.id_to_token_list(ids) != list(tokens):
+    if table.spellings is not None and table.spell(ids) != list(tokens):
         own = list(tokens)
     return Encoding(
-        np.array(ids, np.int32), tokenizer, tokens=own, offsets=np.zeros((k, 2), np.int64),
+        np.array(ids, np.int32), table, tokens=own, offsets=np.zeros((k, 2), np.int64),
         type_ids=np.full(k, type_id, np.int32), words=np.full(k, -1, np.int64),
         special_tokens_mask=np.ones(k, np.int8), attention_mask=np.ones(k, np.int8),
     )  # fmt: skip
 
 
-def _with(e: Encoding, **changes: Any) -> Encoding:
-    fields = {"tokens": e._tokens, "offsets": e.offsets, "type_ids": e.type_ids, "words": e.words,
-              "special_tokens_mask": e.special_tokens_mask, "attention_mask": e.attention_mask,
-              "overflowing": e.overflowing}  # fmt: skip
-    fields.update(changes)
-    return Encoding(e.ids, e._tokenizer, **fields)
-
-
 def _zero_types(e: Encoding) -> Encoding:
-    return _with(e, type_ids=np.zeros(len(e), np.int32), overflowing=[_zero_types(o) for o in e.overflowing])
+    return replaced(e, type_ids=np.zeros(len(e), np.int32), overflowing=[_zero_types(o) for o in e.overflowing])
 
 
 def _pair(obj: Any, what: str) -> tuple[str, int]:
@@ -72,27 +62,13 @@ def _pair(obj: Any, what: str) -> tuple[str, int]:
     return obj[0], obj[1]
 
 
-# 'Ġ' (the space byte) and Unicode White_Space, which Rust's char::is_whitespace tests
-_SPACES = (
-    "Ġ \t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000"
-)
-
-
-def _space_counts(tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    lead = np.fromiter((len(t) - len(t.lstrip(_SPACES)) for t in tokens), dtype=np.int64, count=len(tokens))
-    trail = np.fromiter((len(t) - len(t.rstrip(_SPACES)) for t in tokens), dtype=np.int64, count=len(tokens))
-    return lead, trail
-
-
 def trim_byte_level_offsets(e: Encoding, add_prefix_space: bool) -> Encoding:
     """Move offsets past leading/trailing spaces ('Ġ' or white space) of each token (ByteLevel trim_offsets)."""
-    pipeline = e._tokenizer.pipeline
-    if e._tokens is None and pipeline is not None:  # spelled from the ids: counts per id, computed once
-        lead_of, trail_of = pipeline.cached("byte_level_spaces", lambda: _space_counts(pipeline.spellings()))
-        lead, trail = lead_of[e.ids], trail_of[e.ids]
+    counts = e.table.space_counts
+    if not e.has_own_tokens and counts is not None:  # spelled from the ids: the table's counts per id
+        lead, trail = counts[0][e.ids], counts[1][e.ids]
     else:
-        lead, trail = _space_counts(e.tokens)
+        lead, trail = space_counts(e.tokens)
     s, t = e.offsets[:, 0], e.offsets[:, 1]
     first = s == 0
     first[:1] = True
@@ -101,7 +77,7 @@ def trim_byte_level_offsets(e: Encoding, add_prefix_space: bool) -> Encoding:
     s = np.where(lead > 0, np.minimum(s + lead, t), s)
     t = np.where((trail > 0) & (t >= trail), np.maximum(t - trail, s), t)
     over = [trim_byte_level_offsets(o, add_prefix_space) for o in e.overflowing]
-    return _with(e, offsets=np.stack([s, t], axis=1), overflowing=over)
+    return replaced(e, offsets=np.stack([s, t], axis=1), overflowing=over)
 
 
 @dataclass(frozen=True)
@@ -161,16 +137,16 @@ class TemplateProcessing:
         pieces = self.pair if is_pair else self.single
         return sum(len(self.special_tokens[name][0]) for kind, name, _ in pieces if kind == "SpecialToken")
 
-    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, tok: Tokenizer) -> list[Encoding]:
+    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, table: TokenTable) -> list[Encoding]:
         """Lay out the template."""
         out = []
         for kind, name, type_id in self.pair if len(encs) == 2 else self.single:
             if kind == "Sequence":
                 e = encs[0 if name == "A" else 1]
-                out.append(_with(e, type_ids=np.full(len(e), type_id, np.int32)))
+                out.append(replaced(e, type_ids=np.full(len(e), type_id, np.int32)))
             elif add_special_tokens:
                 ids, toks = self.special_tokens[name]
-                out.append(_specials(ids, toks, type_id, tok))
+                out.append(_specials(ids, toks, type_id, table))
         return out
 
 
@@ -195,20 +171,19 @@ class BertProcessing:
         """Number of tokens added."""
         return 3 if is_pair else 2
 
-    def _wrap(self, e: Encoding, first: bool, tok: Tokenizer, pair_type: int) -> Encoding:
-        inner = _with(e, special_tokens_mask=np.zeros(len(e), np.int8), overflowing=[])
-        parts = [inner, _specials([self.sep[1]], [self.sep[0]], pair_type, tok)]
+    def _wrap(self, e: Encoding, first: bool, table: TokenTable, pair_type: int) -> Encoding:
+        inner = replaced(e, special_tokens_mask=np.zeros(len(e), np.int8), overflowing=())
+        parts = [inner, _specials([self.sep[1]], [self.sep[0]], pair_type, table)]
         if first:
-            parts.insert(0, _specials([self.cls[1]], [self.cls[0]], 0, tok))
-        out = merge(parts, tok)
-        out.overflowing = [self._wrap(o, first, tok, pair_type) for o in e.overflowing]
-        return out
+            parts.insert(0, _specials([self.cls[1]], [self.cls[0]], 0, table))
+        over = [self._wrap(o, first, table, pair_type) for o in e.overflowing]
+        return replaced(merge(parts, table), overflowing=over)
 
-    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, tok: Tokenizer) -> list[Encoding]:
+    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, table: TokenTable) -> list[Encoding]:
         """Add [CLS] and [SEP]."""
         if not add_special_tokens:
             return encs
-        return [self._wrap(e, i == 0, tok, 0 if i == 0 else 1) for i, e in enumerate(encs)]
+        return [self._wrap(e, i == 0, table, 0 if i == 0 else 1) for i, e in enumerate(encs)]
 
 
 @dataclass(frozen=True)
@@ -236,22 +211,21 @@ class RobertaProcessing:
         """Number of tokens added."""
         return 4 if is_pair else 2
 
-    def _wrap(self, e: Encoding, first: bool, tok: Tokenizer) -> Encoding:
+    def _wrap(self, e: Encoding, first: bool, table: TokenTable) -> Encoding:
         left = self.cls if first else self.sep
-        inner = _with(e, special_tokens_mask=np.zeros(len(e), np.int8), overflowing=[])
-        parts = [_specials([left[1]], [left[0]], 0, tok), inner, _specials([self.sep[1]], [self.sep[0]], 0, tok)]
-        out = merge(parts, tok)
-        out = _with(out, type_ids=np.zeros(len(out), np.int32))
-        out.overflowing = [self._wrap(o, first, tok) for o in e.overflowing]
-        return out
+        inner = replaced(e, special_tokens_mask=np.zeros(len(e), np.int8), overflowing=())
+        parts = [_specials([left[1]], [left[0]], 0, table), inner, _specials([self.sep[1]], [self.sep[0]], 0, table)]
+        out = merge(parts, table)
+        over = [self._wrap(o, first, table) for o in e.overflowing]
+        return replaced(out, type_ids=np.zeros(len(out), np.int32), overflowing=over)
 
-    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, tok: Tokenizer) -> list[Encoding]:
+    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, table: TokenTable) -> list[Encoding]:
         """Trim offsets, then add <s> and </s>."""
         if self.trim_offsets:
             encs = [trim_byte_level_offsets(e, self.add_prefix_space) for e in encs]
         if not add_special_tokens:  # subtle: HF still gives the second text type id 0 here
             return [_zero_types(e) for e in encs]
-        return [self._wrap(e, i == 0, tok) for i, e in enumerate(encs)]
+        return [self._wrap(e, i == 0, table) for i, e in enumerate(encs)]
 
 
 @dataclass(frozen=True)
@@ -278,7 +252,7 @@ class ByteLevelProcessing:
         """Adds none."""
         return 0
 
-    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, tok: Tokenizer) -> list[Encoding]:
+    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, table: TokenTable) -> list[Encoding]:
         """Trim offsets."""
         if self.trim_offsets:
             return [trim_byte_level_offsets(e, self.add_prefix_space) for e in encs]
@@ -305,10 +279,10 @@ class SequenceProcessing:
         """Sum over the children."""
         return sum(p.added_tokens(is_pair) for p in self.processors)
 
-    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, tok: Tokenizer) -> list[Encoding]:
+    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, table: TokenTable) -> list[Encoding]:
         """Each child in turn."""
         for p in self.processors:
-            encs = p.process_encodings(encs, add_special_tokens, tok)
+            encs = p.process_encodings(encs, add_special_tokens, table)
         return encs
 
 
@@ -325,9 +299,18 @@ def processor_from_json(obj: dict[str, Any]) -> Any:
     return PROCESSORS[kind].from_json(obj)
 
 
-def post_process(processor: Any, a: Encoding, b: Encoding | None, add_special_tokens: bool, tok: Tokenizer) -> Encoding:
+def post_process(
+    processor: Any, a: Encoding, b: Encoding | None, add_special_tokens: bool, table: TokenTable
+) -> Encoding:
     """Run ``processor`` (or none) on one text or a pair and merge the result into one encoding."""
     encs = [a] if b is None else [a, b]
     if processor is not None:
-        encs = processor.process_encodings(encs, add_special_tokens, tok)
-    return merge(encs, tok)
+        encs = processor.process_encodings(encs, add_special_tokens, table)
+    return merge(encs, table)
+
+
+def trims_offsets(processor: Any) -> bool:
+    """True when ``processor`` (or one of a Sequence's) trims ByteLevel offsets (its table needs space counts)."""
+    if isinstance(processor, SequenceProcessing):
+        return any(trims_offsets(p) for p in processor.processors)
+    return isinstance(processor, (RobertaProcessing, ByteLevelProcessing)) and processor.trim_offsets
