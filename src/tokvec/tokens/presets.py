@@ -10,6 +10,7 @@ Tokenizer('cl100k_base', ranks BPE, 100277 ids, pattern=cl100k, 5 special tokens
 
 from __future__ import annotations
 
+import copyreg
 import functools
 import gzip
 import hashlib
@@ -18,6 +19,7 @@ import os
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from .._checks import file_errors
 from ..errors import FormatError, TokvecFileError, UnknownNameError
@@ -159,6 +161,17 @@ def preset_by_name(name: str) -> Tokenizer:
     A pool worker that receives many tasks, each with the same tokenizer, loads it once.
     """
     return load(name)
+
+
+def _reduce_tokenizer(tok: Tokenizer) -> tuple[Any, ...]:
+    """Pickle a preset by its name and any other tokenizer by its content (``Tokenizer.__reduce__``)."""
+    if tok._preset is not None:
+        return preset_by_name, (tok._preset,)
+    return tok.__reduce__()
+
+
+# here, not in pipeline.py, so that pipeline.py does not import this module (no import circle)
+copyreg.pickle(Tokenizer, _reduce_tokenizer)
 
 
 def _load_folder(folder: str, pattern: str | None) -> Tokenizer:
