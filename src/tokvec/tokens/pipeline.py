@@ -333,10 +333,9 @@ class Tokenizer:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write a Hugging Face ``tokenizer.json`` (atomic); pipeline tokenizers only."""
-        from .formats.hf_json import save_tokenizer_json
+        from .formats.hf_json_writer import save_pipeline_json
 
-        self._need_pipeline("saving as tokenizer.json")
-        save_tokenizer_json(self, path)
+        save_pipeline_json(self._need_pipeline("saving as tokenizer.json"), path)
 
     def _need_pipeline(self, what: str) -> Pipeline:
         if self.pipeline is None:
