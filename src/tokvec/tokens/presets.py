@@ -210,11 +210,9 @@ def _load_vocab_txt(path: str) -> Tokenizer:
 
 def _load_sentencepiece(path: str) -> Tokenizer:
     from .sentencepiece import SentencePieceTokenizer
+    from .sentencepiece_tokenizer import to_tokenizer
 
-    spm = SentencePieceTokenizer.from_file(path)
-    if not hasattr(spm, "to_tokenizer"):
-        raise FormatError(f"{path}: SentencePiece models cannot be loaded as a Tokenizer yet")
-    return spm.to_tokenizer(name=os.path.basename(path))
+    return to_tokenizer(SentencePieceTokenizer.from_file(path), name=os.path.basename(path))
 
 
 def _is_vocab_object(obj: object) -> bool:
