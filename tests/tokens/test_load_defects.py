@@ -120,12 +120,13 @@ def test_other_models_add_nothing_as_sentencepiece(rel: str) -> None:
 
 def test_explicit_bos_eos_override_the_convention() -> None:
     from tokvec.tokens.sentencepiece import SentencePieceTokenizer
+    from tokvec.tokens.sentencepiece_tokenizer import to_tokenizer
 
     spm = SentencePieceTokenizer.from_file(data_path(LLAMA2))
     assert spm.adds_bos_by_convention
-    plain = spm.to_tokenizer(add_bos=False).encode("Hi there").ids.tolist()
+    plain = to_tokenizer(spm, add_bos=False).encode("Hi there").ids.tolist()
     assert plain[0] != 1
-    assert spm.to_tokenizer(add_eos=True).encode("Hi there").ids.tolist() == [1, *plain, 2]
+    assert to_tokenizer(spm, add_eos=True).encode("Hi there").ids.tolist() == [1, *plain, 2]
 
 
 # -- 3. vocab.json + merges.txt ------------------------------------------------------------------

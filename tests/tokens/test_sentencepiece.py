@@ -19,6 +19,7 @@ from tests.conftest import DATA, FLORES_STRIDE, data_path
 from tokvec.errors import FormatError, TokvecFileError
 from tokvec.tokens.formats.sentencepiece import parse_model, read_model
 from tokvec.tokens.sentencepiece import SentencePieceTokenizer
+from tokvec.tokens.sentencepiece_tokenizer import to_tokenizer
 
 spm = pytest.importorskip("sentencepiece")
 # the ndarray methods of SentencePieceTokenizer are deprecated (the Tokenizer of tokvec.load is the interface),
@@ -86,7 +87,7 @@ def test_user_defined_symbols_as_sentencepiece() -> None:
         "[REFERENCE_DOC_1]", "see [REFERENCE_DOC_12] and [REFERENCE_DOC_1]2", "x[REFERENCE_DOC_19][REFERENCE_DOC_0]y",
         " [REFERENCE_DOC_3] ", "[REFERENCE_DOC_", "[REFERENCE_DOC_100]", "[INST] [REFERENCE_DOC_7][/INST]",
     ]  # fmt: skip
-    tok = ours.to_tokenizer()
+    tok = to_tokenizer(ours)
     for text in texts:
         assert ours.encode(text).tolist() == ref.encode(text), text
         assert tok.encode(text, add_special_tokens=False).ids.tolist() == ref.encode(text), text
@@ -229,7 +230,7 @@ def test_load_model_file_as_tokenizer(name: str) -> None:
 
 def test_bos_eos_template() -> None:
     ours, ref = pair("llama2")
-    tok = ours.to_tokenizer(add_bos=True, add_eos=True)
+    tok = to_tokenizer(ours, add_bos=True, add_eos=True)
     assert tok.encode("Hi there").ids.tolist() == ref.encode("Hi there", add_bos=True, add_eos=True)
 
 
@@ -237,7 +238,7 @@ def test_bos_eos_template() -> None:
 @pytest.mark.parametrize("name", ["llama2", "mistral_v3", "spm_test_ja"])
 def test_pipeline_tokenizer_flores(name: str) -> None:
     ours, ref = pair(name)
-    tok = ours.to_tokenizer(name=name)
+    tok = to_tokenizer(ours, name=name)
     lines = flores_lines()[::7]
     got = tok.encode_batch(lines, add_special_tokens=False, num_threads=2)
     want = ref.encode(lines)

@@ -88,7 +88,7 @@ class Tokenizer:
     _decode_tables: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)
     _special_of_id: dict[int, str] = field(init=False, repr=False)  # the special token an id decodes as
     _table: TokenTable = field(init=False, repr=False)  # what every Encoding spells its tokens from
-    _preset: str | None = field(default=None, init=False, repr=False)  # set by load(): pickled as this name
+    _preset: str | None = field(default=None, init=False, repr=False)  # set by load(): pickled by name (presets.py)
 
     def __post_init__(self) -> None:
         if self.pipeline is not None:
@@ -108,11 +108,11 @@ class Tokenizer:
         object.__setattr__(self, "_table", TokenTable.of_bytes(self.name, tables, special_of_id))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle a preset by its name and any other tokenizer by its content (for multiprocessing, joblib, Dask)."""
-        if self._preset is not None:
-            from .presets import preset_by_name
+        """Pickle by content (for multiprocessing, joblib, Dask).
 
-            return preset_by_name, (self._preset,)
+        Presets pickle by their name instead: :mod:`tokvec.tokens.presets` registers that reducer with
+        :func:`copyreg.pickle` (it is imported with ``tokvec``), so this module does not import presets.
+        """
         state = dict(self.__dict__)
         state["special_tokens"] = dict(self.special_tokens)
         return copyreg.__newobj__, (type(self),), state
@@ -333,10 +333,9 @@ class Tokenizer:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write a Hugging Face ``tokenizer.json`` (atomic); pipeline tokenizers only."""
-        from .formats.hf_json import save_tokenizer_json
+        from .formats.hf_json_writer import save_pipeline_json
 
-        self._need_pipeline("saving as tokenizer.json")
-        save_tokenizer_json(self, path)
+        save_pipeline_json(self._need_pipeline("saving as tokenizer.json"), path)
 
     def _need_pipeline(self, what: str) -> Pipeline:
         if self.pipeline is None:

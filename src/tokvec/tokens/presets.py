@@ -10,6 +10,7 @@ Tokenizer('cl100k_base', ranks BPE, 100277 ids, pattern=cl100k, 5 special tokens
 
 from __future__ import annotations
 
+import copyreg
 import functools
 import gzip
 import hashlib
@@ -18,6 +19,7 @@ import os
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from .._checks import file_errors
 from ..errors import FormatError, TokvecFileError, UnknownNameError
@@ -161,6 +163,17 @@ def preset_by_name(name: str) -> Tokenizer:
     return load(name)
 
 
+def _reduce_tokenizer(tok: Tokenizer) -> tuple[Any, ...]:
+    """Pickle a preset by its name and any other tokenizer by its content (``Tokenizer.__reduce__``)."""
+    if tok._preset is not None:
+        return preset_by_name, (tok._preset,)
+    return tok.__reduce__()
+
+
+# here, not in pipeline.py, so that pipeline.py does not import this module (no import circle)
+copyreg.pickle(Tokenizer, _reduce_tokenizer)
+
+
 def _load_folder(folder: str, pattern: str | None) -> Tokenizer:
     """A folder: tokenizer.json first, then vocab.json + merges.txt, tokenizer.model, vocab.txt."""
     join = os.path.join
@@ -197,11 +210,9 @@ def _load_vocab_txt(path: str) -> Tokenizer:
 
 def _load_sentencepiece(path: str) -> Tokenizer:
     from .sentencepiece import SentencePieceTokenizer
+    from .sentencepiece_tokenizer import to_tokenizer
 
-    spm = SentencePieceTokenizer.from_file(path)
-    if not hasattr(spm, "to_tokenizer"):
-        raise FormatError(f"{path}: SentencePiece models cannot be loaded as a Tokenizer yet")
-    return spm.to_tokenizer(name=os.path.basename(path))
+    return to_tokenizer(SentencePieceTokenizer.from_file(path), name=os.path.basename(path))
 
 
 def _is_vocab_object(obj: object) -> bool:

@@ -1,7 +1,9 @@
 """SentencePiece models (``.model`` files), encoded exactly as the ``sentencepiece`` package does.
 
 :class:`SentencePieceTokenizer` reads a ``.model`` file and builds the one tokenizer interface from it:
-``tokvec.load("tokenizer.model")`` is ``SentencePieceTokenizer.from_file(path).to_tokenizer()``, a
+``tokvec.load("tokenizer.model")`` is ``to_tokenizer(SentencePieceTokenizer.from_file(path))``
+(:func:`tokvec.tokens.sentencepiece_tokenizer.to_tokenizer`, kept out of this module so that it imports
+no pipeline module: no import circle), a
 :class:`~tokvec.Tokenizer` whose ``encode(text, add_special_tokens=False).ids`` are the ids of
 ``SentencePieceProcessor.encode(text)`` (``add_special_tokens=True``, the default: BOS first for the
 Llama family, see :attr:`SentencePieceTokenizer.adds_bos_by_convention`). The text is normalized by the
@@ -14,7 +16,8 @@ with a DeprecationWarning naming the Tokenizer's method.
 
 >>> pieces = ("<unk>", "<s>", "</s>", "▁", "a", "b", "ab", "▁ab")
 >>> spec = ModelFile(pieces, (0, 0, 0, -1, -2, -3, -4, -5), (2, 3, 3, 1, 1, 1, 1, 1), model_type="bpe")
->>> tok = SentencePieceTokenizer.from_model_file(spec).to_tokenizer()
+>>> from tokvec.tokens.sentencepiece_tokenizer import to_tokenizer
+>>> tok = to_tokenizer(SentencePieceTokenizer.from_model_file(spec))
 >>> tok.encode("ab  ab").ids.tolist(), tok.encode("ab  ab").tokens, tok.encode("b!").ids.tolist()  # 2 spaces -> 1
 ([7, 7], ['▁ab', '▁ab'], [3, 5, 0])
 """
@@ -22,7 +25,6 @@ with a DeprecationWarning naming the Tokenizer's method.
 from __future__ import annotations
 
 import os
-import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -94,48 +96,6 @@ class SentencePieceTokenizer:
         s = self.spec
         return s.model_type == "bpe" and s.byte_fallback and 0 <= s.bos_id < len(s.pieces)
 
-    def to_tokenizer(
-        self, *, name: str = "sentencepiece", add_bos: bool | None = None, add_eos: bool = False
-    ):  # -> tokvec.Tokenizer
-        """Return a pipeline :class:`~tokvec.Tokenizer` that encodes as this model (and sentencepiece) does.
-
-        Its normalizer is :class:`SentencePieceNormalizer` (sentencepiece's rules, with offsets), no
-        pre-tokenizer, this BPE or Unigram model; control pieces are not matched in the text (as in
-        sentencepiece); ``add_bos``/``add_eos`` add a template post-processor (what ``encode`` adds with
-        ``add_special_tokens=True``; ``add_bos=None``: the model's convention,
-        :attr:`adds_bos_by_convention`); the decoder is Hugging Face's Llama layout (Replace "▁",
-        ByteFallback, Fuse, Strip one leading space), after dropping control pieces (BOS, EOS, ...) as
-        sentencepiece's ``decode`` does.
-        """
-        from .added import AddedVocabulary
-        from .decoders import decoder_from_json
-        from .general import Pipeline
-        from .pipeline import Tokenizer
-
-        spec = self.spec
-        if add_bos is None:
-            add_bos = self.adds_bos_by_convention
-        controls = sorted({p for p, t in zip(spec.pieces, spec.types, strict=True) if t == CONTROL}, key=len)
-        drop = [{"type": "Replace", "pattern": {"Regex": "^(?:" + "|".join(map(re.escape, controls[::-1])) + ")$"},
-                 "content": ""}] if controls else []  # fmt: skip
-        decoder = decoder_from_json({"type": "Sequence", "decoders": [*drop,
-            {"type": "Replace", "pattern": {"String": "▁"}, "content": " "}, {"type": "ByteFallback"},
-            {"type": "Fuse"}, {"type": "Strip", "content": " ", "start": 1 if spec.add_dummy_prefix else 0, "stop": 0},
-        ]})  # fmt: skip
-        processor = None
-        if add_bos or add_eos:
-            from .processors import processor_from_json
-
-            bos, eos = spec.pieces[spec.bos_id], spec.pieces[spec.eos_id]
-            single = ([{"SpecialToken": {"id": bos, "type_id": 0}}] if add_bos else []) + [
-                {"Sequence": {"id": "A", "type_id": 0}}
-            ] + ([{"SpecialToken": {"id": eos, "type_id": 0}}] if add_eos else [])  # fmt: skip
-            specials = {p: {"id": p, "ids": [spec.pieces.index(p)], "tokens": [p]} for p in (bos, eos)}
-            processor = processor_from_json({"type": "TemplateProcessing", "single": single, "pair": single + [
-                {"Sequence": {"id": "B", "type_id": 1}}], "special_tokens": specials})  # fmt: skip
-        pipeline = Pipeline(self.model, AddedVocabulary([]), self.normalizer, None, processor, decoder)
-        return Tokenizer(name, self.model, pipeline=pipeline)
-
     @property
     def vocab_size(self) -> int:
         """Number of pieces."""
@@ -161,7 +121,8 @@ class SentencePieceTokenizer:
     def encode(self, text: str, *, add_bos: bool = False, add_eos: bool = False) -> np.ndarray:
         """Return the ids of ``text`` (int32), as ``sentencepiece``'s ``encode`` with the same options; deprecated."""
         _deprecated(
-            "encode(text)", "encode(text, add_special_tokens=False).ids (BOS/EOS: to_tokenizer(add_bos=, add_eos=))"
+            "encode(text)",
+            "encode(text, add_special_tokens=False).ids (BOS/EOS: to_tokenizer(spm, add_bos=, add_eos=))",
         )
         cps, _, _ = self._normalize(text)
         ids = self.model.encode_pieces(cps, np.array([0, len(cps)], dtype=np.int64))[0]
@@ -232,7 +193,7 @@ class SentencePieceTokenizer:
 def _deprecated(old: str, new: str) -> None:
     warnings.warn(
         f"SentencePieceTokenizer.{old} is deprecated: use the Tokenizer of tokvec.load(path) (or of"
-        f" SentencePieceTokenizer.to_tokenizer()), its {new}",
+        f" tokvec.tokens.sentencepiece_tokenizer.to_tokenizer(spm)), its {new}",
         DeprecationWarning,
         stacklevel=3,
     )

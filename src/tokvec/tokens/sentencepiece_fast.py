@@ -10,7 +10,8 @@ model call, with the alignment, offsets and unknown-token spellings of the compo
 >>> from tokvec.tokens.sentencepiece import SentencePieceTokenizer
 >>> pieces = ("<unk>", "<s>", "</s>", "▁", "a", "b", "ab", "▁ab")
 >>> spec = ModelFile(pieces, (0, 0, 0, -1, -2, -3, -4, -5), (2, 3, 3, 1, 1, 1, 1, 1), model_type="bpe")
->>> p = SentencePieceTokenizer.from_model_file(spec).to_tokenizer().pipeline
+>>> from tokvec.tokens.sentencepiece_tokenizer import to_tokenizer
+>>> p = to_tokenizer(SentencePieceTokenizer.from_model_file(spec)).pipeline
 >>> path = SentencePieceFastPath.maybe(p.normalizer, p.pre_tokenizer, p.model)
 >>> cps = np.frombuffer("ab  ab".encode("utf-32-le"), dtype=np.uint32)
 >>> ids, starts, ends, words, seg_tokens, unknown = path.encode_segments(cps, np.array([0, 6]))

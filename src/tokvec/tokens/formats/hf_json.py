@@ -1,4 +1,5 @@
-"""Hugging Face ``tokenizer.json``: load any file into a pipeline :class:`Tokenizer`, and save one back.
+"""Hugging Face ``tokenizer.json``: load any file into a pipeline :class:`Tokenizer`, and save one back
+(the writing is in :mod:`~tokvec.tokens.formats.hf_json_writer`, which ``Tokenizer.save`` uses).
 
 Each component object goes to its family's registry by its ``"type"`` (``NORMALIZERS``,
 ``PRE_TOKENIZERS``, ``MODELS``, ``PROCESSORS``, ``DECODERS``). Byte-level BPE files (RoBERTa,
@@ -22,7 +23,6 @@ import zlib
 from typing import Any
 
 from ..._checks import file_errors
-from ..._io import atomic_write
 from ...errors import FormatError, TokvecError, TokvecFileError
 from ..added import AddedToken, AddedVocabulary
 from ..decoders import decoder_from_json
@@ -33,6 +33,7 @@ from ..padding import Padding, Truncation
 from ..pipeline import Tokenizer
 from ..processors import processor_from_json
 from .hf_checks import check_tokenizer_json
+from .hf_json_writer import pipeline_json_dict, pipeline_json_string, save_pipeline_json
 
 
 def read_json(path: str) -> Any:
@@ -165,30 +166,20 @@ def load_tokenizer_json(path: str | os.PathLike[str], *, name: str | None = None
 
 def to_json_dict(tok: Tokenizer) -> dict[str, Any]:
     """Return the tokenizer.json object of a pipeline tokenizer."""
-    p = tok.pipeline
-    if p is None:
-        raise TokvecError(f"{tok.name} is a tiktoken-style tokenizer; only pipeline tokenizers save as tokenizer.json")
-    return {
-        "version": "1.0",
-        "truncation": p.truncation.to_json() if p.truncation else None,
-        "padding": p.padding.to_json() if p.padding else None,
-        "added_tokens": [t.to_json() for t in sorted(p.added.tokens, key=lambda t: t.id)],
-        "normalizer": p.normalizer.to_json() if p.normalizer is not None else None,
-        "pre_tokenizer": p.pre_tokenizer.to_json() if p.pre_tokenizer is not None else None,
-        "post_processor": p.post_processor.to_json() if p.post_processor is not None else None,
-        "decoder": p.decoder.to_json() if p.decoder is not None else None,
-        "model": p.model.to_json(),
-    }
+    return pipeline_json_dict(_pipeline_of(tok))
 
 
 def to_json_string(tok: Tokenizer) -> str:
     """Return the tokenizer.json text."""
-    return json.dumps(to_json_dict(tok), ensure_ascii=False, indent=2)
+    return pipeline_json_string(_pipeline_of(tok))
 
 
 def save_tokenizer_json(tok: Tokenizer, path: str | os.PathLike[str]) -> None:
     """Write ``tok`` as a tokenizer.json (atomic; ``.gz`` names are gzipped)."""
-    data = to_json_string(tok).encode("utf-8")
-    if os.fspath(path).endswith(".gz"):
-        data = gzip.compress(data, mtime=0)
-    atomic_write(path, data)
+    save_pipeline_json(_pipeline_of(tok), path)
+
+
+def _pipeline_of(tok: Tokenizer) -> Pipeline:
+    if tok.pipeline is None:
+        raise TokvecError(f"{tok.name} is a tiktoken-style tokenizer; only pipeline tokenizers save as tokenizer.json")
+    return tok.pipeline
