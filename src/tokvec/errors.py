@@ -84,6 +84,10 @@ class ClusterError(TokvecError, RuntimeError):
     """The cluster cannot be reached or started, or Dask is not installed."""
 
 
+class MovedError(TokvecError, AttributeError):
+    """A method or name that moved elsewhere; the message names the new place."""
+
+
 class TokvecWarning(UserWarning):
     """Something tokvec worked around (bad bytes read as U+FFFD, a file with a harmless flaw); the CLI prints it as
     ``tokvec: warning: ...``."""

@@ -306,3 +306,11 @@ def test_sentencepiece_tokenizer_old_methods_warn_and_name_the_new_one() -> None
     names = ("encode", "encode_batch", "encode_ordinary", "decode", "decode_bytes", "token_to_id", "id_to_token",
              "vocab_size", "special_tokens", "save", "with_padding", "with_truncation")  # fmt: skip
     assert all(hasattr(tok, n) for n in names)  # tokvec.load(".model") is the one interface
+
+
+def test_sentencepiece_to_tokenizer_method_names_its_new_place() -> None:
+    from tokvec.tokens.sentencepiece import SentencePieceTokenizer
+
+    spm = SentencePieceTokenizer.from_file(data_path(MISTRAL_V1))
+    with pytest.raises(AttributeError, match="sentencepiece_tokenizer"):
+        spm.to_tokenizer()

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import MovedError
 from ..kernels import charsmap as normalizer_kernel
 from ..kernels.cp_tables import build_cps_table
 from .formats.sentencepiece import BYTE, CONTROL, NORMAL, UNUSED, USER_DEFINED, ModelFile, read_model
@@ -188,6 +189,16 @@ class SentencePieceTokenizer:
                     piece = piece.removeprefix("▁")
                 out += piece.replace("▁", " ").encode()
         return out.decode("utf-8", "replace")
+
+    def to_tokenizer(self, **_options: Any) -> Any:
+        """Moved: :func:`tokvec.tokens.sentencepiece_tokenizer.to_tokenizer` builds the Tokenizer.
+
+        (A method here would import the builder, which imports this module: an import circle.)
+        """
+        raise MovedError(
+            "SentencePieceTokenizer.to_tokenizer() moved: call to_tokenizer(spm, ...) from"
+            " tokvec.tokens.sentencepiece_tokenizer, or tokvec.load('tokenizer.model') for the whole file"
+        )
 
 
 def _deprecated(old: str, new: str) -> None:
