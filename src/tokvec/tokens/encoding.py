@@ -14,6 +14,7 @@ has: ``offsets``, ``type_ids``, ``attention_mask``, ``special_tokens_mask``, ``w
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Sequence
 from typing import overload
 
@@ -393,9 +394,18 @@ class EncodingBatch(Sequence[Encoding]):
 
     def tolist(self) -> list[list[int]]:
         """Return the ids as a list of lists (what tiktoken's ``encode_batch`` returns)."""
-        ids = self._ids.tolist()
-        b = self._bounds.tolist()
-        return [ids[b[k] : b[k + 1]] for k in range(len(b) - 1)]
+        # performance notes: making 100k lists set off the cyclic garbage collector again and again (it scans
+        # every list made so far): 0.65-0.77 s of 32 MB's ids, 0.19-0.25 s with it paused. Lists of ints hold
+        # no cycles, so pausing it here frees nothing late.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            ids = self._ids.tolist()
+            b = self._bounds.tolist()
+            return [ids[b[k] : b[k + 1]] for k in range(len(b) - 1)]
+        finally:
+            if enabled:
+                gc.enable()
 
     def to_numpy(self) -> dict[str, np.ndarray]:
         """Return 2-D arrays [D, L] of ids, type_ids, attention_mask, special_tokens_mask (a padded batch).
