@@ -16,6 +16,9 @@ from tests.tokens.reference_libs import pair as tiktoken_pair
 from tokvec.tokens.encoding import Encoding
 from tokvec.tokens.padding import Padding, Truncation
 
+# real tokenizer files of ../shared/data, and slow without the JIT (the make test run without it skips them)
+pytestmark = pytest.mark.data
+
 ENCODING_PY = pathlib.Path(tokvec.__file__).parent / "tokens" / "encoding.py"
 ABOVE = {"pipeline", "general", "fused", "processors", "padding", "sentencepiece", "sentencepiece_fast", "formats"}
 PRESETS = ["cl100k_base", "gpt2"]

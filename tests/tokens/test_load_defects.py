@@ -19,6 +19,9 @@ import pytest
 import tokvec
 from tests.conftest import data_path
 
+# real tokenizer files of ../shared/data, and slow without the JIT (the make test run without it skips them)
+pytestmark = pytest.mark.data
+
 LLAMA2 = "tokenizers/llama2_spm/tokenizer.model"
 MISTRAL_V1 = "tokenizers/mistral_spm/tokenizer.model.v1"
 MISTRAL_V3 = "tokenizers/mistral_spm/mistral_instruct_tokenizer_240323.model.v3"

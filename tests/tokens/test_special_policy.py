@@ -15,6 +15,9 @@ import tokvec
 from tests.conftest import data_path
 from tokvec.analysis.counting import count_streams
 
+# real tokenizer files of ../shared/data, and slow without the JIT (the make test run without it skips them)
+pytestmark = pytest.mark.data
+
 # (tokenizer, one of its special tokens, a text with it); every engine: tiktoken, pipeline (general and fused paths)
 ENGINES = [
     ("cl100k_base", "<|endoftext|>"),

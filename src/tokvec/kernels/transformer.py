@@ -25,15 +25,17 @@ def add_layer_norm(x, residual, bias, gamma, beta, eps):  # pragma: no cover - c
     """
     n, h = x.shape
     for i in range(n):
-        s = 0.0
+        # subtle: float64 spelled out, since without the JIT numpy 2 keeps ``0.0 + float32`` a float32 (NEP 50),
+        # and a row of equal values then gets a variance of rounding noise that eps=1e-12 blows up to O(1)
+        s = np.float64(0.0)
         for j in range(h):
             v = x[i, j] + bias[j] + residual[i, j]
             x[i, j] = v
-            s += v
+            s += np.float64(v)
         mean = s / h
-        var = 0.0
+        var = np.float64(0.0)
         for j in range(h):
-            d = x[i, j] - mean
+            d = np.float64(x[i, j]) - mean
             var += d * d
         inv = 1.0 / math.sqrt(var / h + eps)
         for j in range(h):
