@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import pathlib
+from collections.abc import Callable
 
 import pytest
 
@@ -33,3 +34,24 @@ def pytest_configure(config: pytest.Config) -> None:
 def preset(name: str) -> tokvec.Tokenizer:
     """Load a bundled preset once per test session (tokenizers are immutable, so sharing is safe)."""
     return tokvec.load(name)
+
+
+Result = tuple[int, str, str]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    """Run ``tokvec ARGS`` in-process; return (exit status, stdout, stderr)."""
+
+    def run(*argv: str) -> Result:
+        capsys.readouterr()
+        try:
+            from tokvec.cli.main import main
+
+            rc = main(list(argv))
+        except SystemExit as e:  # argparse: --help, usage errors
+            rc = e.code if isinstance(e.code, int) else 1
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    return run

@@ -1,13 +1,10 @@
-"""Fixtures for the CLI tests: run ``main(argv)`` in-process, and load each tokenizer once per session."""
+"""Fixtures for the CLI tests: load each tokenizer once per session (``cli`` is in tests/conftest.py)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import pytest
 
 import tokvec
-from tokvec.cli.main import main
 
 _real_load = tokvec.load
 _loaded: dict[str, tokvec.Tokenizer] = {}
@@ -26,22 +23,3 @@ def _cached_load(name, **kwargs):
 def _load_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # tokenizers are immutable, so sharing them between tests only saves time
     monkeypatch.setattr(tokvec, "load", _cached_load)
-
-
-Result = tuple[int, str, str]
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
-    """Run ``tokvec ARGS`` in-process; return (exit status, stdout, stderr)."""
-
-    def run(*argv: str) -> Result:
-        capsys.readouterr()
-        try:
-            rc = main(list(argv))
-        except SystemExit as e:  # argparse: --help, usage errors
-            rc = e.code if isinstance(e.code, int) else 1
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return run

@@ -217,40 +217,26 @@ def test_rank_file_without_its_settings_names_the_pattern_option(tmp_path) -> No
         tokvec.load(alone)
 
 
-def _cli(capsys, *argv: str) -> tuple[int, str, str]:
-    from tokvec.cli.main import main
-
-    capsys.readouterr()
-    try:
-        rc = main(list(argv))
-    except SystemExit as e:
-        rc = e.code if isinstance(e.code, int) else 1
-    out, err = capsys.readouterr()
-    return rc, out, err
-
-
-def test_cli_train_tiktoken_then_encode(tmp_path, capsys, monkeypatch) -> None:
+def test_cli_train_tiktoken_then_encode(cli, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "corpus.txt").write_text("low lower newest wider\nthe lowest of the low\n" * 3)
-    rc, out, err = _cli(
-        capsys, "train", "bpe", "corpus.txt", "--vocab-size", "270", "--min-frequency", "1", "-o", "bpe.json",
+    rc, out, err = cli(
+        "train", "bpe", "corpus.txt", "--vocab-size", "270", "--min-frequency", "1", "-o", "bpe.json",
         "--tiktoken", "bpe.tiktoken", "--quiet", "--format", "json",
     )  # fmt: skip
     assert rc == 0, err
     summary = json.loads(out)
     assert "bpe.tiktoken.json" in summary["written"] and "--pattern r50k" in summary["tiktoken_use"]
-    rc, out, err = _cli(capsys, "encode", "-t", "bpe.tiktoken", "lower newest", "--format", "ids")
+    rc, out, err = cli("encode", "-t", "bpe.tiktoken", "lower newest", "--format", "ids")
     assert rc == 0, err
-    by_json = _cli(capsys, "encode", "-t", "bpe.json", "lower newest", "--format", "ids")
+    by_json = cli("encode", "-t", "bpe.json", "lower newest", "--format", "ids")
     assert out == by_json[1] and out.strip()
     shutil.copy("bpe.tiktoken", "alone.tiktoken")
-    rc, _, err = _cli(capsys, "encode", "-t", "alone.tiktoken", "lower newest")
+    rc, _, err = cli("encode", "-t", "alone.tiktoken", "lower newest")
     assert rc == 1 and "--pattern cl100k" in err
-    rc, out2, err = _cli(
-        capsys, "encode", "-t", "alone.tiktoken", "--pattern", "r50k", "lower newest", "--format", "ids"
-    )
+    rc, out2, err = cli("encode", "-t", "alone.tiktoken", "--pattern", "r50k", "lower newest", "--format", "ids")
     assert rc == 0 and out2 == out, err
-    rc, _, err = _cli(capsys, "count", "corpus.txt", "-t", "gpt2,alone.tiktoken", "--pattern", "r50k")
+    rc, _, err = cli("count", "corpus.txt", "-t", "gpt2,alone.tiktoken", "--pattern", "r50k")
     assert rc == 0, err  # a preset keeps its own pattern beside a file that takes --pattern
 
 
