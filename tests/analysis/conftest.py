@@ -1,3 +1,3 @@
-"""The CLI fixtures (`cli`, each tokenizer loaded once) for the analysis tests too."""
+"""Each tokenizer loaded once (tests/cli's fixture) for the analysis tests too; ``cli`` is in tests/conftest.py."""
 
-from tests.cli.conftest import _load_once, cli  # noqa: F401
+from tests.cli.conftest import _load_once  # noqa: F401
