@@ -27,9 +27,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ..errors import ConfigError, UnknownNameError
-
-ARCHITECTURES = ("cbow", "skipgram")
-
+from ..vectors.config import Word2VecConfig
 
 RecommenderConfigError = ConfigError  # the old name of the one error for bad options (tokvec.errors.ConfigError)
 
@@ -56,17 +54,7 @@ class RecommenderConfig:
     cooccurrence_weight: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.architecture not in ARCHITECTURES:
-            raise ConfigError(f"architecture must be 'cbow' or 'skipgram', got {self.architecture!r}")
-        for name in ("vector_size", "window", "negative", "epochs", "min_count", "threads"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be an integer >= 1, got {value!r}")
-        for name in ("ns_exponent", "sample", "alpha", "min_alpha", "recency"):
-            if not math.isfinite(getattr(self, name)):
-                raise ConfigError(f"{name} must be a finite number, got {getattr(self, name)!r}")
-        if self.sample < 0 or not 0 <= self.min_alpha <= self.alpha or self.alpha <= 0:
-            raise ConfigError("need sample >= 0 and 0 <= min_alpha <= alpha, alpha > 0")
+        Word2VecConfig(**self.word2vec_options())  # its options are word2vec's: checked where they are defined
         if not 0 < self.recency <= 1:
             raise ConfigError(f"recency must be in (0, 1] (1: all songs count alike), got {self.recency}")
         weights = (self.vector_weight, self.transition_weight, self.cooccurrence_weight)
