@@ -225,6 +225,16 @@ def peak_mib() -> float:
     return float("nan") if value is None else value / 2**20
 
 
+def reset_peak() -> bool:
+    """Reset the peak RSS to the current RSS (Linux >= 4.0: write 5 to /proc/self/clear_refs)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return False
+    return True
+
+
 def rss_mib() -> float:
     """Resident memory of this process now (VmRSS) in MiB, NaN off Linux."""
     value = proc_status("VmRSS")

@@ -43,6 +43,7 @@ from _common import (
     progress,
     rank_file,
     read_eltec,
+    reset_peak,
     split_lines,
     table,
     timed,
@@ -207,16 +208,6 @@ def current_rss() -> int:
     """Return this process's resident set size in bytes now (Linux), else the peak."""
     status = proc_status("VmRSS")
     return max_rss() if status is None else status
-
-
-def reset_peak() -> bool:
-    """Reset the peak RSS to the current RSS (Linux >= 4.0: write 5 to /proc/self/clear_refs)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        return False
-    return True
 
 
 def memory(name: str, args: argparse.Namespace) -> list[dict[str, Any]]:

@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 
-from _common import peak_mib, rss_mib
+from _common import peak_mib, reset_peak, rss_mib
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = pathlib.Path(os.environ.get("TOKVEC_TEST_DATA", ROOT.parent / "shared" / "data"))
@@ -92,16 +92,6 @@ def worker(lib: str, arch: str, threads: int, corpus: str, epochs: int, seed: in
         "ws353": ws.spearman,
         "keys": len(keys),
     }
-
-
-def reset_peak() -> bool:
-    """Reset the peak RSS to the current RSS (Linux >= 4.0: write 5 to /proc/self/clear_refs)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        return False
-    return True
 
 
 def count_words(path: str) -> int:
