@@ -53,9 +53,13 @@ def tokenizer_from(args: argparse.Namespace) -> Any:
     return tokvec.load(args.tokenizer)
 
 
-def print_summary(summary: dict[str, Any], config: Any, fmt: str) -> None:
-    """Print the run's summary and its config as a two-column table, or as JSON with a ``config`` object."""
-    summary = {**summary, "config": config.as_dict()}
+def print_summary(args: argparse.Namespace, kv: Any, config: Any, seconds: float, **extra: Any) -> None:
+    """Print what was trained (output, keys, dimensions, words, seconds, ``extra``) and its config: a two-column
+    table, or JSON with a ``config`` object (``--format``)."""
+    summary = {"output": args.output, "keys": len(kv), "dimensions": kv.vector_size,
+               "corpus_words": int(kv.counts.sum()), "seconds": round(seconds, 2), **extra,
+               "config": config.as_dict()}  # fmt: skip
+    fmt = args.format
     if fmt == "json":
         print_json(summary)
         return

@@ -71,7 +71,5 @@ def run_train(args: argparse.Namespace) -> int:
     if fmt is None and args.output.lower().removesuffix(".gz").endswith(".txt"):
         fmt = "glove"
     save(kv, args.output, format=fmt)
-    summary = {"output": args.output, "keys": len(kv), "dimensions": kv.vector_size,
-               "corpus_words": int(kv.counts.sum()), "seconds": round(seconds, 2)}  # fmt: skip
-    print_summary(summary, config, args.format)
+    print_summary(args, kv, config, seconds)
     return 0

@@ -121,11 +121,8 @@ def run_train(args: argparse.Namespace) -> int:
     kv = train_word2vec(args.corpus, config, tokenizer=tokenizer_from(args), progress=not args.quiet)
     seconds = time.perf_counter() - start
     save(kv, args.output, format=args.vectors_format)
-    words = int(kv.counts.sum())
-    rate = round(words * config.epochs / max(seconds, 1e-9))
-    summary = {"output": args.output, "keys": len(kv), "dimensions": kv.vector_size, "corpus_words": words,
-               "seconds": round(seconds, 2), "words_per_second": rate}  # fmt: skip
-    print_summary(summary, config, args.format)
+    rate = round(int(kv.counts.sum()) * config.epochs / max(seconds, 1e-9))
+    print_summary(args, kv, config, seconds, words_per_second=rate)
     return 0
 
 
