@@ -17,7 +17,7 @@ import itertools
 import os
 import threading
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -158,14 +158,8 @@ class TransformerEncoder:
             else:
                 out[rows] = pool(hidden, mask, "mean")  # type: ignore[index]
 
-        starts = range(0, len(order), batch_size)
-        if num_threads > 1 and len(starts) > 1 and getattr(self.engine, "parallel_batches", False):
-            with ThreadPoolExecutor(min(num_threads, len(starts))) as pool_:
-                for _ in pool_.map(one, starts):  # re-raises a batch's error here
-                    pass
-        else:
-            for start in starts:
-                one(start)
+        threads = num_threads if getattr(self.engine, "parallel_batches", False) else 1
+        _each_batch(one, range(0, len(order), batch_size), threads)
         return out
 
     def _run_unpadded(self, ids: np.ndarray, *, batch_size: int, num_threads: int, head: bool) -> np.ndarray:
@@ -187,14 +181,7 @@ class TransformerEncoder:
             x = self.engine.run_unpadded(batch, pos, mean=not head)  # type: ignore[attr-defined]
             out[start : start + len(batch)] = self._head(x, ones[: len(batch)]) if head else x
 
-        starts = range(0, n, batch_size)
-        if num_threads > 1 and len(starts) > 1:
-            with ThreadPoolExecutor(min(num_threads, len(starts))) as pool_:
-                for _ in pool_.map(one, starts):  # re-raises a batch's error here
-                    pass
-        else:
-            for start in starts:
-                one(start)
+        _each_batch(one, range(0, n, batch_size), num_threads)  # the unpadded graph is onnxruntime's: thread-safe
         return out
 
     def _head(self, hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -359,3 +346,14 @@ class TransformerEncoder:
     def spec_vocab_size(self) -> int:
         """Rows of the model's input embedding matrix."""
         return int(self.engine.vocab_rows)  # type: ignore[attr-defined]
+
+
+def _each_batch(one: Callable[[int], None], starts: range, threads: int) -> None:
+    """Call ``one(start)`` for every start, on ``threads`` threads when there are several batches."""
+    if threads > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(min(threads, len(starts))) as pool_:
+            for _ in pool_.map(one, starts):  # re-raises a batch's error here
+                pass
+    else:
+        for start in starts:
+            one(start)
