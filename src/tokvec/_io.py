@@ -157,6 +157,15 @@ def _remove(path: str) -> None:
             os.unlink(path)
 
 
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """Return the whole file; a file that cannot be read is a TokvecFileError naming it and the reason."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
+
+
 def read_utf8(path: str | os.PathLike[str]) -> str:
     """Read a whole UTF-8 text file (a BOM is skipped); an unreadable file or a byte that is not UTF-8 is a
     TokvecError naming the file and the line.
@@ -169,11 +178,7 @@ def read_utf8(path: str | os.PathLike[str]) -> str:
     ...
     tokvec.errors.FormatError: ...t.txt, line 2: not UTF-8 text (bad byte at offset 3); save the file as UTF-8
     """
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
+    data = read_bytes(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:

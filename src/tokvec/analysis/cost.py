@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from ..errors import FormatError, TokvecFileError
+from .._io import read_bytes
+from ..errors import FormatError
 
 #: context windows for the fit message, in tokens ("k" = 1,024 up to 32k; 128k and up as sold: 128,000)
 WINDOWS = (4_096, 8_192, 16_384, 32_768, 128_000, 200_000, 1_000_000)
@@ -104,11 +105,7 @@ def load_prices(path: str | os.PathLike[str] | None = None) -> PriceTable:
         raw = resources.files("tokvec.data").joinpath("prices.json").read_text(encoding="utf-8")
         return _parse(json.loads(raw), "the bundled example table")
     path = os.fspath(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
+    data = read_bytes(path)
     try:
         if path.endswith(".toml"):
             obj = tomllib.loads(data.decode("utf-8"))

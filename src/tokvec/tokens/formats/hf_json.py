@@ -23,7 +23,8 @@ import zlib
 from typing import Any
 
 from ..._checks import file_errors
-from ...errors import FormatError, TokvecError, TokvecFileError
+from ..._io import read_bytes
+from ...errors import FormatError, TokvecError
 from ..added import AddedToken, AddedVocabulary
 from ..decoders import decoder_from_json
 from ..general import Pipeline
@@ -38,11 +39,7 @@ from .hf_json_writer import pipeline_json_dict, pipeline_json_string, save_pipel
 
 def read_json(path: str) -> Any:
     """Read a (possibly gzipped) JSON file; truncated or corrupted files give a FormatError naming them."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
+    data = read_bytes(path)
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ...errors import FormatError, TokvecFileError
+from ..._io import read_bytes
+from ...errors import FormatError
 from .protobuf import FIXED32, as_float, as_int32, fields
 
 # piece types (sentencepiece_model.proto)
@@ -125,9 +126,5 @@ def _header(data: bytes, at: int) -> int:
 def read_model(path: str | os.PathLike[str]) -> ModelFile:
     """Read and parse a ``.model`` file."""
     path = os.fspath(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
+    data = read_bytes(path)
     return parse_model(data, source=path)
