@@ -92,6 +92,46 @@ def pad_batch(
     return input_ids, np.ascontiguousarray(positions), mask
 
 
+def batch_slices(lengths: np.ndarray, batch_size: int, threads: int) -> list[tuple[int, int]]:
+    """Cut inputs (``lengths`` in the order they run, longest first) into batches of at most ``batch_size``.
+
+    A call of many batches takes them ``batch_size`` at a time. A call of few batches (under sixteen per
+    thread, as a server's calls of a hundred texts) would leave a core idle while another runs the last,
+    longest-padded batches: there the inputs are cut into a multiple of ``threads`` batches whose padded
+    tokens (count x longest) are as equal as the order allows.
+
+    >>> batch_slices(np.array([9, 8, 2, 2, 1, 1]), batch_size=4, threads=2)
+    [(0, 2), (2, 6)]
+    >>> batch_slices(np.array([3] * 10), batch_size=4, threads=1)
+    [(0, 4), (4, 8), (8, 10)]
+    """
+    n = len(lengths)
+    count = -(-n // batch_size)
+    if threads <= 1 or count >= 16 * threads or n < 2:
+        return [(s, min(s + batch_size, n)) for s in range(0, n, batch_size)]
+    want = -(-count // threads) * threads
+    sizes = [int(x) for x in lengths]
+
+    def greedy(limit: int) -> list[tuple[int, int]]:
+        out, start = [], 0
+        while start < n:
+            end = start + 1  # one input always fits
+            while end < n and end - start < batch_size and (end + 1 - start) * sizes[start] <= limit:
+                end += 1
+            out.append((start, end))
+            start = end
+        return out
+
+    lo, hi = max(sizes), max(sizes) * min(n, batch_size)  # hi: batch_size inputs of the longest fit
+    while lo < hi:  # the smallest padded size per batch for which the greedy cut needs at most `want` batches
+        mid = (lo + hi) // 2
+        if len(greedy(mid)) <= want:
+            hi = mid
+        else:
+            lo = mid + 1
+    return greedy(lo)
+
+
 def length_order(ranges: np.ndarray) -> np.ndarray:
     """Return the order that sorts inputs longest first (stable), so that a batch pads little."""
     return np.argsort(-(ranges[:, 1] - ranges[:, 0]), kind="stable")

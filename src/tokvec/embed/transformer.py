@@ -26,7 +26,7 @@ import numpy as np
 from .._progress import Progress
 from ..errors import TokvecError
 from ..errors import TruncationWarning as TruncationWarning  # defined in errors.py; the old name stays
-from .batching import Inputs, Specials, length_order, pad_batch, windows
+from .batching import Inputs, Specials, batch_slices, length_order, pad_batch, windows
 from .pooling import dense, pool
 from .pooling import normalize as unit_length
 from .protocol import Chunks
@@ -145,8 +145,8 @@ class TransformerEncoder:
         width = self.dim if head else self.spec.transformer.hidden
         out: np.ndarray | list = [None] * len(ranges) if tokens else np.empty((len(ranges), width), np.float32)
 
-        def one(start: int) -> None:
-            rows = order[start : start + batch_size]
+        def one(bounds: tuple[int, int]) -> None:
+            rows = order[bounds[0] : bounds[1]]
             input_ids, positions, mask = pad_batch(ids, ranges[rows], specials, pad_id=self._pad_id,
                                                    roberta_positions=self._roberta)  # fmt: skip
             hidden = self.engine.run(input_ids, positions, mask, num_threads=num_threads)  # type: ignore[attr-defined]
@@ -159,7 +159,8 @@ class TransformerEncoder:
                 out[rows] = pool(hidden, mask, "mean")  # type: ignore[index]
 
         threads = num_threads if getattr(self.engine, "parallel_batches", False) else 1
-        _each_batch(one, range(0, len(order), batch_size), threads)
+        lengths = ranges[order, 1] - ranges[order, 0]
+        _each_batch(one, batch_slices(lengths, batch_size, threads), threads)
         return out
 
     def _run_unpadded(self, ids: np.ndarray, *, batch_size: int, num_threads: int, head: bool) -> np.ndarray:
@@ -175,13 +176,14 @@ class TransformerEncoder:
         out = np.empty((n, self.dim if head else self.spec.transformer.hidden), np.float32)
         ones = np.ones((min(batch_size, n), length), np.int32)
 
-        def one(start: int) -> None:
-            batch = ids[start : start + batch_size]
+        def one(bounds: tuple[int, int]) -> None:
+            batch = ids[bounds[0] : bounds[1]]
             pos = np.ascontiguousarray(np.broadcast_to(positions, batch.shape))
             x = self.engine.run_unpadded(batch, pos, mean=not head)  # type: ignore[attr-defined]
-            out[start : start + len(batch)] = self._head(x, ones[: len(batch)]) if head else x
+            out[bounds[0] : bounds[1]] = self._head(x, ones[: len(batch)]) if head else x
 
-        _each_batch(one, range(0, n, batch_size), num_threads)  # the unpadded graph is onnxruntime's: thread-safe
+        slices = [(s, min(s + batch_size, n)) for s in range(0, n, batch_size)]  # equal lengths: equal batches
+        _each_batch(one, slices, num_threads)  # the unpadded graph is onnxruntime's: thread-safe
         return out
 
     def _head(self, hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -348,12 +350,12 @@ class TransformerEncoder:
         return int(self.engine.vocab_rows)  # type: ignore[attr-defined]
 
 
-def _each_batch(one: Callable[[int], None], starts: range, threads: int) -> None:
-    """Call ``one(start)`` for every start, on ``threads`` threads when there are several batches."""
-    if threads > 1 and len(starts) > 1:
-        with ThreadPoolExecutor(min(threads, len(starts))) as pool_:
-            for _ in pool_.map(one, starts):  # re-raises a batch's error here
+def _each_batch(one: Callable[[tuple[int, int]], None], slices: list[tuple[int, int]], threads: int) -> None:
+    """Call ``one((start, end))`` for every batch, on ``threads`` threads when there are several batches."""
+    if threads > 1 and len(slices) > 1:
+        with ThreadPoolExecutor(min(threads, len(slices))) as pool_:
+            for _ in pool_.map(one, slices):  # re-raises a batch's error here
                 pass
     else:
-        for start in starts:
-            one(start)
+        for bounds in slices:
+            one(bounds)
