@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import TokvecError
 from ..kernels.transformer import add_layer_norm, bias_gelu
-from .onnx_graph import INT8_PARTS, build_graph
+from .onnx_graph import INT8_PARTS, Graph, build_graph
 from .spec import TransformerSpec
 from .weights import EncoderWeights
 
@@ -45,7 +45,10 @@ class OnnxEngine:
 
     ``source``: a function that reads the weights again; with it (float32), :meth:`run_unpadded` runs
     equal-length inputs on a second graph without a mask (``build_graph(padded=False)``), built on first use
-    and kept (a second copy of the weights in onnxruntime; the engine keeps no numpy copy of its own).
+    and kept (a second copy of the weights). onnxruntime reads the graphs' weight arrays where numpy holds them
+    (:class:`~tokvec.embed.onnx_graph.Graph`); each session keeps its arrays alive. Memory (load, embed, one
+    distill of MiniLM): 441 MiB after loading against 437 when the weights went through the protobuf, 732
+    against 683 after the distill, peak 967 against 1,108 MiB; loading 1.73 against 2.71 s.
     """
 
     #: the engine runs batches from several threads at once
@@ -87,13 +90,17 @@ class OnnxEngine:
         return options
 
     @staticmethod
-    def _new_session(model: bytes, options: object) -> object:
+    def _new_session(graph: Graph, options: object) -> object:
         import onnxruntime as ort
 
+        values = [ort.OrtValue.ortvalue_from_numpy(a) for a in graph.weights.values()]
+        options.add_external_initializers(list(graph.weights), values)  # type: ignore[attr-defined]
         # subtle: onnxruntime would fuse Add + LayerNormalization back into SkipLayerNormalization, 2.5x slower here
-        return ort.InferenceSession(
-            model, options, providers=["CPUExecutionProvider"], disabled_optimizers=["SkipLayerNormFusion"]
+        session = ort.InferenceSession(
+            graph.model, options, providers=["CPUExecutionProvider"], disabled_optimizers=["SkipLayerNormFusion"]
         )
+        session._tokvec_weights = values  # type: ignore[attr-defined]  # subtle: onnxruntime reads these buffers
+        return session
 
     @property
     def unpadded(self) -> bool:
