@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import FormatError, TokvecError
+from ..errors import ConfigError, FormatError, TokvecError
 from .encoding import Encoding, cut, joined
 from .vocab_table import TokenTable
 
@@ -34,20 +34,23 @@ class Padding:
 
     def __post_init__(self) -> None:
         if self.direction not in _DIRECTIONS:
-            raise FormatError(f"padding direction {self.direction!r}: use 'right' or 'left'")
+            raise ConfigError(f"padding direction {self.direction!r}: use 'right' or 'left'")
         if self.length is not None and self.length < 0:
-            raise FormatError(f"padding length {self.length} is negative")
+            raise ConfigError(f"padding length {self.length} is negative")
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Padding:
         """Read the ``padding`` object of a tokenizer.json."""
         strategy = obj.get("strategy", "BatchLongest")
         length = strategy.get("Fixed") if isinstance(strategy, dict) else None
-        return cls(
-            direction=str(obj.get("direction", "Right")).lower(), length=length,
-            pad_to_multiple_of=obj.get("pad_to_multiple_of"), pad_id=int(obj.get("pad_id", 0)),
-            pad_type_id=int(obj.get("pad_type_id", 0)), pad_token=obj.get("pad_token", "[PAD]"),
-        )  # fmt: skip
+        try:
+            return cls(
+                direction=str(obj.get("direction", "Right")).lower(), length=length,
+                pad_to_multiple_of=obj.get("pad_to_multiple_of"), pad_id=int(obj.get("pad_id", 0)),
+                pad_type_id=int(obj.get("pad_type_id", 0)), pad_token=obj.get("pad_token", "[PAD]"),
+            )  # fmt: skip
+        except ConfigError as e:  # a file's value, not the caller's option
+            raise FormatError(f"tokenizer.json 'padding': {e}") from None
 
     def to_json(self) -> dict[str, Any]:
         """Write the ``padding`` object."""
@@ -69,11 +72,11 @@ class Truncation:
 
     def __post_init__(self) -> None:
         if self.strategy not in _STRATEGIES:
-            raise FormatError(f"truncation strategy {self.strategy!r}: use one of {', '.join(_STRATEGIES)}")
+            raise ConfigError(f"truncation strategy {self.strategy!r}: use one of {', '.join(_STRATEGIES)}")
         if self.direction not in _DIRECTIONS:
-            raise FormatError(f"truncation direction {self.direction!r}: use 'right' or 'left'")
+            raise ConfigError(f"truncation direction {self.direction!r}: use 'right' or 'left'")
         if self.max_length < 0 or self.stride < 0:
-            raise FormatError("truncation max_length and stride must not be negative")
+            raise ConfigError("truncation max_length and stride must not be negative")
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Truncation:
@@ -82,8 +85,11 @@ class Truncation:
         strategy = obj.get("strategy", "LongestFirst")
         if strategy not in names:
             raise FormatError(f"truncation strategy {strategy!r}: expected one of {', '.join(names)}")
-        return cls(int(obj["max_length"]), int(obj.get("stride", 0)), names[strategy],
-                   str(obj.get("direction", "Right")).lower())  # fmt: skip
+        try:
+            return cls(int(obj["max_length"]), int(obj.get("stride", 0)), names[strategy],
+                       str(obj.get("direction", "Right")).lower())  # fmt: skip
+        except ConfigError as e:  # a file's value, not the caller's option
+            raise FormatError(f"tokenizer.json 'truncation': {e}") from None
 
     def to_json(self) -> dict[str, Any]:
         """Write the ``truncation`` object."""
