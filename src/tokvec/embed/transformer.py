@@ -159,7 +159,7 @@ class TransformerEncoder:
                 out[rows] = pool(hidden, mask, "mean")  # type: ignore[index]
 
         threads = num_threads if getattr(self.engine, "parallel_batches", False) else 1
-        lengths = ranges[order, 1] - ranges[order, 0]
+        lengths = ranges[order, 1] - ranges[order, 0] + len(specials)  # the padded widths
         _each_batch(one, batch_slices(lengths, batch_size, threads), threads)
         return out
 
@@ -182,7 +182,7 @@ class TransformerEncoder:
             x = self.engine.run_unpadded(batch, pos, mean=not head)  # type: ignore[attr-defined]
             out[bounds[0] : bounds[1]] = self._head(x, ones[: len(batch)]) if head else x
 
-        slices = [(s, min(s + batch_size, n)) for s in range(0, n, batch_size)]  # equal lengths: equal batches
+        slices = batch_slices(np.full(n, length), batch_size, num_threads)
         _each_batch(one, slices, num_threads)  # the unpadded graph is onnxruntime's: thread-safe
         return out
 
