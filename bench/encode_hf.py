@@ -1,6 +1,6 @@
 """Single-thread WordPiece (bert-base-uncased) throughput of tokvec against HF ``tokenizers``, same run.
 
-tokvec's fused BERT path (:class:`tokvec.tokens.bert_fast.BertFastPath`: BertNormalizer,
+tokvec's fused BERT path (:class:`tokvec.tokens.fused.bert.BertFastPath`: BertNormalizer,
 BertPreTokenizer and WordPiece in one numba pass over the batch, giving ids, character offsets
 and word ids), called directly and through the public ``tokvec.load(...).encode_batch`` (which
 routes BERT through it and builds the batch: added tokens, word ids, offsets), against
@@ -40,7 +40,7 @@ def bert(lines: list[str], data, repeat: int) -> tuple[float, float, float, bool
 
     import tokvec
     from tokvec.tokens import normalizers, pre_tokenizers
-    from tokvec.tokens.bert_fast import BertFastPath
+    from tokvec.tokens.fused.bert import BertFastPath
     from tokvec.tokens.models.wordpiece import WordPiece
 
     obj = json.loads(require(data, BERT).read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ is newer, the NFx tables are older). Instead of guessing we probe ``tokenizers``
 point at a time, and store:
 
 - ``flag_starts``/``flag_values``: uint16 bit flags per code point as run-length ranges (the bits are
-  the constants of :mod:`tokvec.tokens.hf_unicode`);
+  the constants of :mod:`tokvec.tokens.normalizers.hf_unicode`);
 - ``ccc_zero``: combining characters that ``tokenizers`` gives canonical combining class 0 (newer ones);
 - for each mapping (NFD, NFKD, NFC, NFKC, lower), the code points where the single-character result of
   ``tokenizers`` differs from Python's ``unicodedata``/``str.lower``: ``<form>_keys`` uint32[K],
@@ -26,7 +26,7 @@ from tokenizers import normalizers as N
 from tokenizers import pre_tokenizers as P
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "src"))
-from tokvec.tokens import hf_unicode as hu
+from tokvec.tokens.normalizers import hf_unicode as hu
 
 OUT = pathlib.Path(__file__).resolve().parents[1] / "src/tokvec/data/hf_unicode.npz"
 

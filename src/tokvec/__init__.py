@@ -29,11 +29,12 @@ from .errors import (
     UnknownNameError,
     UnknownTokenError,
 )
-from .tokens.encoding import Encoding, EncodingBatch
+from .tokens.encoding import Encoding
+from .tokens.encoding_batch import EncodingBatch
 from .tokens.models.bpe import BytePairModel
-from .tokens.pipeline import Tokenizer
 from .tokens.pre_tokenizers import SplitPattern
 from .tokens.presets import load, presets
+from .tokens.tokenizer import Tokenizer
 from .tokens.trainers.bpe import BpeResult, train_bpe
 from .tokens.trainers.config import BpeConfig, UnigramConfig, WordPieceConfig
 from .tokens.trainers.unigram import UnigramResult, train_unigram

@@ -21,7 +21,7 @@ from tokvec.kernels import charsmap as kernel
 from tokvec.kernels.cp_tables import build_cps_table
 from tokvec.reference import charsmap as twin
 from tokvec.tokens.formats.sentencepiece import read_model
-from tokvec.tokens.precompiled import CharsMap
+from tokvec.tokens.normalizers.precompiled import CharsMap
 
 FRAGMENTS = [" ", "  ", "\t", "a", "Hello", "ﬁ", "Ａ", "１２", "ｶﾞ", "e\u0301", "Å", "\u3000", "\u00a0", "▁", "Ⅻ", "½"]
 

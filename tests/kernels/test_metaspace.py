@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from tests.kernels.strategies import SETTINGS
 from tokvec.kernels import metaspace as kernel
 from tokvec.reference import metaspace as twin
-from tokvec.tokens import hf_unicode as hu
+from tokvec.tokens.normalizers import hf_unicode as hu
 
 PARTS = [" ", "  ", "\t", "\n", "\u3000", "\u00a0", "▁", "▁▁", "a", "Hello", "é", "日本", "x_y", "😀"]
 texts = st.lists(st.one_of(st.sampled_from(PARTS), st.text(max_size=3)), max_size=8).map("".join)

@@ -11,8 +11,8 @@ from tokvec.kernels import bert as kb
 from tokvec.kernels import wordpiece as kw
 from tokvec.reference import bert as rb
 from tokvec.reference import wordpiece as rw
-from tokvec.tokens import hf_unicode as hu
-from tokvec.tokens.bert_fast import char_map
+from tokvec.tokens.fused.bert import char_map
+from tokvec.tokens.normalizers import hf_unicode as hu
 
 ALPHABET = "ab#é"
 token = st.text(ALPHABET, max_size=5)

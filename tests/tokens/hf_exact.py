@@ -15,7 +15,7 @@ import pytest
 
 import tokvec
 from tests.conftest import data_path
-from tokvec.tokens.padding import Padding, Truncation
+from tokvec.tokens.processors.padding import Padding, Truncation
 
 FILES = {
     "bert-base-uncased": "tokenizers/bert-base-uncased/tokenizer.json",

@@ -18,8 +18,8 @@ from tests.conftest import data_path
 from tests.tokens.hf_components import EDGE_TEXTS, flores_lines
 from tokvec.errors import TokvecError
 from tokvec.tokens import normalizers, pre_tokenizers
-from tokvec.tokens.bert_fast import BertFastPath
 from tokvec.tokens.formats.vocab_txt import bert_tokenizer_json
+from tokvec.tokens.fused.bert import BertFastPath
 from tokvec.tokens.models.wordlevel import WordLevel
 from tokvec.tokens.models.wordpiece import WordPiece
 from tokvec.tokens.normalized import NormalizedText
@@ -60,7 +60,7 @@ def assert_fast_path_equal(name: str, texts) -> None:
     path = BertFastPath.maybe(norm, pre, model)
     assert path is not None
     cps, seg = _segments(texts)
-    ids, starts, ends, words, seg_tokens = path.encode_segments(cps, seg)
+    ids, starts, ends, words, seg_tokens, _ = path.encode_segments(cps, seg)
     bad = []
     for k, enc in enumerate(ref.encode_batch(list(texts), add_special_tokens=False)):
         a, b = seg_tokens[k], seg_tokens[k + 1]
@@ -143,10 +143,9 @@ ROUTED = [*EDGE_TEXTS, "[CLS][SEP]", "a [MASK]b [UNK]", " [PAD] ", "x [SEP]", "[
 def test_load_routes_through_the_fused_path_with_the_general_results(name: str) -> None:
     """tokvec.load(...) takes the fused path; it equals the component loop field for field (added tokens too)."""
     import tokvec
-    from tokvec.tokens.fused import fused_path
 
     tok = tokvec.load(data_path(FILES[name])).with_padding(None).with_truncation(None)
-    assert fused_path(tok.pipeline) is not None
+    assert tok.pipeline.fast is not None
     texts = [*ROUTED, *flores_lines(3)]
     general = tok.pipeline.encode_sequences_general(texts, [0] * len(texts))
     # the special-token policy: Hugging Face's reading (every added token), and special-token text as text

@@ -14,7 +14,7 @@ from tests.conftest import data_path
 from tests.tokens.hf_exact import FILES
 from tests.tokens.reference_libs import pair as tiktoken_pair
 from tokvec.tokens.encoding import Encoding
-from tokvec.tokens.padding import Padding, Truncation
+from tokvec.tokens.processors.padding import Padding, Truncation
 
 # real tokenizer files of ../shared/data, and slow without the JIT (the make test run without it skips them)
 pytestmark = pytest.mark.data

@@ -18,7 +18,7 @@ from tests.conftest import FLORES_STRIDE, data_path
 from tokvec.tokens.models.bpe_merges import CharPairModel
 from tokvec.tokens.models.unigram import UnigramModel
 from tokvec.tokens.normalized import NormalizedText
-from tokvec.tokens.precompiled import Precompiled
+from tokvec.tokens.normalizers.precompiled import Precompiled
 
 tokenizers = pytest.importorskip("tokenizers")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tokvec.errors import ConfigError, FormatError
-from tokvec.tokens.padding import Padding, Truncation
+from tokvec.tokens.processors.padding import Padding, Truncation
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,7 @@ import tokvec
 from tests.conftest import data_path
 from tests.tokens.hf_components import flores_lines
 from tests.tokens.test_sentencepiece import EDGE_TEXTS, MODELS
-from tokvec.tokens.fused import fused_path
-from tokvec.tokens.sentencepiece_fast import SentencePieceFastPath
+from tokvec.tokens.fused.sentencepiece import SentencePieceFastPath
 
 pytestmark = pytest.mark.data
 spm = pytest.importorskip("sentencepiece")
@@ -30,7 +29,7 @@ def loaded(name: str):
 @pytest.mark.parametrize("name", NAMES)
 def test_fused_path_equals_the_component_path_and_sentencepiece(name: str) -> None:
     tok, ref = loaded(name)
-    assert isinstance(fused_path(tok.pipeline), SentencePieceFastPath)
+    assert isinstance(tok.pipeline.fast, SentencePieceFastPath)
     texts = [*EDGE_TEXTS, *flores_lines(3)]
     batch = tok.encode_batch(texts, add_special_tokens=False)
     assert batch.tolist() == ref.encode(texts)

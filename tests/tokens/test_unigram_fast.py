@@ -19,8 +19,7 @@ from tests.conftest import data_path
 from tests.tokens.hf_components import EDGE_TEXTS, flores_lines
 from tests.tokens.hf_exact import assert_hf_equal
 from tokvec.tokens.formats.hf_json import tokenizer_from_json
-from tokvec.tokens.fused import fused_path
-from tokvec.tokens.unigram_fast import UnigramFastPath
+from tokvec.tokens.fused.unigram import UnigramFastPath
 
 pytestmark = pytest.mark.data
 T5 = "tokenizers/ortx/tokenizer/t5-small/tokenizer.json"
@@ -57,7 +56,7 @@ def variant(name: str):
 @pytest.mark.parametrize("name", VARIANTS)
 def test_fused_path_equals_hf_and_the_component_path(name: str) -> None:
     ours, ref = variant(name)
-    assert isinstance(fused_path(ours.pipeline), UnigramFastPath)
+    assert isinstance(ours.pipeline.fast, UnigramFastPath)
     texts = [*TEXTS, *flores_lines(4)]
     assert_hf_equal(ours, ref, texts, label=name)
     assert_hf_equal(ours, ref, texts[:200], add_special_tokens=False, label=name)

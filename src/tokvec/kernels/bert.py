@@ -12,7 +12,7 @@ back; ``seg_bounds``: int64[S+1]. Per character, in ``tokenizers``' order:
 
 Each normalized character remembers the original character it came from, which is its whole
 alignment (``tokenizers`` aligns every output of a character to it), so token offsets are
-positions in ``cps``. Flags are :mod:`tokvec.tokens.hf_unicode`'s bits.
+positions in ``cps``. Flags are :mod:`tokvec.tokens.normalizers.hf_unicode`'s bits.
 """
 
 from __future__ import annotations

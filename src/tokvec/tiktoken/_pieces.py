@@ -25,7 +25,7 @@ import numpy as np
 from ..kernels.bpe import encode_docs
 from ..tokens import specials as sp
 from ..tokens.added import is_white_space
-from ..tokens.pipeline import Tokenizer, to_utf8
+from ..tokens.tokenizer import Tokenizer, to_utf8
 from ..tokens.unicode import class_table
 
 
@@ -72,7 +72,7 @@ def encode_tracking_last(enc: Encoding, text: str, allow: frozenset[str]) -> tup
     bounds = tok.pattern.bounds(data)
     remaining = int(bounds[-1] - bounds[-2])
     count = 0
-    tok_off = tok._decode_tables[1]
+    tok_off = tok.engine.decode_tables[1]
     while remaining > 0:
         count += 1
         t = tokens[-count]
@@ -134,7 +134,7 @@ def encode_with_unstable(enc: Encoding, text: str, allow: frozenset[str]) -> tup
         return tokens, []
     ranks = enc._mergeable_ranks
     ordered = enc._sorted_token_bytes
-    lengths = enc.tokenizer._decode_tables[1]
+    lengths = enc.tokenizer.engine.decode_tables[1]
     completions: set[tuple[int, ...]] = set()
     k = bisect.bisect_left(ordered, unstable)
     while k < len(ordered) and ordered[k].startswith(unstable):

@@ -24,8 +24,8 @@ import numpy as np
 from ..errors import FormatError, InputTypeError, UnknownTokenError
 from ..tokens import specials as sp
 from ..tokens.models.bpe import BytePairModel
-from ..tokens.pipeline import Tokenizer
 from ..tokens.pre_tokenizers import SplitPattern
+from ..tokens.tokenizer import Tokenizer
 from . import _pieces
 
 Special = Literal["all"] | Collection[str]

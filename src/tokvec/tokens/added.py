@@ -120,6 +120,11 @@ class AddedVocabulary:
         return self._subset(tuple(t for t in self.tokens if not t.special or t.content in specials))
 
     @property
+    def raw_pattern(self) -> Any:
+        """The compiled alternation of the tokens matched in the raw text (None when there are none)."""
+        return self._raw
+
+    @property
     def has_normalized(self) -> bool:
         """Whether some tokens are matched after normalization."""
         return self._norm is not None

@@ -26,8 +26,8 @@ from ..errors import FormatError, TokvecFileError, UnknownNameError
 from .formats.tiktoken import SETTINGS_KIND, load_ranks, read_ranks, read_settings, settings_path
 from .formats.vocab_merges import load_vocab_merges
 from .models.bpe import BytePairModel
-from .pipeline import Tokenizer
 from .pre_tokenizers import SplitPattern
+from .tokenizer import Tokenizer
 
 
 def _llama3_specials() -> dict[str, int]:

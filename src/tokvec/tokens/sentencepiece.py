@@ -40,7 +40,7 @@ from .models._vocab import Vocabulary
 from .models.bpe_merges import CharPairModel
 from .models.unigram import UnigramModel
 from .normalized import NormalizedText
-from .precompiled import CharsMap
+from .normalizers.precompiled import CharsMap
 
 
 @dataclass(frozen=True, eq=False)
@@ -216,7 +216,7 @@ class SentencePieceNormalizer:
 
     ``to_json`` writes the nearest Hugging Face layout (Precompiled, then the space rules as Replace,
     Strip, Prepend); Hugging Face's Precompiled applies the map by grapheme cluster, so a saved file
-    can differ from sentencepiece on rare sequences (see :mod:`tokvec.tokens.precompiled`).
+    can differ from sentencepiece on rare sequences (see :mod:`tokvec.tokens.normalizers.precompiled`).
     """
 
     spec: ModelFile
@@ -257,7 +257,7 @@ class SentencePieceNormalizer:
 
     def to_json(self) -> dict[str, Any]:
         """Return the nearest tokenizer.json normalizer (see the class docstring)."""
-        from .precompiled import Precompiled
+        from .normalizers.precompiled import Precompiled
 
         s = self.spec
         parts: list[dict[str, Any]] = []

@@ -18,11 +18,11 @@ import re
 
 from .added import AddedVocabulary
 from .decoders import decoder_from_json
+from .engines.pipeline import Pipeline
 from .formats.sentencepiece import CONTROL
-from .general import Pipeline
-from .pipeline import Tokenizer
 from .processors import processor_from_json
 from .sentencepiece import SentencePieceTokenizer
+from .tokenizer import Tokenizer
 
 
 def to_tokenizer(

@@ -27,12 +27,12 @@ from ..._io import read_bytes
 from ...errors import FormatError, TokvecError
 from ..added import AddedToken, AddedVocabulary
 from ..decoders import decoder_from_json
-from ..general import Pipeline
+from ..engines.pipeline import Pipeline
 from ..models import MODELS
 from ..normalized import NormalizedText
-from ..padding import Padding, Truncation
-from ..pipeline import Tokenizer
 from ..processors import processor_from_json
+from ..processors.padding import Padding, Truncation
+from ..tokenizer import Tokenizer
 from .hf_checks import check_tokenizer_json
 from .hf_json_writer import pipeline_json_dict, pipeline_json_string, save_pipeline_json
 

@@ -14,12 +14,22 @@ from __future__ import annotations
 import gzip
 import json
 import os
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..._io import atomic_write
 
-if TYPE_CHECKING:
-    from ..general import Pipeline
+
+class Pipeline(Protocol):
+    """What is written of a :class:`~tokvec.tokens.engines.pipeline.Pipeline` (kept here: the engine imports this)."""
+
+    truncation: Any
+    padding: Any
+    added: Any
+    normalizer: Any
+    pre_tokenizer: Any
+    post_processor: Any
+    decoder: Any
+    model: Any
 
 
 def pipeline_json_dict(p: Pipeline) -> dict[str, Any]:

@@ -58,7 +58,7 @@ class WordPiece:
     continuing_subword_prefix: str = "##"
     max_input_chars_per_word: int = 100
     _by_id: dict[int, str] = field(init=False, repr=False)
-    _trie: tuple[np.ndarray, np.ndarray, int] = field(init=False, repr=False)
+    trie: tuple[np.ndarray, np.ndarray, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         vocab = dict(self.vocab)
@@ -75,7 +75,7 @@ class WordPiece:
         np.cumsum(lengths, out=tok_off[1:])
         ids = np.fromiter(vocab.values(), dtype=np.int32, count=len(tokens))
         trie = kw.build_trie(_cps("".join(tokens)), tok_off, ids, _cps(self.continuing_subword_prefix))
-        object.__setattr__(self, "_trie", (trie[0], trie[1], int(trie[2])))
+        object.__setattr__(self, "trie", (trie[0], trie[1], int(trie[2])))
 
     @property
     def vocab_size(self) -> int:
@@ -98,7 +98,7 @@ class WordPiece:
 
     def encode_pieces(self, cps: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Tokenize every pre-token ``cps[bounds[p]:bounds[p+1]]`` (see :class:`tokvec.tokens.models.base.Model`)."""
-        edges, node_id, cont_root = self._trie
+        edges, node_id, cont_root = self.trie
         out = kw.encode_words(
             edges,
             node_id,

@@ -28,8 +28,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ...errors import FormatError
-from ..alignment import concat
 from ..normalized import NormalizedText
+from ..normalizers.alignment import concat
 
 BEHAVIORS = ("removed", "isolated", "merged_with_previous", "merged_with_next", "contiguous")
 _JSON_BEHAVIOR = {

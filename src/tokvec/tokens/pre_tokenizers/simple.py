@@ -1,7 +1,7 @@
 """Pre-tokenizers that split on characters or patterns without rewriting them.
 
 Whitespace, WhitespaceSplit, BertPreTokenizer, Punctuation, Digits and Split, as in ``tokenizers``
-(character classes from :mod:`tokvec.tokens.hf_unicode`, so they agree on every code point).
+(character classes from :mod:`tokvec.tokens.normalizers.hf_unicode`, so they agree on every code point).
 
 >>> Whitespace().pre_tokenize_str("Hi, you!")
 [('Hi', (0, 2)), (',', (2, 3)), ('you', (4, 7)), ('!', (7, 8))]
@@ -18,8 +18,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .. import hf_unicode as hu
 from ..normalized import NormalizedText
+from ..normalizers import hf_unicode as hu
 from ..patterns import Pattern
 from .base import (
     Matches,

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..formats.hf_json import save_tokenizer_json, tokenizer_from_json
-from ..pipeline import Tokenizer
+from ..tokenizer import Tokenizer
 
 
 class PipelineResult:

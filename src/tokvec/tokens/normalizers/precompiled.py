@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 import regex
 
-from ..errors import FormatError
-from ..kernels import charsmap as kernel
-from .normalized import NormalizedText
+from ...errors import FormatError
+from ...kernels import charsmap as kernel
+from ..normalized import NormalizedText
 
 _GRAPHEME = regex.compile(r"\X", regex.DOTALL)
 
@@ -130,7 +130,7 @@ class Precompiled:
         if len(cm.units) == 0 or not nt.text:
             return nt
         cps = nt.code_points()
-        if not _joiners()[cps].any():  # every grapheme cluster is one character: the kernel
+        if not joiners()[cps].any():  # every grapheme cluster is one character: the kernel
             out, src = kernel.first_match_each(cps, cm.units, cm.blob_cps, cm.blob_at)
             if np.array_equal(out, cps):
                 return nt
@@ -165,7 +165,7 @@ class Precompiled:
 
 
 @functools.cache
-def _joiners() -> np.ndarray:
+def joiners() -> np.ndarray:
     """bool[0x110000]: characters that may share a grapheme cluster with a neighbour (and surrogates).
 
     Performance notes: the grapheme walk in Python costs ~2 us a character; text without these

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from ..normalized import NormalizedText
 from . import hf_unicode as hu
-from .normalized import NormalizedText
 
 
 class Normalizer:

@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from .sentencepiece import SentencePieceNormalizer
+from ..sentencepiece import SentencePieceNormalizer
+from .protocol import SegmentTokens
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,9 +46,9 @@ class SentencePieceFastPath:
 
     def encode_segments(
         self, cps: np.ndarray, seg_bounds: np.ndarray, seg_text_start: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, str]]:
+    ) -> SegmentTokens:
         """Encode every segment ``cps[seg_bounds[s]:seg_bounds[s+1]]``; the same tuple as
-        :meth:`tokvec.tokens.unigram_fast.UnigramFastPath.encode_segments` (``seg_text_start`` unused:
+        :meth:`tokvec.tokens.fused.unigram.UnigramFastPath.encode_segments` (``seg_text_start`` unused:
         every segment is one word)."""
         cps = np.ascontiguousarray(cps, dtype=np.uint32)
         seg_bounds = np.ascontiguousarray(seg_bounds, dtype=np.int64)
@@ -77,7 +78,7 @@ class SentencePieceFastPath:
             for k in np.flatnonzero(ids == unk).tolist():
                 unknown[k] = out[st[k] : en[k]].tobytes().decode("utf-32-le", "surrogatepass")
         words = np.zeros(len(ids), dtype=np.int64)
-        return np.asarray(ids, dtype=np.int32), starts, ends, words, seg_tokens, unknown
+        return SegmentTokens(np.asarray(ids, dtype=np.int32), starts, ends, words, seg_tokens, unknown)
 
 
 def _nondecreasing(a: np.ndarray) -> bool:

@@ -18,10 +18,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..normalized import NormalizedText
 from . import hf_unicode as hu
 from .alignment import mapped, transform
-from .normalized import NormalizedText
-from .normalizer_base import Normalizer, lowercase_pieces
+from .base import Normalizer, lowercase_pieces
 from .unicode_forms import is_unchanged, nfx_changes
 
 

@@ -10,13 +10,13 @@ mark that survives accent stripping (a spacing mark with a combining class, e.g.
 accent), because reordering makes ``tokenizers``' alignment positional; segments holding such a
 character take the component-by-component path.
 
->>> from tokvec.tokens.bert_normalizer import BertNormalizer
+>>> from tokvec.tokens.normalizers.bert import BertNormalizer
 >>> from tokvec.tokens.pre_tokenizers import BertPreTokenizer
 >>> from tokvec.tokens.models.wordpiece import WordPiece
 >>> wp = WordPiece({"[UNK]": 0, "hello": 1, "!": 2, "wo": 3, "##rld": 4})
 >>> path = BertFastPath.maybe(BertNormalizer(), BertPreTokenizer(), wp)
 >>> cps = np.frombuffer("Héllo, WORLD!".encode("utf-32-le"), dtype=np.uint32)
->>> ids, starts, ends, words, seg_tokens = path.encode_segments(cps, np.array([0, 13]))
+>>> ids, starts, ends, words, seg_tokens, unknown = path.encode_segments(cps, np.array([0, 13]))
 >>> ids.tolist(), starts.tolist(), ends.tolist(), words.tolist()
 ([1, 0, 3, 4, 2], [0, 5, 7, 9, 12], [5, 6, 9, 12, 13], [0, 1, 2, 2, 3])
 """
@@ -28,12 +28,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..kernels import bert as kb
-from . import hf_unicode as hu
-from .bert_normalizer import BertNormalizer
-from .models.wordpiece import WordPiece
-from .normalized import NormalizedText
-from .pre_tokenizers import BertPreTokenizer
+from ...kernels import bert as kb
+from ..models.wordpiece import WordPiece
+from ..normalized import NormalizedText
+from ..normalizers import hf_unicode as hu
+from ..normalizers.bert import BertNormalizer
+from ..pre_tokenizers import BertPreTokenizer
+from .protocol import SegmentTokens
 
 
 @functools.cache
@@ -82,14 +83,11 @@ class BertFastPath:
         return None
 
     def encode_segments(
-        self, cps: np.ndarray, seg_bounds: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Encode every segment ``cps[seg_bounds[s]:seg_bounds[s+1]]`` (uint32 code points).
-
-        Returns (ids int32[T], starts int64[T], ends int64[T], words int64[T], seg_tokens int64[S+1]):
-        token offsets as positions in ``cps``, each token's pre-token index within its segment,
-        and each segment's first token.
-        """
+        self, cps: np.ndarray, seg_bounds: np.ndarray, seg_text_start: np.ndarray | None = None
+    ) -> SegmentTokens:
+        """Encode every segment ``cps[seg_bounds[s]:seg_bounds[s+1]]`` (uint32 code points); see
+        :meth:`tokvec.tokens.fused.protocol.FastPath.encode_segments` (``seg_text_start`` unused: BERT splits
+        every segment the same way wherever its text starts; WordPiece spells unknown tokens as ``[UNK]``)."""
         cps = np.ascontiguousarray(cps, dtype=np.uint32)
         seg_bounds = np.ascontiguousarray(seg_bounds, dtype=np.int64)
         norm = self.normalizer
@@ -97,7 +95,7 @@ class BertFastPath:
         ncp, nsrc, word_bounds, seg_words = kb.normalize_split(
             cps, seg_bounds, hu.flags(), map_idx, map_off, map_vals, norm.clean_text, norm.handle_chinese_chars
         )
-        edges, node_id, cont_root = self.model._trie
+        edges, node_id, cont_root = self.model.trie
         ids, starts, ends, words, word_first = kb.wordpiece_words(
             edges, node_id, cont_root, self.model.unk_id, self.model.max_input_chars_per_word, ncp, nsrc, word_bounds
         )
@@ -105,8 +103,10 @@ class BertFastPath:
         seg_tokens = word_first[seg_words]
         words -= np.repeat(seg_words[:-1], np.diff(seg_tokens))
         if norm.strips_accents and len(cps) and slow[cps].any():
-            return self._redo_slow(cps, seg_bounds, slow, (ids, starts, ends, words, seg_tokens))
-        return ids, starts, ends, words, seg_tokens
+            ids, starts, ends, words, seg_tokens = self._redo_slow(
+                cps, seg_bounds, slow, (ids, starts, ends, words, seg_tokens)
+            )
+        return SegmentTokens(ids, starts, ends, words, seg_tokens, {})
 
     def _redo_slow(self, cps, seg_bounds, slow, fast):
         """Re-encode the segments that hold a ``slow`` character component by component."""

@@ -26,13 +26,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..kernels import charsmap as kc
-from ..kernels import metaspace as km
-from . import hf_unicode as hu
-from .models.unigram import UnigramModel
-from .normalized import NormalizedText
-from .pre_tokenizers import Metaspace, Sequence, WhitespaceSplit
-from .precompiled import Precompiled, _joiners
+from ...kernels import charsmap as kc
+from ...kernels import metaspace as km
+from ..models.unigram import UnigramModel
+from ..normalized import NormalizedText
+from ..normalizers import hf_unicode as hu
+from ..normalizers.precompiled import Precompiled, joiners
+from ..pre_tokenizers import Metaspace, Sequence, WhitespaceSplit
+from .protocol import SegmentTokens
 
 _PREPEND = {"never": 0, "always": 1, "first": 2}
 
@@ -66,7 +67,7 @@ class UnigramFastPath:
             return cps, np.arange(len(cps), dtype=np.int64), seg_bounds
         out, src = kc.first_match_each(cps, cm.units, cm.blob_cps, cm.blob_at)
         nb = np.searchsorted(src, seg_bounds, side="left").astype(np.int64)
-        joins = np.concatenate([[0], np.cumsum(_joiners()[cps])])
+        joins = np.concatenate([[0], np.cumsum(joiners()[cps])])
         slow = np.flatnonzero(joins[seg_bounds[1:]] > joins[seg_bounds[:-1]])
         if not len(slow):
             return out, src, nb
@@ -90,7 +91,7 @@ class UnigramFastPath:
 
     def encode_segments(
         self, cps: np.ndarray, seg_bounds: np.ndarray, seg_text_start: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, str]]:
+    ) -> SegmentTokens:
         """Encode every segment ``cps[seg_bounds[s]:seg_bounds[s+1]]`` (uint32 code points).
 
         ``seg_text_start`` int64[S]: where each segment's text starts in ``cps`` (default: each
@@ -119,4 +120,6 @@ class UnigramFastPath:
         if self.model.unk_id is not None:
             for k in np.flatnonzero(ids == self.model.unk_id).tolist():
                 unknown[k] = pcps[st[k] : en[k]].tobytes().decode("utf-32-le", "surrogatepass")
-        return ids.astype(np.int32, copy=False), starts, ends, words.astype(np.int64), seg_tokens, unknown
+        return SegmentTokens(
+            ids.astype(np.int32, copy=False), starts, ends, words.astype(np.int64), seg_tokens, unknown
+        )

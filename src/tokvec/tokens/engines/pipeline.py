@@ -1,16 +1,9 @@
 """The general tokenizer pipeline of Hugging Face's ``tokenizer.json``, run on whole batches.
 
-For each text (and the second text of a pair):
-
-1. **added tokens** are cut out of the original text (``normalized=False`` ones), the rest is
-   normalized, and ``normalized=True`` added tokens are cut out of the normalized text;
-2. each remaining segment is **pre-tokenized** into pieces ("words"; empty pieces are dropped);
-3. the code points of every piece of every text of the batch go to the **model** in one call
-   (``Model.encode_pieces``), which answers in code-point positions;
-4. positions map back to characters of the original text through the alignment of
-   :class:`NormalizedText` (the smallest start and largest end over a token's characters);
-5. **truncation**, the **post-processor** (special tokens, type ids) and **padding** follow
-   Hugging Face's rules (:mod:`tokvec.tokens.padding`, :mod:`tokvec.tokens.processors`).
+The tokens of each text come from its fast path (:mod:`tokvec.tokens.fused`, when the components fit) or
+from the component-by-component path (:mod:`tokvec.tokens.engines.components`: added tokens, normalizer,
+pre-tokenizer, model); both give the same encodings. Then **truncation**, the **post-processor** (special
+tokens, type ids) and **padding** follow Hugging Face's rules (:mod:`tokvec.tokens.processors`).
 
 Decoding spells the ids (added tokens as their content, special ones dropped on request) and runs
 the decoder chain.
@@ -18,21 +11,26 @@ the decoder chain.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
-from . import fused
-from .added import AddedVocabulary
-from .encoding import Encoding, EncodingBatch, replaced
-from .normalized import NormalizedText
-from .offset_units import clean_text, frozen, has_surrogates
-from .padding import Padding, Truncation, pad_batch, truncate_pair
-from .processors import post_process, trims_offsets
-from .vocab_table import TokenTable, space_counts
-
-_EMPTY_I64 = np.zeros(0, dtype=np.int64)
+from ...errors import ConfigError
+from .. import fused
+from ..added import AddedVocabulary
+from ..encoding import Encoding, replaced
+from ..encoding_batch import EncodingBatch
+from ..formats.hf_json_writer import save_pipeline_json
+from ..fused import FastPath, Template
+from ..offset_units import clean_text, frozen, has_surrogates
+from ..processors import post_process, trims_offsets
+from ..processors.padding import Padding, Truncation, pad_batch, truncate_pair
+from ..vocab_table import TokenTable, space_counts
+from . import components
 
 
 def _mapped(e: Encoding, where: np.ndarray | None) -> Encoding:
@@ -41,11 +39,6 @@ def _mapped(e: Encoding, where: np.ndarray | None) -> Encoding:
         return e
     over = [_mapped(o, where) for o in e.overflowing]
     return replaced(e, offsets=frozen(where[e.offsets]), byte_offsets=e.byte_offsets, text=None, overflowing=over)
-
-
-def _segment(text: str, start: int) -> NormalizedText:
-    pos = np.arange(start, start + len(text) + 1, dtype=np.int64)
-    return NormalizedText(text, np.stack([pos[:-1], pos[1:]], axis=1))
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +56,10 @@ class Pipeline:
     _id_to_token: list[str | None] = field(init=False, repr=False)
     #: the read-only id -> token table every Encoding of this pipeline spells its tokens from
     table: TokenTable = field(init=False, repr=False)
+    #: the fused fast path of normalizer + pre-tokenizer + model, or None (:func:`tokvec.tokens.fused.choose`)
+    fast: FastPath | None = field(init=False, repr=False)
+    #: the post-processor's single-text template without and with special tokens, for the fast path's batches
+    templates: tuple[Template | None, Template | None] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         vocab = self.model.get_vocab()
@@ -77,17 +74,13 @@ class Pipeline:
         spaces = space_counts(table) if trims_offsets(self.post_processor) else None
         object.__setattr__(self, "table", TokenTable.of_spellings("the vocabulary", table, self.decoder,
                                                                   space_counts=spaces))  # fmt: skip
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle without the derived values (fused-path tables; rebuilt on first use)."""
-        return {k: v for k, v in self.__dict__.items() if k != "_derived"}
-
-    def cached(self, key: str, build):
-        """Return a value derived from this immutable pipeline, built once (``build()``) on first use."""
-        store = self.__dict__.setdefault("_derived", {})
-        if key not in store:
-            store[key] = build()
-        return store[key]
+        # built here, once (no cache on first use): the choice depends on the components only
+        fast = fused.choose(self.normalizer, self.pre_tokenizer, self.model, self.added)
+        object.__setattr__(self, "fast", fast)
+        templates = (None, None)
+        if fast is not None:
+            templates = tuple(fused.template(self.post_processor, self.table, special) for special in (False, True))
+        object.__setattr__(self, "templates", templates)
 
     def spellings(self) -> list[str]:
         """The spelling of every id ('' where an id has no token)."""
@@ -157,7 +150,7 @@ class Pipeline:
         without padding or truncation; the component-by-component path runs on one thread. ``added`` as in
         :meth:`encode`.
         """
-        path = fused.fused_path(self)
+        path = self.fast
         texts = fused.batch_items(items) if path is not None else None
         if texts is not None and self.truncation is None and self.padding is None:
             cleaned = [clean_text(t) for t in texts] if has_surrogates(texts) else None
@@ -192,7 +185,7 @@ class Pipeline:
         else:
             cleaned = [clean_text(t) for t in texts]
             clean, wheres = [t for t, _ in cleaned], [where for _, where in cleaned]
-        path = fused.fused_path(self)
+        path = self.fast
         if path is not None:  # the fused kernel: the same results as the component loop below
             out = fused.split_encodings(fused.encode_flat(self, path, clean, added), type_ids, self.table, clean)
         else:
@@ -202,123 +195,9 @@ class Pipeline:
     def encode_sequences_general(
         self, texts: list[str], type_ids: list[int], added: AddedVocabulary | None = None
     ) -> list[Encoding]:
-        """Encode each text component by component (what the fused path must equal)."""
-        added = self.added if added is None else added
-        plans: list[list[tuple]] = []
-        cps_parts: list[np.ndarray] = []
-        bound_parts: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
-        align_parts: list[np.ndarray] = []
-        n_cps = 0
-        n_pieces = 0
-        for text in texts:
-            plan: list[tuple] = []
-            for s, e, tid in added.split(text):
-                if tid is not None:
-                    plan.append(("added", tid, s, e, text[s:e]))
-                    continue
-                nt = _segment(text[s:e], s)
-                if self.normalizer is not None:
-                    nt = self.normalizer.normalize(nt)
-                for s2, e2, tid2 in added.split_normalized(nt.text):
-                    if tid2 is not None:
-                        span = nt.align[s2:e2]
-                        plan.append(("added", tid2, int(span[:, 0].min()), int(span[:, 1].max()), nt.text[s2:e2]))
-                        continue
-                    sub = nt if (s2, e2) == (0, len(nt.text)) else NormalizedText(nt.text[s2:e2], nt.align[s2:e2])
-                    bounds = np.array([0, len(sub.text)], dtype=np.int64)
-                    if self.pre_tokenizer is not None:
-                        sub, bounds = self.pre_tokenizer.pre_tokenize(sub, bounds)
-                    bounds = np.unique(np.asarray(bounds, dtype=np.int64))
-                    if len(bounds) < 2:
-                        continue
-                    cps = sub.code_points()
-                    align = np.asarray(sub.align, dtype=np.int64)
-                    if bounds[0] != 0 or bounds[-1] != len(cps):
-                        # subtle: text before the first or after the last piece belongs to no piece: dropped
-                        cps, align = cps[bounds[0] : bounds[-1]], align[bounds[0] : bounds[-1]]
-                        bounds = bounds - bounds[0]
-                    plan.append(("pieces", n_pieces, len(bounds) - 1))
-                    cps_parts.append(cps)
-                    align_parts.append(align)
-                    bound_parts.append(bounds[1:] + n_cps)
-                    n_cps += len(cps)
-                    n_pieces += len(bounds) - 1
-            plans.append(plan)
-        all_bounds = np.concatenate(bound_parts)
-        if n_cps:
-            all_cps = np.concatenate(cps_parts)
-            ids, starts, ends = self.model.encode_pieces(all_cps, all_bounds)
-            align = np.concatenate(align_parts)
-            starts = np.asarray(starts, dtype=np.int64)
-            ends = np.maximum(np.asarray(ends, dtype=np.int64), starts + 1)
-            idx = np.empty(2 * len(starts), dtype=np.int64)
-            idx[0::2] = starts
-            idx[1::2] = ends
-            lo = np.minimum.reduceat(np.append(align[:, 0], 0), idx)[0::2] if len(idx) else _EMPTY_I64
-            hi = np.maximum.reduceat(np.append(align[:, 1], 0), idx)[0::2] if len(idx) else _EMPTY_I64
-            piece_of = np.searchsorted(all_bounds, starts, side="right") - 1
-            piece_tokens = np.searchsorted(piece_of, np.arange(n_pieces + 1))
-        else:
-            ids = np.zeros(0, np.int32)
-            lo = hi = piece_of = _EMPTY_I64
-            piece_tokens = np.zeros(n_pieces + 1, dtype=np.int64)
-        ids = np.asarray(ids, dtype=np.int32)
-        unk = self._unknown_spelling(ids, *((all_cps, starts, ends) if n_cps else (None, None, None)))
-        return [self._assemble(plan, type_id, text, ids, lo, hi, piece_of, piece_tokens, unk)
-                for plan, type_id, text in zip(plans, type_ids, texts, strict=True)]  # fmt: skip
-
-    def _unknown_spelling(self, ids, cps, starts, ends) -> tuple[np.ndarray, list[str]]:
-        """Unigram spells an unknown token as the text it covers (BPE and WordPiece as the unk token)."""
-        unk_id = getattr(self.model, "unk_id", None) if self.model.kind == "Unigram" else None
-        if unk_id is None or cps is None:
-            return _EMPTY_I64, []
-        where = np.flatnonzero(ids == unk_id)
-        text = [cps[starts[k] : ends[k]].tobytes().decode("utf-32-le", "surrogatepass") for k in where.tolist()]
-        return where, text
-
-    def _assemble(self, plan, type_id, text, ids, lo, hi, piece_of, piece_tokens, unk) -> Encoding:
-        unk_at, unk_text = unk
-        respelled: dict[int, str] = {}  # token index -> its spelling where it is not the vocabulary's
-        id_parts, off_parts, word_parts = [], [], []
-        word = 0
-        n = 0
-        for entry in plan:
-            if entry[0] == "added":
-                if entry[4] != self._id_to_token[entry[1]]:
-                    respelled[n] = entry[4]  # subtle: HF spells an added token as the text it matched (" <mask>")
-                id_parts.append(np.array([entry[1]], dtype=np.int32))
-                off_parts.append(np.array([[entry[2], entry[3]]], dtype=np.int64))
-                word_parts.append(np.array([word], dtype=np.int64))
-                word += 1
-                n += 1
-            else:
-                _, p0, count = entry
-                a, b = piece_tokens[p0], piece_tokens[p0 + count]
-                for k in range(np.searchsorted(unk_at, a), np.searchsorted(unk_at, b)):
-                    respelled[n + int(unk_at[k]) - a] = unk_text[k]
-                id_parts.append(ids[a:b])
-                off_parts.append(np.stack([lo[a:b], hi[a:b]], axis=1))
-                word_parts.append(piece_of[a:b] - p0 + word)
-                word += count
-                n += b - a
-        if not id_parts:
-            return self._encoding(ids[:0], np.zeros((0, 2), np.int64), _EMPTY_I64, type_id, text)
-        cat = (lambda parts: parts[0]) if len(id_parts) == 1 else np.concatenate
-        all_ids = cat(id_parts)
-        tokens = None
-        if respelled:
-            tokens = self.id_to_token_list(all_ids)
-            for k, spelled in respelled.items():
-                tokens[k] = spelled
-        return self._encoding(all_ids, cat(off_parts), cat(word_parts), type_id, text, tokens)
-
-    def _encoding(self, ids, offsets, words, type_id, text, tokens=None) -> Encoding:
-        n = len(ids)
-        return Encoding(
-            frozen(np.ascontiguousarray(ids)), self.table, offsets=frozen(np.ascontiguousarray(offsets)), text=text,
-            type_ids=frozen(np.full(n, type_id, np.int32)), words=frozen(np.asarray(words, dtype=np.int64)),
-            tokens=tokens,
-        )  # fmt: skip
+        """Encode each text component by component (what the fast path must equal): see
+        :func:`~tokvec.tokens.engines.components.encode_sequences`."""
+        return components.encode_sequences(self, texts, type_ids, added)
 
     # ----------------------------------------------------------------- decoding
     def decode(self, ids, *, skip_special_tokens: bool = True) -> str:
@@ -330,3 +209,52 @@ class Pipeline:
         if self.decoder is None:
             return " ".join(tokens)
         return self.decoder.decode(tokens)
+
+    # ----------------------------------------------------------------- the Engine interface (engines/protocol.py)
+    @property
+    def special_tokens(self) -> Mapping[str, int]:
+        """Special token text -> id (the added tokens marked special)."""
+        return MappingProxyType({t.content: t.id for t in self.added.tokens if t.special})
+
+    def encode_one(self, text: str, pair: str | None, add_special_tokens: bool, allow: frozenset[str]) -> Encoding:
+        """Encode a text or pair, splitting out the non-special added tokens and the special ones in ``allow``."""
+        return self.encode([(text, pair)], add_special_tokens=add_special_tokens, added=self.added.allowing(allow))[0]
+
+    def encode_plain(self, text: str) -> Encoding:
+        """Encode ``text`` without special tokens, special-token text read as text."""
+        return self.encode_one(text, None, False, frozenset())
+
+    def encode_many(
+        self, items: list[tuple[str, str | None]], add_special_tokens: bool, allow: frozenset[str], threads: int
+    ) -> EncodingBatch:
+        """:meth:`encode_batch` with the added tokens that ``allow`` lets through."""
+        added = self.added.allowing(allow)
+        return self.encode_batch(items, add_special_tokens=add_special_tokens, num_threads=threads, added=added)
+
+    def decode_ids(self, ids: np.ndarray, skip_special_tokens: bool | None, errors: str) -> str:
+        """:meth:`decode`; Hugging Face drops special tokens unless ``skip_special_tokens=False``."""
+        return self.decode(ids, skip_special_tokens=skip_special_tokens is not False)
+
+    def decode_bytes(self, ids: np.ndarray) -> bytes:
+        """The UTF-8 of the decoded text, special tokens kept."""
+        return self.decode(ids, skip_special_tokens=False).encode("utf-8", "surrogatepass")
+
+    def bytes_to_id(self, data: bytes) -> int | None:
+        """Refused: a pipeline's tokens are strings, not byte strings."""
+        raise ConfigError("bytes_to_id works for tiktoken-style tokenizers only; this is a pipeline tokenizer")
+
+    def offsets_of(self, ids: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+        """Refused: a pipeline's offsets come with its encodings."""
+        raise ConfigError("offsets from ids work for tiktoken-style tokenizers only; this is a pipeline tokenizer")
+
+    def with_options(self, **changes: Any) -> Pipeline:
+        """A copy with ``padding`` or ``truncation`` changed."""
+        return replace(self, **changes)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write a Hugging Face ``tokenizer.json`` (atomic)."""
+        save_pipeline_json(self, path)
+
+    def describe(self, name: str) -> str:
+        """The repr of a Tokenizer named ``name``."""
+        return f"Tokenizer({name!r}, {self.model.kind}, {self.vocab_size} ids, {len(self.added.tokens)} added tokens)"

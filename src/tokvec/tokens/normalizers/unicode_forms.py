@@ -1,7 +1,7 @@
 """NFD, NFKD, NFC and NFKC with the per-character changes that ``tokenizers`` reports.
 
 ``tokenizers`` normalizes with the ``unicode-normalization-alignments`` crate, which yields every
-output character with a change (see :mod:`tokvec.tokens.alignment`): a character that decomposes
+output character with a change (see :mod:`tokvec.tokens.normalizers.alignment`): a character that decomposes
 into k characters gives changes ``0, +1, ..., +1``; canonical reordering moves the characters
 *with* their changes; composing two characters adds their changes minus one. The alignment of a
 reordered mark is therefore positional, not its source's (``"a\\u0301\\u0323"`` -> NFD

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ConfigError, FormatError, TokvecError
-from .encoding import Encoding, cut, joined
-from .vocab_table import TokenTable
+from ...errors import ConfigError, FormatError, TokvecError
+from ..encoding import Encoding, cut, joined
+from ..vocab_table import TokenTable
 
 _DIRECTIONS = ("right", "left")
 _STRATEGIES = {"longest_first": "LongestFirst", "only_first": "OnlyFirst", "only_second": "OnlySecond"}

@@ -1,62 +1,85 @@
 """Route a pipeline's batch through fused kernels when its components allow it, as flat arrays.
 
-:func:`fused_path` says whether a :class:`~tokvec.tokens.general.Pipeline` can skip the
-component-by-component loop (and no added token is matched after normalization):
+:func:`choose` picks the fast path of a :class:`~tokvec.tokens.engines.pipeline.Pipeline`'s components (the
+pipeline keeps it as ``fast``; None when it must run component by component, or an added token is matched
+after normalization):
 
-- BERT: BertNormalizer + BertPreTokenizer + WordPiece (:class:`~tokvec.tokens.bert_fast.BertFastPath`);
-- T5-style: Precompiled + [WhitespaceSplit] + Metaspace + Unigram (:mod:`tokvec.tokens.unigram_fast`);
-- SentencePiece ``.model`` files: sentencepiece's normalizer + BPE or Unigram (:mod:`tokvec.tokens.sentencepiece_fast`).
+- BERT: BertNormalizer + BertPreTokenizer + WordPiece (:class:`~tokvec.tokens.fused.bert.BertFastPath`);
+- T5-style: Precompiled + [WhitespaceSplit] + Metaspace + Unigram (:mod:`tokvec.tokens.fused.unigram`);
+- SentencePiece ``.model`` files: sentencepiece's normalizer + BPE or Unigram
+  (:mod:`tokvec.tokens.fused.sentencepiece`).
 
 :func:`encode_flat` then encodes a whole batch in one kernel pass and gives the tokens of every text
 as flat arrays (ids, offsets, word ids) plus per-text bounds; added tokens (``[CLS]`` typed in the
-text) are cut out first, exactly as the general path does. :func:`add_specials` lays the
-post-processor's single-text template over the flat arrays without a Python loop per text. Results
-equal the general path (and Hugging Face) field for field.
+text) are cut out first, exactly as the component path does. :func:`add_specials` lays the
+post-processor's single-text template (:func:`template`, kept by the pipeline) over the flat arrays
+without a Python loop per text. Results equal the component path (and Hugging Face) field for field.
 
 >>> import tokvec
 >>> bert = tokvec.load("bert-base-uncased")
->>> flat = encode_flat(bert.pipeline, fused_path(bert.pipeline), ["Hello [SEP] world", "Héllo!"])
+>>> flat = encode_flat(bert.pipeline, bert.pipeline.fast, ["Hello [SEP] world", "Héllo!"])
 >>> flat.ids.tolist(), flat.bounds.tolist(), flat.words.tolist()
 ([7592, 102, 2088, 7592, 999], [0, 3, 5], [0, 1, 2, 0, 1])
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
-from .added import AddedVocabulary
-from .bert_fast import BertFastPath
-from .encoding import Encoding
-from .offset_units import frozen
-from .processors import BertProcessing, TemplateProcessing, post_process
-from .sentencepiece_fast import SentencePieceFastPath
-from .unigram_fast import UnigramFastPath
-from .vocab_table import TokenTable
+from ..added import AddedVocabulary
+from ..encoding import Encoding
+from ..offset_units import frozen
+from ..processors import BertProcessing, TemplateProcessing, post_process
+from ..vocab_table import TokenTable
+from .bert import BertFastPath
+from .protocol import FastPath
+from .sentencepiece import SentencePieceFastPath
+from .unigram import UnigramFastPath
 
 
 class Pipeline(Protocol):
-    """What the fused paths read of a :class:`~tokvec.tokens.general.Pipeline` (kept here: no import back)."""
+    """What the fast paths read of a :class:`~tokvec.tokens.engines.pipeline.Pipeline` (kept here: no import back)."""
 
     added: AddedVocabulary
-    normalizer: Any
-    pre_tokenizer: Any
-    model: Any
-    post_processor: Any
     table: TokenTable
-    _id_to_token: list[str | None]
-
-    def cached(self, key: str, build: Callable[[], Any]) -> Any:
-        """Return a value derived from the pipeline, built once."""
-        ...
+    fast: FastPath | None
+    templates: tuple[Template | None, Template | None]
 
 
-FusedPath = BertFastPath | UnigramFastPath | SentencePieceFastPath
+#: every fast path, tried in this order by :func:`choose`
+PATHS: tuple[type, ...] = (BertFastPath, UnigramFastPath, SentencePieceFastPath)
 _PLAIN_PROCESSORS = (type(None), TemplateProcessing, BertProcessing)
+
+
+@dataclass(frozen=True)
+class Template:
+    """The single-text template of a post-processor that only places special tokens around the text:
+    ``prefix`` ids and ``prefix_types`` before, the text's ``seq_type``, ``suffix`` ids and ``suffix_types`` after."""
+
+    prefix: np.ndarray
+    prefix_types: np.ndarray
+    seq_type: int
+    suffix: np.ndarray
+    suffix_types: np.ndarray
+
+
+def choose(normalizer: Any, pre_tokenizer: Any, model: Any, added: AddedVocabulary) -> FastPath | None:
+    """The fast path of these components, or None when they must run component by component.
+
+    None also when an added token is matched after normalization (the fast paths cut added tokens out of the
+    raw text only).
+    """
+    if added.has_normalized:
+        return None
+    for path in PATHS:
+        found = path.maybe(normalizer, pre_tokenizer, model)
+        if found is not None:
+            return found
+    return None
 
 
 @dataclass(frozen=True)
@@ -91,22 +114,10 @@ class FlatEncodings:
         return tokens
 
 
-def fused_path(pipeline: Pipeline) -> FusedPath | None:
-    """Return the fused path of ``pipeline`` (built once), or None when it must run component by component."""
-
-    def build() -> FusedPath | None:
-        if pipeline.added.has_normalized:
-            return None
-        parts = (pipeline.normalizer, pipeline.pre_tokenizer, pipeline.model)
-        return BertFastPath.maybe(*parts) or UnigramFastPath.maybe(*parts) or SentencePieceFastPath.maybe(*parts)
-
-    return pipeline.cached("fused_path", build)
-
-
 def _tiles(pipeline: Pipeline, texts: list[str], joined: str, text_start: np.ndarray, added: AddedVocabulary | None):
     """Segment bounds tiling ``joined`` (text starts and added-token spans) and each segment's added id or -1."""
     added = pipeline.added if added is None else added
-    pattern = added._raw
+    pattern = added.raw_pattern
     if pattern is None or pattern.search(joined) is None:
         return text_start, np.full(len(texts), -1, dtype=np.int64), np.arange(len(texts) + 1, dtype=np.int64)
     bounds: list[int] = [0]
@@ -121,7 +132,7 @@ def _tiles(pipeline: Pipeline, texts: list[str], joined: str, text_start: np.nda
 
 
 def encode_flat(
-    pipeline: Pipeline, path: FusedPath, texts: list[str], added: AddedVocabulary | None = None
+    pipeline: Pipeline, path: FastPath, texts: list[str], added: AddedVocabulary | None = None
 ) -> FlatEncodings:
     """Encode ``texts`` (no special tokens, no truncation) in one fused kernel call; see :class:`FlatEncodings`.
 
@@ -135,11 +146,8 @@ def encode_flat(
     seg_bounds, kinds, first_seg = _tiles(pipeline, texts, joined, text_start, added)
     n_seg = len(kinds)
     seg_text = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(first_seg))
-    if isinstance(path, BertFastPath):
-        ids, starts, ends, words, seg_tokens = path.encode_segments(cps, seg_bounds)
-        unknown: dict[int, str] = {}
-    else:  # subtle: Unigram spells an unknown token as the text it covers (HF does), and "first" needs text starts
-        ids, starts, ends, words, seg_tokens, unknown = path.encode_segments(cps, seg_bounds, text_start[seg_text])
+    # subtle: Unigram spells an unknown token as the text it covers (HF does), and "first" needs text starts
+    ids, starts, ends, words, seg_tokens, unknown = path.encode_segments(cps, seg_bounds, text_start[seg_text])
     if n_seg == len(texts) and not (kinds >= 0).any():  # one segment per text: the tokens are the texts' tokens
         base = np.repeat(text_start[:-1], np.diff(seg_tokens))
         offsets = np.stack([starts - base, ends - base], axis=1)
@@ -175,17 +183,17 @@ def encode_flat(
     out_off[a_pos, 0] = seg_bounds[a_seg] - a_base
     out_off[a_pos, 1] = seg_bounds[a_seg + 1] - a_base
     out_words[a_pos] = word_base[a_seg]
-    spelling = pipeline._id_to_token
+    spelling = pipeline.table.spell(kinds[a_seg])
     respelled = {int(new_index[k]): spelled for k, spelled in unknown.items() if new_index[k] >= 0}
-    for s, p in zip(a_seg.tolist(), a_pos.tolist(), strict=True):
+    for s, p, spelled in zip(a_seg.tolist(), a_pos.tolist(), spelling, strict=True):
         matched = joined[seg_bounds[s] : seg_bounds[s + 1]]
-        if matched != spelling[kinds[s]]:
+        if matched != spelled:
             respelled[p] = matched  # subtle: HF spells an added token as the text it matched (" <mask>")
     return FlatEncodings(out_ids, out_off, out_words, out_start[first_seg], respelled=respelled)
 
 
 def encode_flat_threads(
-    pipeline: Pipeline, path: FusedPath, texts: list[str], threads: int, added: AddedVocabulary | None = None
+    pipeline: Pipeline, path: FastPath, texts: list[str], threads: int, added: AddedVocabulary | None = None
 ) -> FlatEncodings:
     """:func:`encode_flat` on ``threads`` threads (the kernels release the GIL); the same result for any count.
 
@@ -227,46 +235,32 @@ def split_encodings(flat: FlatEncodings, type_ids: list[int], table: TokenTable,
     return out
 
 
-def _template(pipeline: Pipeline, add_special_tokens: bool):
-    """(prefix ids, prefix type ids, sequence type id, suffix ids, suffix type ids) of the single-text template,
-    or None when the processor does more than place special tokens around the text."""
-
-    def build():
-        if type(pipeline.post_processor) not in _PLAIN_PROCESSORS:
-            return None
-        table = pipeline.table
-        dummy = Encoding(np.array([-1], np.int32), table, offsets=np.zeros((1, 2), np.int64),
-                         type_ids=np.zeros(1, np.int32), words=np.zeros(1, np.int64))  # fmt: skip
-        e = post_process(pipeline.post_processor, dummy, None, add_special_tokens, table)
-        where = np.flatnonzero(e.ids == -1)
-        if len(where) != 1 or e.has_own_tokens:
-            return None
-        k = int(where[0])
-        specials = np.ones(len(e), dtype=bool)
-        specials[k] = False
-        if (
-            (e.offsets[specials] != 0).any()
-            or (e.words[specials] != -1).any()
-            or not e.special_tokens_mask[specials].all()
-        ):
-            return None
-        return (
-            e.ids[:k].copy(),
-            e.type_ids[:k].copy(),
-            int(e.type_ids[k]),
-            e.ids[k + 1 :].copy(),
-            e.type_ids[k + 1 :].copy(),
-        )
-
-    return pipeline.cached(f"fused_template_{add_special_tokens}", build)
+def template(processor: Any, table: TokenTable, add_special_tokens: bool) -> Template | None:
+    """The single-text template of ``processor`` (None: no processor), or None when it does more than place
+    special tokens around the text (then the batch takes the component path)."""
+    if type(processor) not in _PLAIN_PROCESSORS:
+        return None
+    dummy = Encoding(np.array([-1], np.int32), table, offsets=np.zeros((1, 2), np.int64),
+                     type_ids=np.zeros(1, np.int32), words=np.zeros(1, np.int64))  # fmt: skip
+    e = post_process(processor, dummy, None, add_special_tokens, table)
+    where = np.flatnonzero(e.ids == -1)
+    if len(where) != 1 or e.has_own_tokens:
+        return None
+    k = int(where[0])
+    specials = np.ones(len(e), dtype=bool)
+    specials[k] = False
+    if (e.offsets[specials] != 0).any() or (e.words[specials] != -1).any() or not e.special_tokens_mask[specials].all():
+        return None
+    return Template(e.ids[:k].copy(), e.type_ids[:k].copy(), int(e.type_ids[k]), e.ids[k + 1 :].copy(),
+                    e.type_ids[k + 1 :].copy())  # fmt: skip
 
 
 def add_specials(pipeline: Pipeline, flat: FlatEncodings, add_special_tokens: bool) -> FlatEncodings | None:
     """Lay the single-text template over every text of ``flat`` (None when the processor needs the general path)."""
-    t = _template(pipeline, add_special_tokens)
+    t = pipeline.templates[add_special_tokens]
     if t is None:
         return None
-    pre_ids, pre_types, seq_type, post_ids, post_types = t
+    pre_ids, pre_types, seq_type, post_ids, post_types = t.prefix, t.prefix_types, t.seq_type, t.suffix, t.suffix_types
     p, q = len(pre_ids), len(post_ids)
     n_texts = len(flat.bounds) - 1
     n_tok = len(flat.ids)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .normalized import NormalizedText
+from ..normalized import NormalizedText
 
 
 def transform(
