@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import regex
 from hypothesis import given
@@ -153,3 +155,29 @@ def test_train_wordpiece_merges(problem) -> None:
     for w in range(len(words)):
         a = k_in[1][w]
         assert k_in[0][a : a + k_in[2][w]].tolist() == r_in[0][a : a + r_in[2][w]].tolist()
+
+
+def test_train_merges_on_a_problem_that_outgrows_every_buffer() -> None:
+    """Enough symbols and distinct pairs that the kernel grows its pair table, its per-step buffers and
+    takes its changes in several rounds (one word alone is longer than a round), as on a real corpus."""
+    rng = np.random.default_rng(7)
+    words = [rng.integers(0, 300, rng.integers(1, 30)).tolist() for _ in range(1500)]
+    words += [[5, 6] * 40, [7] * 50, [8, 8, 9] * 20]
+    counts = rng.integers(1, 50, len(words)).tolist()
+    # and one long word of its own symbols, seen once: its pairs are too rare to merge (it is only counted)
+    words.append(rng.integers(300, 2300, 66_000).tolist())
+    counts.append(1)
+    contents = [[x] for x in range(2300)]
+    n_pairs = len({p for w in words for p in itertools.pairwise(w)})
+    assert max(len(w) for w in words) > 1 << 16 and n_pairs > 1 << 13  # beyond the kernel's first sizes
+    k_in, r_in = as_arrays(words, counts, contents), as_arrays(words, counts, contents)
+    args = (len(contents), len(contents) + 30, 2, 4, -1)
+    k_out = kt.train_merges(*k_in, *args, np.zeros(1, dtype=np.int64))
+    r_out = rt.train_merges(*r_in, *args, np.zeros(1, dtype=np.int64))
+    assert len(k_out[0]) == 30
+    for k, r in zip(k_out[:5], r_out[:5], strict=True):
+        assert k.tolist() == r.tolist()
+    assert k_in[2].tolist() == r_in[2].tolist()  # the words after merging, too
+    assert all(
+        k_in[0][a : a + n].tolist() == r_in[0][a : a + n].tolist() for a, n in zip(k_in[1], k_in[2], strict=True)
+    )
