@@ -1,10 +1,12 @@
-"""The training kernels equal their pure-Python twins on generated inputs."""
+"""The training kernels equal their pure-Python twins on generated inputs (and the numpy start of character-level
+BPE its loops)."""
 
 from __future__ import annotations
 
 import itertools
 
 import numpy as np
+import pytest
 import regex
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,7 +19,8 @@ from tokvec.kernels import wordpiece_train as kw
 from tokvec.reference import bpe_train as rt
 from tokvec.reference import counting as rc
 from tokvec.reference import wordpiece_train as rw
-from tokvec.tokens.trainers.counting import space_table, word_table
+from tokvec.tokens.trainers.bpe import _char_level_start_loops, char_level_start
+from tokvec.tokens.trainers.counting import WordCounts, space_table, word_table
 from tokvec.tokens.unicode import class_table
 
 GRAMMARS = [kp.R50K, kp.CL100K, kp.O200K, kp.LLAMA3]
@@ -181,3 +184,35 @@ def test_train_merges_on_a_problem_that_outgrows_every_buffer() -> None:
     assert all(
         k_in[0][a : a + n].tolist() == r_in[0][a : a + n].tolist() for a, n in zip(k_in[1], k_in[2], strict=True)
     )
+
+
+@st.composite
+def char_problems(draw: st.DrawFn):
+    """Words (with code points of 1 to 4 UTF-8 bytes), counts, and the character-level options."""
+    alphabet = st.sampled_from("abcé€𝟘\u0301 z")
+    words = draw(st.lists(st.text(alphabet, min_size=1, max_size=8), min_size=1, max_size=10, unique=True))
+    counts = {w.encode(): draw(st.integers(1, 1 << 40)) for w in words}
+    initial = tuple(draw(st.lists(st.sampled_from("aéxΩ𝟘"), max_size=3)))
+    limit = draw(st.sampled_from([None, 1, 2, 4, 10]))
+    prefix = draw(st.sampled_from([None, "", "##"]))
+    suffix = draw(st.sampled_from([None, "", "</w>"]))
+    specials = draw(st.sampled_from([(), ("<s>",), ("<s>", "</s>")]))
+    return counts, specials, initial, limit, prefix, suffix
+
+
+@SETTINGS
+@given(char_problems())
+def test_char_level_start_equals_its_loops(problem) -> None:
+    counts, *options = problem
+    words = WordCounts.from_dict(counts, "whitespace")
+    fast, loops = char_level_start(words, *options), _char_level_start_loops(words, *options)
+    assert fast[:2] == loops[:2]
+    assert fast[2].dtype == loops[2].dtype and fast[2].tolist() == loops[2].tolist()
+    assert fast[3].dtype == loops[3].dtype and fast[3].tolist() == loops[3].tolist()
+
+
+def test_char_level_start_takes_the_loops_where_a_word_is_not_utf8_alone() -> None:
+    # "é" split across two words: the bytes decode together, not word by word (as the loops find)
+    words = WordCounts(np.frombuffer("aé".encode(), np.uint8).copy(), np.array([0, 2, 3]), np.array([1, 1]), "x")
+    with pytest.raises(UnicodeDecodeError):
+        char_level_start(words, (), (), None, None, None)
