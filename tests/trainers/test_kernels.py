@@ -1,8 +1,12 @@
-"""The training kernels equal their pure-Python twins on generated inputs."""
+"""The training kernels equal their pure-Python twins on generated inputs (and the numpy start of character-level
+BPE its loops)."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
+import pytest
 import regex
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,7 +19,8 @@ from tokvec.kernels import wordpiece_train as kw
 from tokvec.reference import bpe_train as rt
 from tokvec.reference import counting as rc
 from tokvec.reference import wordpiece_train as rw
-from tokvec.tokens.trainers.counting import space_table, word_table
+from tokvec.tokens.trainers.bpe import _char_level_start_loops, char_level_start
+from tokvec.tokens.trainers.counting import WordCounts, space_table, word_table
 from tokvec.tokens.unicode import class_table
 
 GRAMMARS = [kp.R50K, kp.CL100K, kp.O200K, kp.LLAMA3]
@@ -153,3 +158,61 @@ def test_train_wordpiece_merges(problem) -> None:
     for w in range(len(words)):
         a = k_in[1][w]
         assert k_in[0][a : a + k_in[2][w]].tolist() == r_in[0][a : a + r_in[2][w]].tolist()
+
+
+def test_train_merges_on_a_problem_that_outgrows_every_buffer() -> None:
+    """Enough symbols and distinct pairs that the kernel grows its pair table, its per-step buffers and
+    takes its changes in several rounds (one word alone is longer than a round), as on a real corpus."""
+    rng = np.random.default_rng(7)
+    words = [rng.integers(0, 300, rng.integers(1, 30)).tolist() for _ in range(1500)]
+    words += [[5, 6] * 40, [7] * 50, [8, 8, 9] * 20]
+    counts = rng.integers(1, 50, len(words)).tolist()
+    # and one long word of its own symbols, seen once: its pairs are too rare to merge (it is only counted)
+    words.append(rng.integers(300, 2300, 66_000).tolist())
+    counts.append(1)
+    contents = [[x] for x in range(2300)]
+    n_pairs = len({p for w in words for p in itertools.pairwise(w)})
+    assert max(len(w) for w in words) > 1 << 16 and n_pairs > 1 << 13  # beyond the kernel's first sizes
+    k_in, r_in = as_arrays(words, counts, contents), as_arrays(words, counts, contents)
+    args = (len(contents), len(contents) + 30, 2, 4, -1)
+    k_out = kt.train_merges(*k_in, *args, np.zeros(1, dtype=np.int64))
+    r_out = rt.train_merges(*r_in, *args, np.zeros(1, dtype=np.int64))
+    assert len(k_out[0]) == 30
+    for k, r in zip(k_out[:5], r_out[:5], strict=True):
+        assert k.tolist() == r.tolist()
+    assert k_in[2].tolist() == r_in[2].tolist()  # the words after merging, too
+    assert all(
+        k_in[0][a : a + n].tolist() == r_in[0][a : a + n].tolist() for a, n in zip(k_in[1], k_in[2], strict=True)
+    )
+
+
+@st.composite
+def char_problems(draw: st.DrawFn):
+    """Words (with code points of 1 to 4 UTF-8 bytes), counts, and the character-level options."""
+    alphabet = st.sampled_from("abcé€𝟘\u0301 z")
+    words = draw(st.lists(st.text(alphabet, min_size=1, max_size=8), min_size=1, max_size=10, unique=True))
+    counts = {w.encode(): draw(st.integers(1, 1 << 40)) for w in words}
+    initial = tuple(draw(st.lists(st.sampled_from("aéxΩ𝟘"), max_size=3)))
+    limit = draw(st.sampled_from([None, 1, 2, 4, 10]))
+    prefix = draw(st.sampled_from([None, "", "##"]))
+    suffix = draw(st.sampled_from([None, "", "</w>"]))
+    specials = draw(st.sampled_from([(), ("<s>",), ("<s>", "</s>")]))
+    return counts, specials, initial, limit, prefix, suffix
+
+
+@SETTINGS
+@given(char_problems())
+def test_char_level_start_equals_its_loops(problem) -> None:
+    counts, *options = problem
+    words = WordCounts.from_dict(counts, "whitespace")
+    fast, loops = char_level_start(words, *options), _char_level_start_loops(words, *options)
+    assert fast[:2] == loops[:2]
+    assert fast[2].dtype == loops[2].dtype and fast[2].tolist() == loops[2].tolist()
+    assert fast[3].dtype == loops[3].dtype and fast[3].tolist() == loops[3].tolist()
+
+
+def test_char_level_start_takes_the_loops_where_a_word_is_not_utf8_alone() -> None:
+    # "é" split across two words: the bytes decode together, not word by word (as the loops find)
+    words = WordCounts(np.frombuffer("aé".encode(), np.uint8).copy(), np.array([0, 2, 3]), np.array([1, 1]), "x")
+    with pytest.raises(UnicodeDecodeError):
+        char_level_start(words, (), (), None, None, None)
