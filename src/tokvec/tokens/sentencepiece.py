@@ -40,6 +40,7 @@ from .models._vocab import Vocabulary
 from .models.bpe_merges import CharPairModel
 from .models.unigram import UnigramModel
 from .normalized import NormalizedText
+from .normalizers.base import Normalizer
 from .normalizers.precompiled import CharsMap
 
 
@@ -49,6 +50,8 @@ class SentencePieceTokenizer:
 
     spec: ModelFile
     charsmap: CharsMap
+    #: derived when built: the user-defined symbols' table, code points, offsets and longest length
+    _user: tuple[np.ndarray, np.ndarray, np.ndarray, int] = field(init=False, repr=False)
     model: CharPairModel | UnigramModel
     normalizer: SentencePieceNormalizer = field(init=False, repr=False)  # built from spec and charsmap
 
@@ -211,7 +214,7 @@ def _deprecated(old: str, new: str) -> None:
 
 
 @dataclass(frozen=True, eq=False)
-class SentencePieceNormalizer:
+class SentencePieceNormalizer(Normalizer):
     """sentencepiece's normalizer as a pipeline normalizer: ``normalize(nt) -> nt`` with alignments.
 
     ``to_json`` writes the nearest Hugging Face layout (Precompiled, then the space rules as Replace,
@@ -233,7 +236,7 @@ class SentencePieceNormalizer:
         """Normalize code points: (out uint32[M], lo int64[M], hi int64[M]), see :func:`kernels.charsmap.normalize`."""
         s, cm = self.spec, self.charsmap
         return normalizer_kernel.normalize(
-            cps, cm.units, cm.blob_cps, cm.blob_at, *self._user, s.add_dummy_prefix,  # type: ignore[attr-defined]
+            cps, cm.units, cm.blob_cps, cm.blob_at, *self._user, s.add_dummy_prefix,
             s.remove_extra_whitespaces, s.escape_whitespaces, s.treat_whitespace_as_suffix,
         )  # fmt: skip
 
@@ -241,7 +244,7 @@ class SentencePieceNormalizer:
         """Normalize every text ``cps[bounds[d]:bounds[d+1]]`` in one call: (out, lo, hi, out_bounds)."""
         s, cm = self.spec, self.charsmap
         return normalizer_kernel.normalize_batch(
-            cps, bounds, cm.units, cm.blob_cps, cm.blob_at, *self._user, s.add_dummy_prefix,  # type: ignore[attr-defined]
+            cps, bounds, cm.units, cm.blob_cps, cm.blob_at, *self._user, s.add_dummy_prefix,
             s.remove_extra_whitespaces, s.escape_whitespaces, s.treat_whitespace_as_suffix,
         )  # fmt: skip
 

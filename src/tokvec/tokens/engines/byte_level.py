@@ -64,7 +64,7 @@ class ByteLevelEngine:
 
     def __post_init__(self) -> None:
         if self.pattern is None:
-            raise TokvecError("a byte-level tokenizer needs a split pattern (or a pipeline)")
+            raise ConfigError("a byte-level tokenizer needs a split pattern (or a pipeline)")
         object.__setattr__(self, "specials", MappingProxyType(dict(self.specials)))
         # subtle: special tokens may share an id with each other or with an ordinary token (tiktoken allows both)
         tables, special_of_id = byte_level_tables(self.model, self.specials, self.name)

@@ -22,12 +22,17 @@ import numpy as np
 from ...errors import ConfigError
 from .. import fused
 from ..added import AddedVocabulary
+from ..decoders.base import Decoder
 from ..encoding import Encoding, replaced
 from ..encoding_batch import EncodingBatch
 from ..formats.hf_json_writer import save_pipeline_json
 from ..fused import FastPath, Template
+from ..models.base import Model
+from ..normalizers.base import Normalizer
 from ..offset_units import clean_text, frozen, has_surrogates
+from ..pre_tokenizers.base import PreTokenizer
 from ..processors import post_process, trims_offsets
+from ..processors.base import PostProcessor
 from ..processors.padding import Padding, Truncation, pad_batch, truncate_pair
 from ..vocab_table import TokenTable, space_counts
 from . import components
@@ -45,12 +50,12 @@ def _mapped(e: Encoding, where: np.ndarray | None) -> Encoding:
 class Pipeline:
     """normalizer -> pre-tokenizer -> model -> post-processor, with added tokens, padding and truncation."""
 
-    model: Any
+    model: Model
     added: AddedVocabulary
-    normalizer: Any = None
-    pre_tokenizer: Any = None
-    post_processor: Any = None
-    decoder: Any = None
+    normalizer: Normalizer | None = None
+    pre_tokenizer: PreTokenizer | None = None
+    post_processor: PostProcessor | None = None
+    decoder: Decoder | None = None
     padding: Padding | None = None
     truncation: Truncation | None = None
     _id_to_token: list[str | None] = field(init=False, repr=False)

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..._checks import file_errors
 from ..._io import read_bytes
-from ...errors import FormatError, TokvecError
+from ...errors import ConfigError, FormatError, TokvecError
 from ..added import AddedToken, AddedVocabulary
 from ..decoders import decoder_from_json
 from ..engines.pipeline import Pipeline
@@ -178,5 +178,5 @@ def save_tokenizer_json(tok: Tokenizer, path: str | os.PathLike[str]) -> None:
 
 def _pipeline_of(tok: Tokenizer) -> Pipeline:
     if tok.pipeline is None:
-        raise TokvecError(f"{tok.name} is a tiktoken-style tokenizer; only pipeline tokenizers save as tokenizer.json")
+        raise ConfigError(f"{tok.name} is a tiktoken-style tokenizer; only pipeline tokenizers save as tokenizer.json")
     return tok.pipeline

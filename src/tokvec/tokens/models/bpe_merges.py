@@ -49,6 +49,9 @@ class CharPairModel:
     ignore_merges: bool = False
     frozen: tuple[str, ...] = ()
     kind: str = field(default="BPE", init=False)
+    #: derived when built: the kernel tables, and the alternation of the frozen symbols (None without any)
+    _t: dict[str, Any] = field(init=False, repr=False)
+    _frozen_re: Any = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         vocab = self.vocab
@@ -136,7 +139,7 @@ class CharPairModel:
         finds the same places.
         """
         text = cps.tobytes().decode("utf-32-le", "surrogatepass")
-        edges = [x for m in self._frozen_re.finditer(text) for x in m.span()]  # type: ignore[attr-defined]
+        edges = [x for m in self._frozen_re.finditer(text) for x in m.span()]
         if not edges:
             return bounds
         return np.union1d(bounds, np.array(edges, dtype=np.int64))

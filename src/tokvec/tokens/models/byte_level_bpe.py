@@ -46,6 +46,9 @@ class ByteLevelBPE:
     merges: tuple[tuple[str, str], ...]
     options: dict[str, Any] = field(default_factory=dict)  # the other fields of the HF object, written back
     kind: str = "BPE"
+    #: derived when built: the token of every id, and code point -> byte of the byte-level alphabet
+    _by_id: list[str] = field(init=False, repr=False)
+    _cp_to_byte: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_id = [""] * (max(self.vocab.values(), default=-1) + 1)

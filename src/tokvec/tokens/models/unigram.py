@@ -69,6 +69,8 @@ class UnigramModel:
     fuse_unk: bool = True
     f32: bool = False
     kind: str = field(default="Unigram", init=False)
+    #: derived when built: (trie, node ids, byte-fallback ids) for the lattice kernel
+    _t: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         trie, node_ids = build_trie(self.vocab.by_id, self.in_trie)  # type: ignore[arg-type]
@@ -96,7 +98,7 @@ class UnigramModel:
 
     def encode_pieces(self, cps: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Segment every word ``cps[bounds[p]:bounds[p+1]]``: (ids int32, starts int64, ends int64)."""
-        trie, node_ids, byte_ids = self._t  # type: ignore[attr-defined]
+        trie, node_ids, byte_ids = self._t
         unk = -1 if self.unk_id is None else self.unk_id
         return kernel.viterbi(
             np.ascontiguousarray(cps, dtype=np.uint32), np.ascontiguousarray(bounds, dtype=np.int64),

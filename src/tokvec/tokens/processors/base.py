@@ -1,14 +1,36 @@
-"""What every post-processor shares: special-token entries, type ids, ByteLevel offset trimming."""
+"""The interface of a post-processor, and what they share: special-token entries, type ids, offset trimming.
+
+>>> from tokvec.tokens.processors import BertProcessing
+>>> isinstance(BertProcessing(sep=("[SEP]", 102), cls=("[CLS]", 101)), PostProcessor)
+True
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from ...errors import FormatError
 from ..encoding import Encoding, replaced
 from ..vocab_table import TokenTable, space_counts
+
+
+@runtime_checkable
+class PostProcessor(Protocol):
+    """Adds a model's special tokens around one text or a pair, and sets type ids."""
+
+    def added_tokens(self, is_pair: bool) -> int:
+        """How many tokens it adds to one text (``is_pair=False``) or a pair (what truncation leaves room for)."""
+        ...
+
+    def process_encodings(self, encs: list[Encoding], add_special_tokens: bool, table: TokenTable) -> list[Encoding]:
+        """The encodings of the text (and pair) with the special tokens and type ids (merged by ``post_process``)."""
+        ...
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``tokenizer.json`` object."""
+        ...
 
 
 def special_entry(name: str, value: Any) -> tuple[list[int], list[str]]:

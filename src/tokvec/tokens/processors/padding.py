@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ...errors import ConfigError, FormatError, TokvecError
+from ...errors import ConfigError, FormatError
 from ..encoding import Encoding, cut, joined
 from ..vocab_table import TokenTable
 
@@ -109,7 +109,7 @@ def truncate(e: Encoding, max_length: int, stride: int, direction: str) -> Encod
     if max_length == 0:
         return _cut(e, 0, 0, [e])
     if stride >= max_length:
-        raise TokvecError(
+        raise ConfigError(
             f"truncation stride {stride} must be less than the length {max_length} left for the text"
             " (max_length minus the special tokens the template adds)"
         )
@@ -155,11 +155,11 @@ def truncate_pair(a: Encoding, b: Encoding | None, t: Truncation, n_added: int) 
             n1, n2 = n2, n1
         return truncate(a, n1, t.stride, t.direction), truncate(b, n2, t.stride, t.direction)
     if t.strategy == "only_second" and b is None:
-        raise TokvecError("truncation strategy only_second needs a pair of texts")
+        raise ConfigError("truncation strategy only_second needs a pair of texts")
     target = a if t.strategy == "only_first" else b
     assert target is not None
     if len(target) <= to_remove:
-        raise TokvecError(
+        raise ConfigError(
             f"cannot truncate with {t.strategy}: the sequence has {len(target)} tokens but {to_remove} must go;"
             " use strategy='longest_first' or a larger max_length"
         )

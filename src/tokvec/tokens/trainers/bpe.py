@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...errors import TokvecError
+from ...errors import ConfigError
 from ...kernels.bpe_train import train_merges
 from ..byte_level import byte_to_char
 from .config import BpeConfig, from_options
@@ -107,7 +107,7 @@ def learn_bpe(words: WordCounts, config: BpeConfig, *, progress: bool = False) -
         )  # fmt: skip
     n0 = len(tokens)
     if config.vocab_size < n0:
-        raise TokvecError(
+        raise ConfigError(
             f"vocab_size {config.vocab_size} is smaller than the {n0} tokens every vocabulary needs"
             f" ({len(specials)} special tokens and the alphabet): raise vocab_size to at least {n0}"
         )

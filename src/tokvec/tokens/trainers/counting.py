@@ -35,7 +35,7 @@ import numpy as np
 import regex
 
 from ..._progress import Progress
-from ...errors import FormatError, TokvecError, TokvecFileError, TokvecWarning
+from ...errors import ConfigError, FormatError, TokvecError, TokvecFileError, TokvecWarning
 from ...kernels import counting as kc
 from ..pre_tokenizers import NAMED
 from ..unicode import class_table
@@ -169,7 +169,7 @@ def count_words(
     instead of raising.
     """
     if pre_tokenizer not in PRE_TOKENIZERS:
-        raise TokvecError(f"unknown pre_tokenizer {pre_tokenizer!r}: use one of {', '.join(PRE_TOKENIZERS)}")
+        raise ConfigError(f"unknown pre_tokenizer {pre_tokenizer!r}: use one of {', '.join(PRE_TOKENIZERS)}")
     if isinstance(corpus, str):
         raise TokvecError(
             "corpus is one str: pass a list of texts, or pathlib.Path(...) for a file (a str is never read as a path)"

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ...errors import TokvecError
+from ...errors import ConfigError
 from ...kernels import unigram_lattice as kl
 from ...kernels import unigram_train as ku
 from . import packed, wire
@@ -136,7 +136,7 @@ def learn_unigram(words: WordCounts, config: UnigramConfig, *, progress: bool = 
     chars = _kept_characters(wcps, woff, counts, config.character_coverage)
     n_special = len(config.special_tokens)
     if config.vocab_size < len(chars) + n_special:
-        raise TokvecError(
+        raise ConfigError(
             f"vocab_size {config.vocab_size} is smaller than the {len(chars) + n_special} pieces every vocabulary"
             f" needs ({n_special} special tokens and {len(chars)} characters): raise vocab_size, or lower"
             " character_coverage"

@@ -30,6 +30,8 @@ class PipelineResult:
     """
 
     pipeline_name = "trained"
+    #: built once, in __post_init__
+    _tokenizer: Tokenizer
 
     def __post_init__(self) -> None:
         # built once, when the (frozen) result is made: no cache written on first use

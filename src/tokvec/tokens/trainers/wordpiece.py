@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ...errors import TokvecError
+from ...errors import ConfigError
 from ...kernels.bpe_train import train_merges
 from ...kernels.wordpiece_train import train_wordpiece_merges
 from . import wire
@@ -98,7 +98,7 @@ def learn_wordpiece(words: WordCounts, config: WordPieceConfig, *, progress: boo
     )
     n0 = len(tokens)
     if config.vocab_size < n0:
-        raise TokvecError(
+        raise ConfigError(
             f"vocab_size {config.vocab_size} is smaller than the {n0} tokens every vocabulary needs"
             f" ({len(specials)} special tokens and the alphabet with its {prefix!r} forms): raise vocab_size to at"
             f" least {n0}, or set limit_alphabet"
