@@ -120,7 +120,7 @@ class Tokenizer:
         _check_text(text)
         if pair is not None:
             _check_text(pair)
-        allow = self._allowed((text, pair), allowed_special, disallowed_special)
+        allow = self._allowed([text] if pair is None else [text, pair], allowed_special, disallowed_special)
         return self.engine.encode_one(text, pair, add_special_tokens, allow)
 
     def encode_ordinary(self, text: str) -> Encoding:
@@ -147,25 +147,20 @@ class Tokenizer:
         one model call for the whole batch. Its threads are used only on the fused paths (BERT, T5-style
         Unigram, SentencePiece) for single texts without padding or truncation.
         """
-        items = []
-        for t in texts:
-            if isinstance(t, str):
-                items.append((t, None))
-                continue
-            if not isinstance(t, (tuple, list)) or len(t) != 2:
-                _check_text(t)  # raises
-            a, b = t
-            _check_text(a)
-            if b is not None:
-                _check_text(b)
-            items.append((a, b))
-        allow = self._allowed([x for item in items for x in item], allowed_special, disallowed_special)
+        given = list(texts)  # a copy: the batch must not change when the caller's list does
+        firsts, pairs = given, None
+        if not all(isinstance(t, str) for t in given):  # (text, pair) items, or a wrong type somewhere
+            firsts, pairs = [], []
+            for t in given:
+                a, b = (t, None) if isinstance(t, str) else _pair_item(t)
+                firsts.append(a)
+                pairs.append(b)
+        searched = firsts if pairs is None else firsts + [b for b in pairs if b is not None]
+        allow = self._allowed(searched, allowed_special, disallowed_special)
         threads = num_threads or os.cpu_count() or 1
-        return self.engine.encode_many(items, add_special_tokens, allow, threads)
+        return self.engine.encode_many(firsts, pairs, add_special_tokens, allow, threads)
 
-    def _allowed(
-        self, texts: Iterable[str | None], allowed: sp.AllowedSpecial, disallowed: sp.AllowedSpecial
-    ) -> frozenset[str]:
+    def _allowed(self, texts: list[str], allowed: sp.AllowedSpecial, disallowed: sp.AllowedSpecial) -> frozenset[str]:
         """Check ``texts`` for disallowed special-token text; return the special tokens to split out.
 
         subtle: like tiktoken, the check looks for the special token's text as typed; a special token
@@ -173,7 +168,7 @@ class Tokenizer:
         """
         allow, deny = sp.resolve(self.special_tokens.keys(), allowed, disallowed)
         if deny:
-            sp.check_disallowed_all([t for t in texts if t is not None], deny)
+            sp.check_disallowed_all(texts, deny)
         return allow
 
     # ----------------------------------------------------------------- decoding
@@ -252,6 +247,17 @@ class Tokenizer:
 def _check_text(text: Any) -> None:
     if not isinstance(text, str):
         raise InputTypeError(f"expected text (str), got {type(text).__name__}")
+
+
+def _pair_item(item: Any) -> tuple[str, str | None]:
+    """``item`` of a batch as (text, pair), each checked to be text (the pair may be None)."""
+    if not isinstance(item, (tuple, list)) or len(item) != 2:
+        _check_text(item)  # raises
+    a, b = item
+    _check_text(a)
+    if b is not None:
+        _check_text(b)
+    return a, b
 
 
 def _ids(ids: Sequence[int] | np.ndarray | Encoding) -> np.ndarray:

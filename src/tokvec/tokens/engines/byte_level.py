@@ -124,12 +124,16 @@ class ByteLevelEngine:
         return Encoding(ids, self.table, data=buf, where=where)
 
     def encode_many(
-        self, items: list[tuple[str, str | None]], add_special_tokens: bool, allow: frozenset[str], threads: int
+        self,
+        texts: list[str],
+        pairs: list[str | None] | None,
+        add_special_tokens: bool,
+        allow: frozenset[str],
+        threads: int,
     ) -> EncodingBatch:
         """Encode texts on up to ``threads`` threads; texts holding an allowed special token take ``encode_one``."""
-        if any(b is not None for _, b in items):
+        if pairs is not None and any(b is not None for b in pairs):
             raise self._no_pairs()
-        texts = [a for a, _ in items]
         allow_re = sp.special_regex(allow)
         with_specials = [k for k, t in enumerate(texts) if allow_re is not None and allow_re.search(t)]
         if has_surrogates(texts):  # subtle: a text whose surrogate pair joined needs its own map to the input's
@@ -140,8 +144,8 @@ class ByteLevelEngine:
             datas = [t.encode("utf-8") for t in texts]
         if with_specials:  # those texts alone take the slower path that splits at special tokens
             slow = set(with_specials)
-            rest = [(t, None) for k, t in enumerate(texts) if k not in slow]
-            fast = iter(self.encode_many(rest, False, frozenset(), threads))
+            rest = [t for k, t in enumerate(texts) if k not in slow]
+            fast = iter(self.encode_many(rest, None, False, frozenset(), threads))
             encs = [self.encode_one(t, None, False, allow) if k in slow else next(fast) for k, t in enumerate(texts)]
             return EncodingBatch.of(encs, self.table)
         lengths = np.fromiter((len(d) for d in datas), dtype=np.int64, count=len(datas))

@@ -230,9 +230,15 @@ class Pipeline:
         return self.encode_one(text, None, False, frozenset())
 
     def encode_many(
-        self, items: list[tuple[str, str | None]], add_special_tokens: bool, allow: frozenset[str], threads: int
+        self,
+        texts: list[str],
+        pairs: list[str | None] | None,
+        add_special_tokens: bool,
+        allow: frozenset[str],
+        threads: int,
     ) -> EncodingBatch:
         """:meth:`encode_batch` with the added tokens that ``allow`` lets through."""
+        items = list(zip(texts, pairs if pairs is not None else [None] * len(texts), strict=True))
         added = self.added.allowing(allow)
         return self.encode_batch(items, add_special_tokens=add_special_tokens, num_threads=threads, added=added)
 

@@ -50,9 +50,15 @@ class Engine(Protocol):
         ...
 
     def encode_many(
-        self, items: list[tuple[str, str | None]], add_special_tokens: bool, allow: frozenset[str], threads: int
+        self,
+        texts: list[str],
+        pairs: list[str | None] | None,
+        add_special_tokens: bool,
+        allow: frozenset[str],
+        threads: int,
     ) -> EncodingBatch:
-        """Encode texts (or pairs) on up to ``threads`` threads."""
+        """Encode ``texts`` (with ``pairs[k]`` as the second text of ``texts[k]``; None: no pairs) on up to
+        ``threads`` threads."""
         ...
 
     def decode_ids(self, ids: np.ndarray, skip_special_tokens: bool | None, errors: str) -> str:
