@@ -28,8 +28,9 @@ from typing import Any
 from ..errors import TokvecError, UnknownNameError
 from ..tokens.trainers.bpe import learn_bpe
 from ..tokens.trainers.config import BpeConfig, UnigramConfig, WordPieceConfig, from_options
-from ..tokens.trainers.counting import WordCounts, count_words
+from ..tokens.trainers.counting import count_words
 from ..tokens.trainers.unigram import learn_unigram
+from ..tokens.trainers.word_counts import WordCounts
 from ..tokens.trainers.wordpiece import learn_wordpiece
 from .engine import map_reduce
 from .sources import Source, expand, read_batches

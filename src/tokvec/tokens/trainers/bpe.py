@@ -34,8 +34,9 @@ from ...errors import ConfigError
 from ...kernels.bpe_train import train_merges
 from ..byte_level import byte_to_char
 from .config import BpeConfig, from_options
-from .counting import WordCounts, count_for
+from .counting import count_for
 from .progress import run_with_progress
+from .word_counts import WordCounts
 
 SUFFIX_UNIT = 0x110000  # stands for the end-of-word suffix inside token contents
 PREFIX_UNIT = 0x110001  # stands for the continuing-subword prefix

@@ -23,107 +23,27 @@ Lines that are not UTF-8 are skipped and counted (``strict=True`` raises instead
 from __future__ import annotations
 
 import functools
-import os
 import pathlib
 import warnings
-import zlib
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import regex
 
-from ..._progress import Progress
-from ...errors import ConfigError, FormatError, TokvecError, TokvecFileError, TokvecWarning
+from ...errors import ConfigError, TokvecError, TokvecWarning
 from ...kernels import counting as kc
 from ..pre_tokenizers import NAMED
 from ..unicode import class_table
 from .normalize import normalize_text
-from .word_sort import prefix_words, sum_words
+from .read_lines import CHUNK, read_file
+from .word_counts import WordCounts as WordCounts  # here since the first release
+from .word_sort import prefix_words
 
-CHUNK = 8 << 20
 GRAMMARS = {"gpt2": NAMED["r50k"], **NAMED}
 PYTHON_PRE_TOKENIZERS = ("whitespace", "metaspace")
 PRE_TOKENIZERS = (*GRAMMARS, *PYTHON_PRE_TOKENIZERS)
 _WHITESPACE = regex.compile(r"\w+|[^\w\s]+")
-
-
-@dataclass(frozen=True, eq=False)
-class WordCounts:
-    """Distinct words (UTF-8 bytes) and their counts, sorted by bytes.
-
-    data: uint8[B]; offsets: int64[W+1] (word w is ``data[offsets[w]:offsets[w+1]]``); counts: int64[W].
-    """
-
-    data: np.ndarray
-    offsets: np.ndarray
-    counts: np.ndarray
-    pre_tokenizer: str
-    skipped_lines: int = 0
-
-    def __len__(self) -> int:
-        return len(self.counts)
-
-    def word(self, w: int) -> bytes:
-        """Return the bytes of word ``w``."""
-        return self.data[self.offsets[w] : self.offsets[w + 1]].tobytes()
-
-    def items(self) -> Iterator[tuple[bytes, int]]:
-        """Yield ``(word bytes, count)`` pairs."""
-        data, off = self.data.tobytes(), self.offsets.tolist()
-        for w, c in enumerate(self.counts.tolist()):
-            yield data[off[w] : off[w + 1]], c
-
-    @classmethod
-    def from_dict(cls, counts: dict[bytes, int], pre_tokenizer: str, skipped_lines: int = 0) -> WordCounts:
-        """Build from ``{word bytes: count}``."""
-        words = sorted(w for w in counts if w)
-        lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
-        offsets = np.zeros(len(words) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        data = np.frombuffer(b"".join(words), dtype=np.uint8).copy()
-        cnt = np.fromiter((counts[w] for w in words), dtype=np.int64, count=len(words))
-        return cls(data, offsets, cnt, pre_tokenizer, skipped_lines)
-
-    @classmethod
-    def from_arrays(
-        cls, data: np.ndarray, offsets: np.ndarray, counts: np.ndarray, pre_tokenizer: str, skipped_lines: int = 0
-    ) -> WordCounts:
-        """Build from words in any order, repeats allowed (their counts add up); empty words are dropped.
-
-        data: uint8[B]; offsets: int64[W+1] (non-decreasing, ``offsets[0] == 0``); counts: int64[W].
-
-        >>> wc = WordCounts.from_arrays(np.frombuffer(b"thecatthe", np.uint8), np.array([0, 3, 6, 9]),
-        ...                             np.array([2, 1, 5]), "gpt2")
-        >>> list(wc.items())
-        [(b'cat', 1), (b'the', 7)]
-        """
-        data, offsets, counts = sum_words(data, offsets, counts)
-        return cls(data, offsets, counts, pre_tokenizer, skipped_lines)
-
-    @classmethod
-    def merge(cls, parts: Sequence[WordCounts]) -> WordCounts:
-        """Add the counts of several tables of the same pre-tokenizer into one (sorted by bytes).
-
-        >>> a = WordCounts.from_dict({b"the": 2, b" cat": 1}, "gpt2")
-        >>> b = WordCounts.from_dict({b"the": 1, b" hat": 4}, "gpt2")
-        >>> list(WordCounts.merge([a, b]).items())
-        [(b' cat', 1), (b' hat', 4), (b'the', 3)]
-        """
-        if not parts:
-            raise TokvecError("nothing to merge: give at least one WordCounts")
-        if len({p.pre_tokenizer for p in parts}) > 1:
-            names = sorted({p.pre_tokenizer for p in parts})
-            raise TokvecError(f"cannot merge word counts of different pre-tokenizers ({', '.join(names)})")
-        skipped = sum(p.skipped_lines for p in parts)
-        if len(parts) == 1:
-            return parts[0]
-        shift = np.cumsum([0] + [int(p.offsets[-1]) for p in parts[:-1]])
-        data = np.concatenate([p.data[: p.offsets[-1]] for p in parts])
-        offsets = np.concatenate([[0]] + [p.offsets[1:] + s for p, s in zip(parts, shift, strict=True)])
-        counts = np.concatenate([p.counts for p in parts])
-        return cls.from_arrays(data, offsets.astype(np.int64), counts.astype(np.int64), parts[0].pre_tokenizer, skipped)
 
 
 class _Table:
@@ -189,7 +109,7 @@ def count_words(
 
     for source in sources:
         if isinstance(source, pathlib.PurePath):
-            for chunk, bad in _read_file(source, strict=strict, progress=progress):
+            for chunk, bad in read_file(source, strict=strict, progress=progress):
                 skipped += bad
                 if normalizer is None:
                     buf = np.frombuffer(chunk, dtype=np.uint8)
@@ -282,79 +202,6 @@ def word_table() -> np.ndarray:
         table[cps[[m.start() for m in regex.finditer(rx, text)]]] |= bit
     table.flags.writeable = False
     return table
-
-
-def _read_file(path: pathlib.Path, *, strict: bool, progress: bool) -> Iterator[tuple[bytes, int]]:
-    """Yield (a chunk of whole, valid UTF-8 lines, number of lines skipped) for the file at ``path``."""
-    try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed below
-    except OSError as e:
-        raise TokvecFileError(f"cannot read {path}: {e.strerror}") from None
-    total = os.fstat(raw.fileno()).st_size
-    gz = raw.read(2) == b"\x1f\x8b"
-    raw.seek(0)
-    inflate = zlib.decompressobj(wbits=47) if gz else None
-    rest = b""
-    first = True
-    with raw, Progress(total, label=f"count {path.name}", enabled=progress) as bar:
-        while True:
-            block = raw.read(CHUNK)
-            data = block
-            if inflate is not None:
-                try:
-                    data = inflate.decompress(block) if block else inflate.flush()
-                    while inflate.eof and inflate.unused_data:  # concatenated gzip members
-                        tail = inflate.unused_data
-                        inflate = zlib.decompressobj(wbits=47)
-                        data += inflate.decompress(tail)
-                except zlib.error as e:
-                    raise FormatError(f"{path}: not a valid gzip file ({e})") from None
-                if not block and not inflate.eof:
-                    raise FormatError(f"{path}: the gzip file ends before its end-of-stream marker (is it truncated?)")
-            bar.set(raw.tell())
-            data = rest + data
-            cut = data.rfind(b"\n") + 1 if block else len(data)
-            chunk, rest = data[:cut], data[cut:]
-            if first and chunk:
-                _check_not_binary(path, chunk)
-                first = False
-            if chunk:
-                yield _valid_lines(path, chunk, strict)
-            if not block:
-                break
-
-
-def _check_not_binary(path: pathlib.Path, chunk: bytes) -> None:
-    head = chunk[:65536]
-    if b"\x00" in head:
-        raise FormatError(f"{path} looks like a binary file (it holds NUL bytes): train on text files (plain or .gz)")
-
-
-def _valid_lines(path: pathlib.Path, chunk: bytes, strict: bool) -> tuple[bytes, int]:
-    """Return ``chunk`` without its lines that are not UTF-8, and how many were dropped."""
-    try:
-        chunk.decode("utf-8")
-        return chunk, 0
-    except UnicodeDecodeError:
-        pass
-    keep, bad = [], 0
-    for line in _lines(chunk):
-        try:
-            line.decode("utf-8")
-            keep.append(line)
-        except UnicodeDecodeError:
-            if strict:
-                raise FormatError(
-                    f"{path}: a line is not valid UTF-8 ({line[:40]!r}); fix the file, or leave out --strict"
-                    " (strict=False) to skip such lines with a warning"
-                ) from None
-            bad += 1
-    return b"".join(keep), bad
-
-
-def _lines(chunk: bytes) -> list[bytes]:
-    parts = chunk.split(b"\n")
-    return [p + b"\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def split_text(text: str, pre_tokenizer: str, normalizer: str | None = None) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .counting import WordCounts
+from .word_counts import WordCounts
 
 
 def pack(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -32,8 +32,9 @@ from ...kernels import unigram_lattice as kl
 from ...kernels import unigram_train as ku
 from . import packed, wire
 from .config import UnigramConfig, from_options
-from .counting import WordCounts, count_for
+from .counting import count_for
 from .progress import StepProgress
+from .word_counts import WordCounts
 
 
 @dataclass(frozen=True, eq=False)

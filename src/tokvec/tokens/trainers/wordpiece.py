@@ -31,8 +31,9 @@ from ...kernels.wordpiece_train import train_wordpiece_merges
 from . import wire
 from .bpe import PREFIX_UNIT, char_level_start, merge_inputs, spell_new_tokens
 from .config import WordPieceConfig, from_options
-from .counting import WordCounts, count_for
+from .counting import count_for
 from .progress import run_with_progress
+from .word_counts import WordCounts
 
 
 @dataclass(frozen=True, eq=False)
