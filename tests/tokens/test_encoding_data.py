@@ -20,7 +20,7 @@ from tokvec.tokens.processors.padding import Padding, Truncation
 pytestmark = pytest.mark.data
 
 ENCODING_PY = pathlib.Path(tokvec.__file__).parent / "tokens" / "encoding.py"
-ABOVE = {"pipeline", "general", "fused", "processors", "padding", "sentencepiece", "sentencepiece_fast", "formats"}
+ABOVE = {"tokenizer", "engines", "fused", "processors", "sentencepiece", "formats", "encoding_batch"}
 PRESETS = ["cl100k_base", "gpt2"]
 PIPELINES = ["bert-base-uncased", "t5-small", "phi-3-mini", "roberta-base"]
 TEXT = "Héllo wörld, 東京 👋 naïve x"

@@ -1,7 +1,7 @@
 """Twin of :mod:`tokvec.kernels.metaspace`, written plainly: units, then pieces, as lists.
 
 >>> import numpy as np
->>> from tokvec.tokens import hf_unicode as hu
+>>> from tokvec.tokens.normalizers import hf_unicode as hu
 >>> cps = np.frombuffer(" Hi  you".encode("utf-32-le"), dtype=np.uint32)
 >>> out = metaspace_pieces(cps, np.arange(8), np.array([0, 8]), np.array([0]), hu.flags(), hu.WHITESPACE,
 ...                        True, 0x2581, 1, True)

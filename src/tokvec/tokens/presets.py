@@ -170,7 +170,7 @@ def _reduce_tokenizer(tok: Tokenizer) -> tuple[Any, ...]:
     return tok.__reduce__()
 
 
-# here, not in pipeline.py, so that pipeline.py does not import this module (no import circle)
+# here, not in tokenizer.py, so that tokenizer.py does not import this module (no import circle)
 copyreg.pickle(Tokenizer, _reduce_tokenizer)
 
 
