@@ -25,7 +25,8 @@ import numpy as np
 from ..kernels.bpe import encode_docs
 from ..tokens import specials as sp
 from ..tokens.added import is_white_space
-from ..tokens.tokenizer import Tokenizer, to_utf8
+from ..tokens.engines.byte_level import to_utf8
+from ..tokens.tokenizer import Tokenizer
 from ..tokens.unicode import class_table
 
 

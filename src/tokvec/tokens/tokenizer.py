@@ -51,17 +51,15 @@ from ..errors import InputTypeError
 from . import specials as sp
 from .encoding import Encoding
 from .encoding_batch import EncodingBatch
-from .engines.byte_level import ByteLevelEngine, to_utf8
+from .engines.byte_level import ByteLevelEngine
 from .engines.protocol import Engine
 from .models.bpe import BytePairModel
 from .pre_tokenizers import SplitPattern
-from .token_ids import ID_LIMIT, as_id_array, check_id
+from .token_ids import as_id_array
 
 if TYPE_CHECKING:
     from .engines.pipeline import Pipeline
     from .processors.padding import Padding, Truncation
-
-__all__ = ["Tokenizer", "to_utf8"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,7 +172,7 @@ class Tokenizer:
     # ----------------------------------------------------------------- decoding
     def decode_bytes(self, ids: Sequence[int] | np.ndarray | Encoding) -> bytes:
         """Return the bytes of ``ids`` joined (special tokens as their text)."""
-        return self.engine.decode_bytes(_ids(ids))
+        return self.engine.decode_bytes(as_id_array(ids))
 
     def decode(
         self,
@@ -189,7 +187,7 @@ class Tokenizer:
         tokens, Hugging Face's ``decode`` drops them. A pipeline skips ids it has no token for, as
         Hugging Face does; the byte-level engine raises for them, as tiktoken does.
         """
-        return self.engine.decode_ids(_ids(ids), skip_special_tokens, errors)
+        return self.engine.decode_ids(as_id_array(ids), skip_special_tokens, errors)
 
     # ----------------------------------------------------------------- pipeline options
     def with_padding(self, padding: Padding | None) -> Tokenizer:
@@ -258,11 +256,3 @@ def _pair_item(item: Any) -> tuple[str, str | None]:
     if b is not None:
         _check_text(b)
     return a, b
-
-
-def _ids(ids: Sequence[int] | np.ndarray | Encoding) -> np.ndarray:
-    """``ids`` as int64, each checked to fit in 32 bits."""
-    arr = as_id_array(ids)
-    if len(arr) and (arr.min() < 0 or arr.max() >= ID_LIMIT):
-        check_id(next(int(i) for i in arr.tolist() if not 0 <= i < ID_LIMIT))  # raises
-    return arr

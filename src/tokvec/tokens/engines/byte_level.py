@@ -33,7 +33,7 @@ from ..byte_level import str_to_bytes
 from ..encoding import Encoding
 from ..encoding_batch import EncodingBatch
 from ..models.bpe import BytePairModel
-from ..offset_units import clean_text, has_surrogates
+from ..offset_units import clean_text, frozen, has_surrogates
 from ..pre_tokenizers import SplitPattern
 from ..token_ids import byte_level_tables, first_bad_id
 from ..unicode import class_table
@@ -111,10 +111,10 @@ class ByteLevelEngine:
         e = self.encode_plain(text[pos:])
         parts.append(e.ids)
         spans.append(e.byte_offsets + start)
-        ids = _read_only(np.concatenate(parts))
+        ids = frozen(np.concatenate(parts))
         data, where = _utf8(text)  # subtle: spans from the pieces, as a special id may decode as an ordinary token
         return Encoding(ids, self.table, data=np.frombuffer(data, dtype=np.uint8), where=where,
-                        byte_offsets=_read_only(np.concatenate(spans)))  # fmt: skip
+                        byte_offsets=frozen(np.concatenate(spans)))  # fmt: skip
 
     def encode_plain(self, text: str) -> Encoding:
         """Encode ``text`` as ordinary text (special-token text included): one kernel call."""
@@ -222,7 +222,7 @@ class ByteLevelEngine:
 
     def offsets_of(self, ids: np.ndarray, bounds: np.ndarray) -> np.ndarray:
         """Read-only int64[T, 2] byte offsets of ``ids`` (texts start at ``bounds``)."""
-        return _read_only(token_offsets(ids, self.decode_tables[1], bounds))
+        return frozen(token_offsets(ids, self.decode_tables[1], bounds))
 
     def with_options(self, **changes: Any) -> ByteLevelEngine:
         """Refused: padding and truncation belong to pipeline tokenizers."""
@@ -267,8 +267,3 @@ def _utf8(text: str) -> tuple[bytes, np.ndarray | None]:
         return clean.encode("utf-8"), where
     except AttributeError:
         raise InputTypeError(f"expected text (str), got {type(text).__name__}") from None
-
-
-def _read_only(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a

@@ -136,7 +136,7 @@ def _assemble(pipeline: Pipeline, plan, type_id, text, ids, lo, hi, piece_of, pi
     n = 0
     for entry in plan:
         if entry[0] == "added":
-            if entry[4] != pipeline.table.spell([entry[1]])[0]:
+            if entry[4] != pipeline.table.spellings[entry[1]]:
                 respelled[n] = entry[4]  # subtle: HF spells an added token as the text it matched (" <mask>")
             id_parts.append(np.array([entry[1]], dtype=np.int32))
             off_parts.append(np.array([[entry[2], entry[3]]], dtype=np.int64))

@@ -34,6 +34,7 @@ from ..pre_tokenizers.base import PreTokenizer
 from ..processors import post_process, trims_offsets
 from ..processors.base import PostProcessor
 from ..processors.padding import Padding, Truncation, pad_batch, truncate_pair
+from ..token_ids import ID_LIMIT, check_id
 from ..vocab_table import TokenTable, space_counts
 from . import components
 
@@ -58,7 +59,6 @@ class Pipeline:
     decoder: Decoder | None = None
     padding: Padding | None = None
     truncation: Truncation | None = None
-    _id_to_token: list[str | None] = field(init=False, repr=False)
     #: the read-only id -> token table every Encoding of this pipeline spells its tokens from
     table: TokenTable = field(init=False, repr=False)
     #: the fused fast path of normalizer + pre-tokenizer + model, or None (:func:`tokvec.tokens.fused.choose`)
@@ -75,7 +75,6 @@ class Pipeline:
             table[i] = tok
         for i, t in self.added.by_id.items():
             table[i] = t.content
-        object.__setattr__(self, "_id_to_token", table)
         spaces = space_counts(table) if trims_offsets(self.post_processor) else None
         object.__setattr__(self, "table", TokenTable.of_spellings("the vocabulary", table, self.decoder,
                                                                   space_counts=spaces))  # fmt: skip
@@ -89,12 +88,12 @@ class Pipeline:
 
     def spellings(self) -> list[str]:
         """The spelling of every id ('' where an id has no token)."""
-        return [t if t is not None else "" for t in self._id_to_token]
+        return [t if t is not None else "" for t in self.table.spellings]
 
     @property
     def vocab_size(self) -> int:
         """Number of ids, added tokens included."""
-        return len(self._id_to_token)
+        return len(self.table.spellings)
 
     def id_to_token_list(self, ids) -> list[str]:
         """Spell ids (added tokens as their content)."""
@@ -155,9 +154,19 @@ class Pipeline:
         without padding or truncation; the component-by-component path runs on one thread. ``added`` as in
         :meth:`encode`.
         """
+        return self._batch(items, fused.batch_items(items), add_special_tokens, num_threads, added)
+
+    def _batch(
+        self,
+        items: list[tuple[str, str | None]] | None,
+        texts: list[str] | None,
+        add_special_tokens: bool,
+        num_threads: int,
+        added: AddedVocabulary | None,
+    ) -> EncodingBatch:
+        """:meth:`encode_batch` of ``items``, or of single ``texts`` (``items`` None: built only if needed)."""
         path = self.fast
-        texts = fused.batch_items(items) if path is not None else None
-        if texts is not None and self.truncation is None and self.padding is None:
+        if path is not None and texts is not None and self.truncation is None and self.padding is None:
             cleaned = [clean_text(t) for t in texts] if has_surrogates(texts) else None
             if cleaned is None or all(where is None for _, where in cleaned):  # else (a pair joined) the path below
                 texts = texts if cleaned is None else [t for t, _ in cleaned]
@@ -168,6 +177,8 @@ class Pipeline:
                     return EncodingBatch.of_columns(f.ids, f.bounds, self.table, texts, offsets=f.offsets,
                                                     words=f.words, type_ids=f.type_ids, special=f.special,
                                                     respelled=f.respelled)  # fmt: skip
+        if items is None:
+            items = [(t, None) for t in texts]
         encs = self.encode(items, add_special_tokens=add_special_tokens, added=added)
         return EncodingBatch.of(encs, self.table)
 
@@ -207,7 +218,7 @@ class Pipeline:
     # ----------------------------------------------------------------- decoding
     def decode(self, ids, *, skip_special_tokens: bool = True) -> str:
         """Spell ``ids`` (unknown ids are skipped, as Hugging Face does) and run the decoder."""
-        table = self._id_to_token
+        table = self.table.spellings
         special = self.added.special_ids() if skip_special_tokens else frozenset()
         tokens = [table[i] for i in np.asarray(ids, dtype=np.int64).ravel().tolist()
                   if 0 <= i < len(table) and table[i] is not None and i not in special]  # fmt: skip
@@ -238,17 +249,24 @@ class Pipeline:
         threads: int,
     ) -> EncodingBatch:
         """:meth:`encode_batch` with the added tokens that ``allow`` lets through."""
-        items = list(zip(texts, pairs if pairs is not None else [None] * len(texts), strict=True))
         added = self.added.allowing(allow)
+        if pairs is None:
+            return self._batch(None, texts, add_special_tokens, threads, added)
+        items = list(zip(texts, pairs, strict=True))
         return self.encode_batch(items, add_special_tokens=add_special_tokens, num_threads=threads, added=added)
 
     def decode_ids(self, ids: np.ndarray, skip_special_tokens: bool | None, errors: str) -> str:
-        """:meth:`decode`; Hugging Face drops special tokens unless ``skip_special_tokens=False``."""
+        """:meth:`decode`; Hugging Face drops special tokens unless ``skip_special_tokens=False``.
+
+        Ids without a token are skipped, as Hugging Face does; ids outside 32 bits raise.
+        """
+        if len(ids) and (ids.min() < 0 or ids.max() >= ID_LIMIT):
+            check_id(next(int(i) for i in ids.tolist() if not 0 <= i < ID_LIMIT))  # raises
         return self.decode(ids, skip_special_tokens=skip_special_tokens is not False)
 
     def decode_bytes(self, ids: np.ndarray) -> bytes:
         """The UTF-8 of the decoded text, special tokens kept."""
-        return self.decode(ids, skip_special_tokens=False).encode("utf-8", "surrogatepass")
+        return self.decode_ids(ids, False, "strict").encode("utf-8", "surrogatepass")
 
     def bytes_to_id(self, data: bytes) -> int | None:
         """Refused: a pipeline's tokens are strings, not byte strings."""

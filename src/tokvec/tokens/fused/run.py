@@ -46,7 +46,6 @@ class Pipeline(Protocol):
 
     added: AddedVocabulary
     table: TokenTable
-    fast: FastPath | None
     templates: tuple[Template | None, Template | None]
 
 
