@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 from tests.conftest import data_path
 from tests.kernels.strategies import SETTINGS
 from tokvec.kernels import charsmap as kernel
+from tokvec.kernels import spans as spans_kernel
 from tokvec.kernels.cp_tables import build_cps_table
 from tokvec.reference import charsmap as twin
+from tokvec.reference import spans as spans_twin
 from tokvec.tokens.formats.sentencepiece import read_model
 from tokvec.tokens.normalizers.precompiled import CharsMap
 
@@ -96,4 +98,56 @@ def test_first_match_each_equals_twin(name: str, text: str) -> None:
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     got = kernel.first_match_each(cps, cm.units, cm.blob_cps, cm.blob_at)
     want = twin.first_match_each(cps, cm.units, cm.blob_cps, cm.blob_at)
+    assert [g.tolist() for g in got] == [w.tolist() for w in want]
+
+
+@SETTINGS
+@given(
+    segments=st.lists(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), max_size=6), max_size=5),
+    cuts=st.lists(st.integers(1, 3), max_size=40), back=st.booleans(),
+)  # fmt: skip
+def test_token_spans_equal_twin(segments: list[list[tuple[int, int]]], cuts: list[int], back: bool) -> None:
+    """Spans of tokens over normalized characters, some added (empty), in segments, some empty."""
+    lo, hi, nb, seg_bounds = [], [], [0], [0]
+    for seg in segments:
+        pos = 0
+        for step, width in seg:
+            pos += step
+            lo.append(pos)
+            hi.append(pos + width)  # width 0: an added character
+        nb.append(len(lo))
+        seg_bounds.append(seg_bounds[-1] + pos + 3)
+    st_, en_, a = [], [], 0
+    for c in cuts:
+        if a >= len(lo):
+            break
+        st_.append(a)
+        en_.append(min(a + c, len(lo)))
+        a = en_[-1]
+    if back and len(st_) > 1:  # tokens need not run forward
+        st_.insert(0, st_.pop())
+        en_.insert(0, en_.pop())
+    i64 = lambda v: np.asarray(v, dtype=np.int64)  # noqa: E731
+    args = (i64(seg_bounds), i64(nb), i64(lo), i64(hi), i64(st_), i64(en_))
+    got, want = spans_kernel.token_spans(*args), spans_twin.token_spans(*args)
+    assert got[2] and want[2]
+    assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+
+
+def test_token_spans_refuse_a_token_past_the_end() -> None:
+    i64 = lambda *v: np.array(v, dtype=np.int64)  # noqa: E731
+    assert not spans_kernel.token_spans(i64(0, 2), i64(0, 2), i64(0, 1), i64(1, 2), i64(1), i64(3))[2]
+    assert not spans_kernel.token_spans(i64(0, 2), i64(0, 2), i64(0, 1), i64(1, 2), i64(1), i64(1))[2]
+
+
+def test_normalize_batch_grows_when_rules_expand() -> None:
+    """A map whose replacements are longer than their keys outgrows the batch's first arrays."""
+    cm = charsmap("t5")
+    text = "\ufdfa" * 300  # NFKC: 18 characters each
+    docs = [text, "a", text[:7]]
+    cps = np.frombuffer("".join(docs).encode("utf-32-le"), dtype=np.uint32)
+    bounds = np.array([0, 300, 301, 308], dtype=np.int64)
+    args = (cps, bounds, cm.units, cm.blob_cps, cm.blob_at, *user_tables(False), True, False, True, False)
+    got, want = kernel.normalize_batch(*args), twin.normalize_batch(*args)
+    assert len(got[0]) > 5 * len(cps)
     assert [g.tolist() for g in got] == [w.tolist() for w in want]

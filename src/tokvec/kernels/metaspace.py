@@ -8,7 +8,9 @@ text); with ``split_words`` the unit is cut before every ``replacement`` after i
 (``merged_with_next``). A prepended character takes the source position of the character after it.
 
 Performance notes: one pass, output arrays sized for the worst case (one prepended character per
-input character); the Python pre-tokenizers this replaces cost ~35 us a text on ELTeC lines.
+unit: at most one more character than the segment's), returned without a copy when nearly full (a
+copy of both cost 0.05 of 0.12 s on t5-small and 8 MB of ELTeC); the Python pre-tokenizers this
+replaces cost ~35 us a text on ELTeC lines.
 """
 
 from __future__ import annotations
@@ -32,9 +34,12 @@ def metaspace_pieces(
     """
     n = len(ncps)
     n_seg = len(seg_bounds) - 1
-    pcps = np.empty(2 * n, dtype=np.uint32)
-    psrc = np.empty(2 * n, dtype=np.int64)
-    pb = np.empty(2 * n + 1, dtype=np.int64)
+    # subtle: a unit gets at most one prepended character, and units of one segment are separated by
+    # whitespace that is dropped (or the segment is one unit): at most n + n_seg + 1 characters
+    cap = n + n_seg + 1
+    pcps = np.empty(cap, dtype=np.uint32)
+    psrc = np.empty(cap, dtype=np.int64)
+    pb = np.empty(cap + 1, dtype=np.int64)
     seg_pieces = np.empty(n_seg + 1, dtype=np.int64)
     m = 0
     p = 0
@@ -75,4 +80,6 @@ def metaspace_pieces(
             pb[p] = m
             i = j
     seg_pieces[n_seg] = p
-    return pcps[:m].copy(), psrc[:m].copy(), pb[: p + 1].copy(), seg_pieces
+    if m < cap * 3 // 4:
+        return pcps[:m].copy(), psrc[:m].copy(), pb[: p + 1].copy(), seg_pieces
+    return pcps[:m], psrc[:m], pb[: p + 1].copy(), seg_pieces  # subtle: no copy of the two big arrays

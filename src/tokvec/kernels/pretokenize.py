@@ -173,17 +173,23 @@ def _is_ascii_letter(x):  # pragma: no cover - compiled
 
 @leaf
 def _o200k_ascii(b, i, n, cls):  # pragma: no cover - compiled
-    """The o200k word alternatives when the text around ``i`` is ASCII: end, -1 (no word), or
-    -2 (a non-ASCII character decides: use :func:`_o200k_word`).
+    """The o200k word alternatives where the word starts in ASCII: end, -1 (no word), or -2 (a
+    non-ASCII character decides: use :func:`_o200k_word`).
 
     In ASCII, UPPERISH is A-Z and LOWERISH a-z, so the backtracking reduces to: upper-case run,
-    then lower-case run; a word of capitals alone matches the second alternative.
+    then lower-case run; a word of capitals alone matches the second alternative. Once a
+    lower-case letter is read, the rest can only be the ``[LOWERISH]+`` run, so a non-ASCII
+    character after it continues that run. The one-character prefix (not a newline, letter or
+    number) may be non-ASCII: a curly quote before a word.
     """
     x = b[i]
-    if x >= 128:
-        return -2
     s = i
-    if not _is_ascii_letter(x):
+    if x >= 128:
+        cp, w = decode_at(b, i)
+        if (cls[cp] & (LETTER | NUMBER | UPPERISH | LOWERISH)) != 0 or i + w >= n or not _is_ascii_letter(b[i + w]):
+            return -2
+        s = i + w
+    elif not _is_ascii_letter(x):
         if x == 10 or x == 13 or 48 <= x <= 57 or i + 1 >= n:
             return -1 if (i + 1 >= n or b[i + 1] < 128) else -2
         y = b[i + 1]
@@ -192,13 +198,21 @@ def _o200k_ascii(b, i, n, cls):  # pragma: no cover - compiled
         if not _is_ascii_letter(y):
             return -1  # neither a prefix + word nor a word
         s = i + 1
+    # one loop over the letters, which ends at a capital after a lower-case letter ("helloWorld")
     j = s
-    while j < n and 65 <= b[j] <= 90:
+    lower = 0
+    while j < n:
+        y = b[j]
+        if y >= 128:
+            if lower == 0:
+                return -2  # capitals alone: a non-ASCII letter or mark may still change the match
+            j = _run(b, j, n, cls, LOWERISH)
+            break
+        c = cls[y]
+        if (c & LETTER) == 0 or (c & (lower >> 1)) != 0:
+            break
+        lower |= c & LOWERISH
         j += 1
-    while j < n and 97 <= b[j] <= 122:
-        j += 1
-    if j < n and b[j] >= 128:
-        return -2  # a non-ASCII letter or mark may continue the word
     if j < n and b[j] == 39:
         j += contraction_length(b, j, n, True)
     return j

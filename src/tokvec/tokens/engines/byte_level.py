@@ -37,6 +37,7 @@ from ..offset_units import clean_text, frozen, has_surrogates
 from ..pre_tokenizers import SplitPattern
 from ..token_ids import byte_level_tables, first_bad_id
 from ..unicode import class_table
+from ..utf8_view import utf8_of
 from ..vocab_table import TokenTable
 
 
@@ -118,9 +119,8 @@ class ByteLevelEngine:
 
     def encode_plain(self, text: str) -> Encoding:
         """Encode ``text`` as ordinary text (special-token text included): one kernel call."""
-        data, where = _utf8(text)
-        buf = np.frombuffer(data, dtype=np.uint8)
-        ids, _ = self._run(buf, np.array([0, len(data)], dtype=np.int64))
+        buf, where = _utf8_array(text)
+        ids, _ = self._run(buf, np.array([0, len(buf)], dtype=np.int64))
         return Encoding(ids, self.table, data=buf, where=where)
 
     def encode_many(
@@ -256,6 +256,17 @@ def _custom_bounds(pattern: SplitPattern, buf: np.ndarray, doc_bounds: np.ndarra
         out.append(pattern.bounds(buf[lo:hi].tobytes())[:-1] + lo)
     out.append(doc_bounds[-1:])
     return np.concatenate(out)
+
+
+def _utf8_array(text: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`_utf8` as a read-only uint8 array: for long texts a view of the string's own UTF-8 (no copy)."""
+    try:
+        return utf8_of(text), None
+    except UnicodeEncodeError:
+        clean, where = clean_text(text)
+        return utf8_of(clean), where
+    except AttributeError:
+        raise InputTypeError(f"expected text (str), got {type(text).__name__}") from None
 
 
 def _utf8(text: str) -> tuple[bytes, np.ndarray | None]:
