@@ -45,9 +45,9 @@ def viterbi(cps, bounds, trie, node_ids, scores, unk_id, unk_score, fuse_unk, by
     - the Viterbi scratch (best, back, piece of each position) is sized for the longest word and
       indexed from the word's start: sized for the whole text, the writes of the rare words that
       miss the memo fell on fresh pages all over 256 MB, one page fault each (0.33 -> 0.22 s);
-    - tried: a direct-mapped cache of recent words of up to 6 code points in front of the memo (kept,
-      as in the byte-level kernel, but it measured no faster here: the memo's probes hit the cache
-      lines of frequent words anyway); a memo of 2^18 instead of 2^16 slots (no change).
+    - tried: a direct-mapped cache of recent words of up to 6 code points in front of the memo, as
+      the byte-level kernel has (no faster: the memo's probes of frequent words hit the CPU cache
+      anyway), and a memo of 2^18 instead of 2^16 slots (no change); neither kept.
     """
     n = len(cps)
     cap = n + 16
@@ -60,12 +60,11 @@ def viterbi(cps, bounds, trie, node_ids, scores, unk_id, unk_score, fuse_unk, by
     bid = np.empty(scratch, dtype=np.int64)
     path = np.empty(scratch, dtype=np.int64)
     memo, entries, keys, res_id, res_st, res_en = mm.new_memo(n)
-    cache = mm.new_cache(n)
     p = t = used = res_used = 0
     while True:
         p, t, used, res_used, need, need_at = _viterbi_run(
             p, t, used, res_used, cps, bounds, trie, node_ids, scores, unk_id, unk_score, fuse_unk, byte_ids, f32,
-            best, back, bid, path, out_id, out_st, out_en, memo, entries, keys, res_id, res_st, res_en, cache,
+            best, back, bid, path, out_id, out_st, out_en, memo, entries, keys, res_id, res_st, res_en,
         )  # fmt: skip
         if need == 0:
             break
@@ -85,7 +84,7 @@ def viterbi(cps, bounds, trie, node_ids, scores, unk_id, unk_score, fuse_unk, by
 @njit(cache=True, nogil=True)
 def _viterbi_run(
     p, t, used, res_used, cps, bounds, trie, node_ids, scores, unk_id, unk_score, fuse_unk, byte_ids, f32,
-    best, back, bid, path, out_id, out_st, out_en, memo, entries, keys, res_id, res_st, res_en, cache,
+    best, back, bid, path, out_id, out_st, out_en, memo, entries, keys, res_id, res_st, res_en,
 ):  # pragma: no cover - compiled  # fmt: skip
     """The word loop of :func:`viterbi` from word ``p``: (p, t, used, res_used, need, need_at) with need
     0 at the end, else 1 (the output), 2 (the memo's results) or 3 (the scratch of one word) and the
@@ -98,15 +97,6 @@ def _viterbi_run(
             continue
         if t + 4 * (hi - lo) + 4 > len(out_id):
             return p, t, used, res_used, 1, t + 4 * (hi - lo) + 4
-        w0 = w1 = hc = np.int64(0)
-        short = hi - lo <= mm.CACHE_CPS
-        if short:
-            w0, w1, hc = mm.cache_key(cps, lo, hi)
-            t2 = mm.cache_get(cache, w0, w1, hc, hi - lo, lo, out_id, out_st, out_en, t)
-            if t2 >= 0:
-                t = t2
-                p += 1
-                continue
         t0 = t
         remember = False
         h = slot = np.int64(0)
@@ -114,8 +104,6 @@ def _viterbi_run(
             h, slot, en = mm.find(memo, entries, keys, cps, lo, hi)
             if en >= 0:
                 t = mm.copy_result(entries, res_id, res_st, res_en, en, lo, out_id, out_st, out_en, t)
-                if short:
-                    mm.cache_put(cache, w0, w1, hc, hi - lo, lo, out_id, out_st, out_en, t0, t - t0)
                 p += 1
                 continue
             remember = mm.room(memo, used)
@@ -132,8 +120,6 @@ def _viterbi_run(
                 memo, entries, keys, res_id, res_st, res_en, used, res_used, h, slot, cps, lo, hi,
                 out_id, out_st, out_en, t0, t - t0,
             )  # fmt: skip
-        if short:
-            mm.cache_put(cache, w0, w1, hc, hi - lo, lo, out_id, out_st, out_en, t0, t - t0)
         p += 1
     return p, t, used, res_used, 0, 0
 
