@@ -95,4 +95,3 @@ def store(
     memo[2 * slot] = h
     memo[2 * slot + 1] = used
     return used + 1, res_used + c
-
