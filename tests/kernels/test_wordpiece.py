@@ -63,3 +63,36 @@ def test_bert_kernels_equal_twins(texts: list[str], strip: bool, clean: bool, tr
     want = rb.wordpiece_words(edges, node_id, cont_root, 3, 5, *want[:3])
     for g, w in zip(got, want, strict=True):
         assert g.tolist() == w.tolist()
+
+
+def test_normalize_split_grows_when_replacements_expand() -> None:
+    """Text made of the character with the widest replacement outgrows the first arrays (one entry a character)."""
+    map_idx, map_off, map_vals, _ = char_map(True, True)
+    widths = np.diff(map_off)
+    k = int(np.argmax(widths))
+    char = int(np.flatnonzero(map_idx == k)[0])
+    assert widths[k] >= 3
+    texts = [chr(char) * 300 + " a.b", "x", chr(char) * 40]
+    cps = _cps("".join(texts))
+    seg = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in texts], out=seg[1:])
+    args = (cps, seg, hu.flags(), map_idx, map_off, map_vals, True, True)
+    got, want = kb.normalize_split(*args), rb.normalize_split(*args)
+    assert len(got[0]) > 2 * len(cps)
+    for g, w in zip(got, want, strict=True):
+        assert g.tolist() == w.tolist()
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5)), max_size=30), st.integers(1, 5))
+def test_relative_offsets_equal_twin(spans: list[tuple[int, int]], n_texts: int) -> None:
+    from tokvec.kernels import spans as ks
+    from tokvec.reference import spans as rs
+
+    starts = np.cumsum([a for a, _ in spans]).astype(np.int64) if spans else np.zeros(0, np.int64)
+    ends = starts + np.array([b for _, b in spans], dtype=np.int64) if spans else np.zeros(0, np.int64)
+    cuts = np.linspace(0, len(spans), n_texts + 1).astype(np.int64)
+    text_start = np.concatenate([[0], np.cumsum(np.arange(1, n_texts + 1))]).astype(np.int64)
+    got = ks.relative_offsets(starts, ends, cuts, text_start)
+    want = rs.relative_offsets(starts, ends, cuts, text_start)
+    assert got.tolist() == want.tolist()

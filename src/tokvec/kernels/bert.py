@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .bpe import _grow
 from .wordpiece import word_tokens
 
 WHITESPACE = 1
@@ -38,25 +39,58 @@ def normalize_split(cps, seg_bounds, flags, map_idx, map_off, map_vals, clean, c
     Returns (ncp uint32[L], nsrc int64[L], word_bounds int64[W+1], seg_words int64[S+1]): the
     normalized characters of every word back to back, the position in ``cps`` each comes from,
     the words' bounds in ``ncp``, and each segment's first word.
+
+    Performance notes: the loop is :func:`_normalize_split_run`, which returns when the arrays
+    are full (this loop grows them); they start at one entry per character. They used to be sized
+    for the widest replacement of every character (18 for bert-base-uncased: 2.8 GB of address
+    space for 8 MB of text) and copied to their length at the end; pages never written take no
+    memory, so the results are now views, not copies.
     """
     widest = 1
     for k in range(len(map_off) - 1):
         widest = max(widest, map_off[k + 1] - map_off[k])
-    cap = len(cps) * widest + 1
+    cap = len(cps) + widest + 16
     ncp = np.empty(cap, dtype=np.uint32)
     nsrc = np.empty(cap, dtype=np.int64)
     word_bounds = np.empty(cap + 1, dtype=np.int64)
     seg_words = np.empty(len(seg_bounds), dtype=np.int64)
     word_bounds[0] = 0
-    w = 0  # words closed so far
-    n = 0  # normalized characters so far
-    for s in range(len(seg_bounds) - 1):
-        seg_words[s] = w
-        for i in range(seg_bounds[s], seg_bounds[s + 1]):
+    s = 0
+    i = seg_bounds[0] if len(seg_bounds) else 0
+    n = w = 0
+    while True:
+        s, i, n, w = _normalize_split_run(
+            cps, seg_bounds, flags, map_idx, map_off, map_vals, clean, chinese, widest,
+            ncp, nsrc, word_bounds, seg_words, s, i, n, w,
+        )  # fmt: skip
+        if s >= len(seg_bounds) - 1:
+            break
+        size = 2 * len(ncp) + widest
+        ncp, nsrc, word_bounds = _grow(ncp, size), _grow(nsrc, size), _grow(word_bounds, size + 1)
+    seg_words[len(seg_bounds) - 1] = w
+    return ncp[:n], nsrc[:n], word_bounds[: w + 1], seg_words
+
+
+@njit(cache=True, nogil=True)
+def _normalize_split_run(
+    cps, seg_bounds, flags, map_idx, map_off, map_vals, clean, chinese, widest,
+    ncp, nsrc, word_bounds, seg_words, s, i, n, w,
+):  # pragma: no cover - compiled  # fmt: skip
+    """The loop of :func:`normalize_split` from segment ``s`` at character ``i`` (``n`` characters
+    and ``w`` words so far): return (s, i, n, w) when done (``s`` = the number of segments) or at
+    the first character whose ``widest`` replacement might not fit."""
+    while s < len(seg_bounds) - 1:
+        if i <= seg_bounds[s]:
+            i = seg_bounds[s]
+            seg_words[s] = w
+        while i < seg_bounds[s + 1]:
+            if n + widest + 1 > len(ncp):  # subtle: w <= n (words are never empty), so word_bounds fits too
+                return s, i, n, w
             c = cps[i]
             f = flags[c]
             if clean:
                 if f & CONTROL:
+                    i += 1
                     continue
                 if f & CLEAN_SPACE:
                     c = np.uint32(32)
@@ -81,6 +115,7 @@ def normalize_split(cps, seg_bounds, flags, map_idx, map_off, map_vals, clean, c
                 if n > word_bounds[w]:
                     w += 1
                     word_bounds[w] = n
+                i += 1
                 continue
             m = 1 if k < 0 else hi - lo
             for j in range(m):
@@ -103,11 +138,12 @@ def normalize_split(cps, seg_bounds, flags, map_idx, map_off, map_vals, clean, c
                     ncp[n] = o
                     nsrc[n] = i
                     n += 1
+            i += 1
         if n > word_bounds[w]:
             w += 1
             word_bounds[w] = n
-    seg_words[len(seg_bounds) - 1] = w
-    return ncp[:n].copy(), nsrc[:n].copy(), word_bounds[: w + 1].copy(), seg_words
+        s += 1
+    return s, i, n, w
 
 
 @njit(cache=True, nogil=True)
@@ -144,4 +180,4 @@ def wordpiece_words(edges, node_id, cont_root, unk_id, max_chars, ncp, nsrc, wor
             starts[u] = nsrc[starts[u]]
             ends[u] = nsrc[ends[u] - 1] + 1
     first[len(word_bounds) - 1] = t
-    return ids[:t].copy(), starts[:t].copy(), ends[:t].copy(), words[:t].copy(), first
+    return ids[:t], starts[:t], ends[:t], words[:t], first  # views: the unwritten tails take no memory

@@ -52,3 +52,20 @@ def token_spans(seg_bounds, nb, lo, hi, st, en):  # pragma: no cover - compiled
         starts[k] = best_lo
         ends[k] = best_hi
     return starts, ends, True
+
+
+@njit(cache=True, nogil=True)
+def relative_offsets(starts, ends, bounds, text_start):  # pragma: no cover - compiled
+    """Return int64[T, 2]: each token's span counted from the start of its text.
+
+    starts, ends: int64[T] (positions in all texts joined); bounds: int64[D+1], text d's tokens are
+    ``bounds[d]:bounds[d+1]``; text_start: int64[>=D], where text d starts. One pass, where numpy
+    built a repeated base and two differences before stacking them (0.03 s on BERT and 8 MB).
+    """
+    out = np.empty((len(starts), 2), dtype=np.int64)
+    for d in range(len(bounds) - 1):
+        base = text_start[d]
+        for k in range(bounds[d], bounds[d + 1]):
+            out[k, 0] = starts[k] - base
+            out[k, 1] = ends[k] - base
+    return out

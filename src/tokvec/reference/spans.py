@@ -26,3 +26,9 @@ def token_spans(seg_bounds, nb, lo, hi, st, en):
     starts = np.minimum.reduceat(np.append(a0, 0), idx)[0::2]
     ends = np.maximum.reduceat(np.append(a1, 0), idx)[0::2]
     return starts.astype(np.int64), ends.astype(np.int64), True
+
+
+def relative_offsets(starts, ends, bounds, text_start):
+    """Same as the kernel: spans minus the start of each token's text, stacked."""
+    base = np.repeat(np.asarray(text_start[: len(bounds) - 1], dtype=np.int64), np.diff(bounds))
+    return np.stack([np.asarray(starts) - base, np.asarray(ends) - base], axis=1).astype(np.int64)

@@ -167,10 +167,15 @@ class Pipeline:
         """:meth:`encode_batch` of ``items``, or of single ``texts`` (``items`` None: built only if needed)."""
         path = self.fast
         if path is not None and texts is not None and self.truncation is None and self.padding is None:
-            cleaned = [clean_text(t) for t in texts] if has_surrogates(texts) else None
-            if cleaned is None or all(where is None for _, where in cleaned):  # else (a pair joined) the path below
-                texts = texts if cleaned is None else [t for t, _ in cleaned]
+            try:  # performance: the kernel's strict read of the texts finds surrogates, not a pass of its own
                 flat = fused.encode_flat_threads(self, path, texts, num_threads, added)
+            except UnicodeEncodeError:
+                cleaned = [clean_text(t) for t in texts]
+                flat = None
+                if all(where is None for _, where in cleaned):  # else (a pair joined) the path below
+                    texts = [t for t, _ in cleaned]
+                    flat = fused.encode_flat_threads(self, path, texts, num_threads, added)
+            if flat is not None:
                 flat = fused.add_specials(self, flat, add_special_tokens)
                 if flat is not None:
                     f = fused.freeze(flat)

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ...kernels.spans import relative_offsets
 from ..added import AddedVocabulary
 from ..encoding import Encoding
 from ..offset_units import frozen
@@ -135,21 +136,22 @@ def encode_flat(
 ) -> FlatEncodings:
     """Encode ``texts`` (no special tokens, no truncation) in one fused kernel call; see :class:`FlatEncodings`.
 
-    ``added``: the added tokens to cut out (default: the pipeline's, all of them).
+    ``added``: the added tokens to cut out (default: the pipeline's, all of them). A text with a
+    surrogate raises ``UnicodeEncodeError``: clean it first (:func:`~tokvec.tokens.offset_units.clean_text`).
     """
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     text_start = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=text_start[1:])
     joined = "".join(texts)
-    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # subtle: strict, so a text with a surrogate raises UnicodeEncodeError (the caller cleans the texts first)
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     seg_bounds, kinds, first_seg = _tiles(pipeline, texts, joined, text_start, added)
     n_seg = len(kinds)
     seg_text = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(first_seg))
     # subtle: Unigram spells an unknown token as the text it covers (HF does), and "first" needs text starts
     ids, starts, ends, words, seg_tokens, unknown = path.encode_segments(cps, seg_bounds, text_start[seg_text])
     if n_seg == len(texts) and not (kinds >= 0).any():  # one segment per text: the tokens are the texts' tokens
-        base = np.repeat(text_start[:-1], np.diff(seg_tokens))
-        offsets = np.stack([starts - base, ends - base], axis=1)
+        offsets = relative_offsets(starts, ends, seg_tokens, text_start)
         return FlatEncodings(ids.astype(np.int32, copy=False), offsets, words, seg_tokens, respelled=unknown)
     # subtle: an added token is one word of its own; words count on across the segments of one text
     added = kinds >= 0
@@ -263,6 +265,10 @@ def add_specials(pipeline: Pipeline, flat: FlatEncodings, add_special_tokens: bo
     p, q = len(pre_ids), len(post_ids)
     n_texts = len(flat.bounds) - 1
     n_tok = len(flat.ids)
+    if p == 0 and q == 0:  # performance: nothing to place (add_special_tokens=False), so no copy
+        types = np.full(n_tok, seq_type, dtype=np.int32)
+        return FlatEncodings(flat.ids, flat.offsets, flat.words, flat.bounds, types, np.zeros(n_tok, np.int8),
+                             flat.respelled)  # fmt: skip
     text_of = np.repeat(np.arange(n_texts, dtype=np.int64), np.diff(flat.bounds))
     bounds = flat.bounds + np.arange(n_texts + 1, dtype=np.int64) * (p + q)
     total = n_tok + n_texts * (p + q)
