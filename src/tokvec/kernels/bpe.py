@@ -282,6 +282,11 @@ def _encode_run(
                 return d, i, t, t0, pb, memo_used  # the caller grows out and calls again
             if grammar < 0:
                 pb += 1
+            if m == 1:  # one byte: its token, no hashing (every byte is a token)
+                out[t] = byte_ids[b[i]]
+                t += 1
+                i = e
+                continue
             h = np.int64(0)
             w0 = np.int64(0)
             w1 = np.int64(0)

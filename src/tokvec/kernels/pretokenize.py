@@ -225,6 +225,12 @@ def piece_end(b, i, n, cls, grammar):  # pragma: no cover - compiled
     b: uint8[>=n] UTF-8 text; i: start (a character boundary, < n); n: end of the text;
     cls: uint8[0x110000] class bits; grammar: R50K, CL100K, O200K or LLAMA3.
     """
+    if grammar == O200K:  # first: its words are the commonest pieces, and skip the other grammars' test
+        e = _o200k_ascii(b, i, n, cls)
+        if e == -2:
+            e = _o200k_word(b, i, n, cls)
+        if e >= 0:
+            return e
     x = b[i]
     if x < 128 and x != 39 and grammar != O200K:
         # ASCII fast path for the two commonest cases: a word, or one character (r50k: a space)
@@ -247,12 +253,6 @@ def piece_end(b, i, n, cls, grammar):  # pragma: no cover - compiled
                     break
                 j += 1
             return j
-    if grammar == O200K:
-        e = _o200k_ascii(b, i, n, cls)
-        if e == -2:
-            e = _o200k_word(b, i, n, cls)
-        if e >= 0:
-            return e
     cp, w = decode_at(b, i)
     c = cls[cp]
     if grammar != O200K and cp == 39:
