@@ -8,19 +8,26 @@ Performance notes: pieces up to ``SHORT`` bytes use the quadratic scan that tikt
 arrays, no allocation); longer pieces use a heap over a linked list, O(n log n), so one 8 MB run
 of a repeated character stays linear-looking instead of quadratic.
 
-Profile of ``encode_docs`` (cl100k, ELTeC 7.6 MB, 1.66 M pieces; thread time on a loaded 2-core
-machine: compare, do not quote): scan 0.04 s; 93% of the pieces are one token (one whole-table
-lookup: 0.04-0.06 s, a 4 MB table for cl100k and 8 MB for o200k, so mostly cache misses); 7%
-(112 k pieces, 24 k distinct, 9 bytes on average) merge: merging each distinct one once costs
-0.016 s (640 ns each), the memo serves the repeats. What helped, against the kernel before
-(alternating runs, best of 5, load 10-16): helpers without reference counts (``leaf``, see
-:mod:`tokvec.kernels.pretokenize`) 1.12-1.24x; then a direct-mapped cache of recent pieces
-(<= 16 bytes, <= 3 ids) in front of the whole table and the memo, 8192 slots of 32 bytes (256 KB,
-in L2: 83% of the pieces hit it, 68% with 1024 slots, 85% with 16384), and copying ids with loops
-instead of slices (a slice increfs): 1.12-1.30x (r50k 1.25, cl100k 1.12-1.30, o200k 1.26-1.43,
-llama3 1.29). Tried without a clear gain: a memo of 2^16 instead of 2^18 slots; a 16384-slot cache;
-scanning one piece ahead and prefetching its whole-table slot when it misses the cache (1.02-1.04x
-against the same kernel without it: the out-of-order core overlaps most of that miss already).
+Profile of one thread, issue 19 (``bench/profile_encode.py``, ELTeC 16 MB, quiet machine, 2026-12-04),
+ns a piece, r50k / cl100k / o200k / Llama-3: the scan alone 21.4 / 23.1 / 26.9 / 22.5; the kernel
+(scan, cache, whole-token table, memo and merges) 40.3 / 46.3 / 55.1 / 47.2, so 19-28 for the rest;
+``encode_ordinary`` 39.6 / 47.3 / 56.0 / 46.5 (the Python around the kernel: within the noise, the
+UTF-8 is a view of the string's own, :mod:`tokvec.tokens.utf8_view`). What each step gave:
+- the cache of recent pieces in front of the table and the memo (8192 slots of 32 bytes, 256 KB, in
+  L2; 83% of the pieces hit it) and helpers without reference counts (``leaf``): 1.12-1.43x (the
+  first profile, loaded machine);
+- issue 19: ``out`` is no longer grown inside the piece loop (:func:`_encode_run` returns when it is
+  full): numba counted its references at every piece, 12-16% of the time (encode_docs on 16 MB,
+  r50k 178 -> 140 ms, o200k 211 -> 164 ms); the result is not copied to trim it (its unwritten pages
+  take no memory); a piece of up to 8 bytes is looked up by the key word the cache already made
+  (:func:`~tokvec.kernels.tables.packed_lookup`); a one-byte piece is its byte's token; the tables
+  sit on 2 MB pages (:mod:`tokvec._hugepages`, +2.7% on o200k).
+- tried without a clear gain: a memo of 2^16 instead of 2^18 slots; caches of 2^14 and 2^15 slots
+  (o200k and cl100k within 1%); scanning one piece ahead and prefetching its table slot (1.02-1.04x);
+  one unaligned 8-byte load for the key (:mod:`._load`, within the noise: kept, as it removes eight
+  loads and shifts). The engine makes the ids' array, the memo and the cache with numpy, on 2 MB pages
+  (:func:`scratch_sizes`): o200k 83.8 against 81.9 MB/s over three alternating pairs (+2%, near the
+  noise; kept, as it removes some 10,000 page faults a call on 32 MB).
 """
 
 from __future__ import annotations
@@ -221,18 +228,49 @@ def encode_docs(
     trim it: pages of ``out`` past the last token were never written, so they take no memory.
     """
     n_docs = len(doc_bounds) - 1
-    n_bytes = doc_bounds[n_docs] - doc_bounds[0]
-    out = np.empty(n_bytes // 3 + 16, dtype=np.int32)
-    counts = np.zeros(n_docs, dtype=np.int64)
+    out, memo, memo_ids, cache = scratch(doc_bounds[n_docs] - doc_bounds[0])
+    return encode_docs_into(
+        b, doc_bounds, cls, grammar, piece_bounds, byte_ids, tok_bytes, tok_off, whole, pairs, whole_first,
+        out, memo, memo_ids, cache,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def scratch(n_bytes):  # pragma: no cover - compiled
+    """The arrays :func:`encode_docs_into` works in for ``n_bytes`` of text: (out, memo, memo_ids, cache).
+
+    :mod:`tokvec.tokens.engines.byte_level` makes the same ones with numpy (:func:`scratch_sizes`), whose
+    arrays of 4 MB and more Linux backs with 2 MB pages.
+    """
+    n_out, n_memo, n_ids, n_cache = scratch_sizes(n_bytes)
+    out = np.empty(n_out, dtype=np.int32)
+    memo = np.full(n_memo, -1, dtype=np.int64)  # w0, w1, length | count << 8, first id
+    memo_ids = np.empty(n_ids, dtype=np.int32)
+    cache = np.full(n_cache, -1, dtype=np.int64)  # w0, w1, length | count << 8, ids 21 bits each
+    return out, memo, memo_ids, cache
+
+
+@njit(cache=True, nogil=True)
+def scratch_sizes(n_bytes):  # pragma: no cover - compiled
+    """Lengths of (out, memo, memo_ids, cache) for ``n_bytes`` of text."""
     memo_size = 16
     while memo_size < MEMO_SLOTS and memo_size * 32 < n_bytes:
         memo_size *= 2
-    memo = np.full(4 * memo_size, -1, dtype=np.int64)  # w0, w1, length | count << 8, first id
-    memo_ids = np.empty(memo_size // 2 * MEMO_BYTES, dtype=np.int32)
     cache_size = 16
     while cache_size < CACHE_SLOTS and cache_size * 8 < n_bytes:
         cache_size *= 2
-    cache = np.full(4 * cache_size, -1, dtype=np.int64)  # w0, w1, length | count << 8, ids 21 bits each
+    return n_bytes // 3 + 16, 4 * memo_size, memo_size // 2 * MEMO_BYTES, 4 * cache_size
+
+
+@njit(cache=True, nogil=True)
+def encode_docs_into(
+    b, doc_bounds, cls, grammar, piece_bounds, byte_ids, tok_bytes, tok_off, whole, pairs, whole_first,
+    out, memo, memo_ids, cache,
+):  # pragma: no cover - compiled  # fmt: skip
+    """:func:`encode_docs` in the arrays of :func:`scratch` (``memo`` and ``cache`` all -1; ``out`` is
+    grown, as a new array, when too small). Returns (ids, counts) as :func:`encode_docs`."""
+    n_docs = len(doc_bounds) - 1
+    counts = np.zeros(n_docs, dtype=np.int64)
     d = 0
     i = doc_bounds[0] if n_docs > 0 else 0
     t = t0 = pb = memo_used = 0

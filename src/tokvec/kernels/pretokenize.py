@@ -11,17 +11,23 @@ Character classes come from ``cls``: uint8[0x110000], one byte of bit flags per 
 UTF-32 copy of the text (one pass, no 4x buffer); bytes 0x0A and 0x0D never occur inside a
 multi-byte sequence, so newline searches scan bytes.
 
-Scan profile (ELTeC, first 7.6 MB, 1.66 M pieces of 4.8 bytes, cl100k; thread time on a loaded
-2-core machine, so absolute figures are inflated, compare them with each other): a minimal loop
-(` ?[a-z]+` by byte comparisons) takes 12 ns a piece, mostly the mispredicted branch at each
-piece's end; ``piece_end`` took 28 ns (r50k 29, o200k 42) and on a regular text (" abcd" repeated)
-24 ns against the minimal loop's 3. The cause was not the regex logic but numba's reference counts:
-every call of a helper with array arguments increfs and decrefs them (atomic operations), also
-when the helper is ``inline="always"`` (inlining in numba's IR keeps them). Helpers here allocate
-nothing, so they compile with ``leaf`` (``_nrt=False``: no runtime, no reference counts) and LLVM
-inlines them: 18 ns a piece (r50k 20, o200k 23). Tried: a 256-entry local class table for bytes
-(same speed as ``cls[x]``, whose first 128 entries stay in L1); the ASCII word loop written inside
-``piece_end`` instead of a call of ``_run`` (kept: same speed once calls are cheap, fewer paths).
+Scan profile, issue 19 (``bench/profile_encode.py``, ELTeC 16 MB, 3.4-3.5 M pieces of 4.6-4.8 bytes,
+one thread, quiet machine, 2026-12-04): ``split_bounds`` alone takes 21.4 ns a piece for r50k, 23.1
+cl100k, 26.9 o200k, 22.5 Llama-3, about 40-55% of the whole encode (the rest: the lookups of
+:mod:`tokvec.kernels.bpe`). Most of it is the mispredicted branch where each piece ends. History:
+- numba's reference counts: every call of a helper with array arguments increfs and decrefs them
+  (atomic operations), also when the helper is ``inline="always"``. Helpers here allocate nothing,
+  so they compile with ``leaf`` (``_nrt=False``: no runtime, no reference counts) and LLVM inlines
+  them: 28 -> 18 ns a piece (the first profile, on a loaded machine).
+- o200k (issue 19): its word test runs first; a word is one loop over the letters that stops at a
+  capital after a lower-case letter (it was two loops, capitals then lower case: one more
+  mispredicted exit per capitalized word); a non-ASCII letter after a lower-case one continues the
+  run instead of restarting the word through the decoding path, and a non-ASCII prefix (a curly
+  quote) before an ASCII word stays on the ASCII path. Together with the kernel changes of
+  :mod:`tokvec.kernels.bpe`, o200k's ratio to tiktoken went 2.2x -> 3.0x.
+- tried: a 256-entry local class table for bytes (same speed as ``cls[x]``, whose first 128 entries
+  stay in L1); the ASCII word loop written inside ``piece_end`` instead of a call of ``_run`` (kept:
+  same speed once calls are cheap, fewer paths); an unsigned index for the byte loads (no change).
 """
 
 from __future__ import annotations
