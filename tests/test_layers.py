@@ -19,7 +19,7 @@ import each other)::
     vectors                                    KeyedVectors, word2vec, GloVe, word-vector formats
     tokens                                     the tokenizer pipeline
     kernels | reference                        numba kernels; their pure-Python twins (independent)
-    _io | _checks | _progress | _startup | _table | _grammars | data   small helpers and specs
+    _io | _checks | _progress | _startup | _table | _grammars | _hugepages | data   small helpers and specs
     errors                                     every error class
 """
 
@@ -44,7 +44,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("vectors",),
     ("tokens",),
     ("kernels", "reference"),
-    ("_io", "_checks", "_progress", "_startup", "_table", "_grammars", "data"),
+    ("_io", "_checks", "_progress", "_startup", "_table", "_grammars", "_hugepages", "data"),
     ("errors",),
 )
 

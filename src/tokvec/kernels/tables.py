@@ -81,6 +81,8 @@ def bytes_lookup(whole, tok_bytes, tok_off, b, lo, hi):  # pragma: no cover - co
     """
     n = hi - lo
     kw = key_word(b, lo, hi)
+    if n <= 8:  # the key word is the bytes themselves: equal keys are equal pieces
+        return packed_lookup(whole, kw, n)
     mask = (len(whole) >> 1) - 1
     s = mix(kw ^ np.int64(n)) & mask
     while True:
@@ -89,8 +91,6 @@ def bytes_lookup(whole, tok_bytes, tok_off, b, lo, hi):  # pragma: no cover - co
             return -1
         if whole[2 * s] == kw and (meta >> np.int64(32)) == n:
             t = meta & np.int64(_LOW32)
-            if n <= 8:
-                return t
             a = tok_off[t]
             same = True
             for k in range(n):
