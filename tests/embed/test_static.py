@@ -188,6 +188,10 @@ def test_distill_real_teacher_equals_model2vec():
 
     if os.environ.get("TOKVEC_TEST_FULL") != "1":
         pytest.skip("distilling all-MiniLM-L6-v2 twice takes minutes; set TOKVEC_TEST_FULL=1 (bench/static.py does it)")
+    pytest.importorskip("model2vec")
+    # subtle: model2vec.distill raises ImportError (not ModuleNotFoundError) without skeletoken, which
+    # pytest.importorskip does not turn into a skip
+    pytest.importorskip("skeletoken", reason="model2vec's distill needs skeletoken: pip install --no-deps skeletoken")
     distill_m2v = pytest.importorskip("model2vec.distill").distill
     teacher = tokvec.load_encoder("all-MiniLM-L6-v2")
     ours = tokvec.distill(teacher, progress=False)
