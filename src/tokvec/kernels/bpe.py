@@ -24,8 +24,8 @@ UTF-8 is a view of the string's own, :mod:`tokvec.tokens.utf8_view`). What each 
   sit on 2 MB pages (:mod:`tokvec._hugepages`, +2.7% on o200k).
 - tried without a clear gain: a memo of 2^16 instead of 2^18 slots; caches of 2^14 and 2^15 slots
   (o200k and cl100k within 1%); scanning one piece ahead and prefetching its table slot (1.02-1.04x);
-  one unaligned 8-byte load for the key (:mod:`._load`, within the noise: kept, as it removes eight
-  loads and shifts). The engine makes the ids' array, the memo and the cache with numpy, on 2 MB pages
+  one unaligned 8-byte load for the key (an LLVM intrinsic: within the noise, removed).
+- the engine makes the ids' array, the memo and the cache with numpy, on 2 MB pages
   (:func:`scratch_sizes`): o200k 83.8 against 81.9 MB/s over three alternating pairs (+2%, near the
   noise; kept, as it removes some 10,000 page faults a call on 32 MB).
 """

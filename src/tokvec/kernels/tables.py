@@ -20,7 +20,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._load import load8
 from .utf8 import leaf
 
 EMPTY = -1
@@ -41,13 +40,21 @@ def mix(h):  # pragma: no cover - compiled
 def pack8(b, lo, n):  # pragma: no cover - compiled
     """Pack ``b[lo:lo+n]`` (n <= 8) little-endian into an int64.
 
-    Performance notes: reading 8 bytes unconditionally (one unaligned load, :mod:`._load`) and
-    masking has no data-dependent loop exit and packs random lengths twice as fast as a loop, but
-    inside the whole-token lookup on ELTeC the plain loop measured faster, so only the memo key
-    uses this.
+    Performance notes: reading 8 bytes unconditionally and masking has no data-dependent loop
+    exit and packs random lengths twice as fast as a loop, but inside the whole-token lookup on
+    ELTeC the plain loop measured faster, so only the memo key uses this.
     """
     if lo + 8 <= len(b):
-        w = load8(b, lo)
+        w = (
+            np.int64(b[lo])
+            | (np.int64(b[lo + 1]) << np.int64(8))
+            | (np.int64(b[lo + 2]) << np.int64(16))
+            | (np.int64(b[lo + 3]) << np.int64(24))
+            | (np.int64(b[lo + 4]) << np.int64(32))
+            | (np.int64(b[lo + 5]) << np.int64(40))
+            | (np.int64(b[lo + 6]) << np.int64(48))
+            | (np.int64(b[lo + 7]) << np.int64(56))
+        )
         if n < 8:
             w &= (np.int64(1) << np.int64(8 * n)) - np.int64(1)
         return w
