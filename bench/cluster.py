@@ -14,7 +14,8 @@ apart as "start s", a cost paid once per cluster, not per job. Overhead is ``loc
 speed-up is ``one / local:2``. The load average is printed beside each figure: on a shared machine,
 compare only ratios from the same run. Results are checked equal across the rows. ``--rounds N``
 runs every measurement N times, in turns (one, local:1, local:2, then again), and keeps the fastest
-of each: on a shared machine the least disturbed run is the closest to the work itself.
+of each: on a shared machine the least disturbed run is the closest to the work itself. The peak resident
+size of the ``local:1`` worker is read during each job (VmHWM, reset before the job; Linux).
 
 example:
   python bench/cluster.py --repeat 1 --jobs count      # 64 MB, count only (about a minute)
@@ -88,6 +89,15 @@ def warm_worker(jobs: list[str], path: str, tokenizer: str, vocab: int) -> None:
         count_source(expand([path])[0], config=from_options(TRAINERS["bpe"][0], {"vocab_size": vocab}))
 
 
+def worker_peak_mib(reset: bool = False) -> float:
+    """On a worker: its peak resident MiB (VmHWM) since the last reset; ``reset`` clears the peak first (Linux)."""
+    if reset:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # 5: reset the peak resident size to the current one
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=None, help="the shared data folder (default: $TOKVEC_TEST_DATA)")
@@ -126,14 +136,18 @@ def main() -> int:
                     if where == "one-T" and job == "train":
                         continue  # counting words has no threads: the same as "one"
                     progress(f"{job} on {where} ...")
+                    if client is not None:
+                        client.run(worker_peak_mib, True)
                     seconds, result = run_job(job, paths, client, threads, scratch, args)
+                    peaks = sorted(client.run(worker_peak_mib).values()) if client is not None else []
                     if job in results and results[job] != result:
                         raise BenchError(f"{job} on {where} differs from {job} in one process")
                     results.setdefault(job, result)
                     turn = 1 + sum(r["where"] == where and r["job"] == job for r in rows)
                     row = {"job": job, "where": where, "round": turn, "seconds": round(seconds, 2),
                            "MB/s": round(size / 1e6 / seconds, 1), "start_s": round(started, 2),
-                           "load": round(os.getloadavg()[0], 2)}  # fmt: skip
+                           "load": round(os.getloadavg()[0], 2),
+                           "worker_peak_mib": [round(p) for p in peaks]}  # fmt: skip
                     rows.append(row)
                     progress(str(row))
     finally:
@@ -149,6 +163,11 @@ def main() -> int:
         runs = " ".join(f"{x['seconds']:.2f}" for x in rows if (x["job"], x["where"]) == (job, where))
         print(f"{job:<9} {where:<8} {r['seconds']:>8.2f} {r['MB/s']:>6.1f} {r['start_s']:>7.2f}"
               f" {base / r['seconds']:>6.2f}x {r['load']:>6.2f}  {runs}")  # fmt: skip
+    peaks = [p for r in rows if r["where"] == "local:1" for p in r["worker_peak_mib"]]
+    if peaks:
+        print("peak RSS of the local:1 worker during each job (MiB, every round): "
+              + "; ".join(f"{j} " + " ".join(str(p) for r in rows if r["where"] == "local:1" and r["job"] == j
+                                             for p in r["worker_peak_mib"]) for j in jobs))  # fmt: skip
     for job in jobs:
         t = {where: r["seconds"] for (j, where), r in best.items() if j == job}
         print(f"{job}: overhead on 1 worker {t['local:1'] / t['one'] - 1:+.1%}, speed-up on 2 workers"

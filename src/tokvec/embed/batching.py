@@ -92,25 +92,27 @@ def pad_batch(
     return input_ids, np.ascontiguousarray(positions), mask
 
 
-def batch_slices(lengths: np.ndarray, batch_size: int, threads: int) -> list[tuple[int, int]]:
+def batch_slices(
+    lengths: np.ndarray, batch_size: int, threads: int, max_tokens: int | None = None
+) -> list[tuple[int, int]]:
     """Cut inputs (``lengths`` in the order they run, longest first) into batches of at most ``batch_size``.
 
-    A call of many batches takes them ``batch_size`` at a time. A call of few batches (under sixteen per
-    thread, as a server's calls of a hundred texts) would leave a core idle while another runs the last,
-    longest-padded batches: there the inputs are cut into a multiple of ``threads`` batches whose padded
-    tokens (count x longest) are as equal as the order allows.
+    ``max_tokens``: a batch also holds at most this many padded tokens (count x longest), but always at
+    least one input. A call of many batches takes them in that order, as many as fit. A call of few
+    batches (under sixteen per thread, as a server's calls of a hundred texts) would leave a core idle
+    while another runs the last, longest-padded batches: there the inputs are cut into a multiple of
+    ``threads`` batches whose padded tokens are as equal as the order allows.
 
     >>> batch_slices(np.array([9, 8, 2, 2, 1, 1]), batch_size=4, threads=2)
     [(0, 2), (2, 6)]
     >>> batch_slices(np.array([3] * 10), batch_size=4, threads=1)
     [(0, 4), (4, 8), (8, 10)]
+    >>> batch_slices(np.array([300, 256, 256, 100, 100, 100, 3]), batch_size=32, threads=1, max_tokens=512)
+    [(0, 1), (1, 3), (3, 7)]
     """
     n = len(lengths)
-    count = -(-n // batch_size)
-    if threads <= 1 or count >= 16 * threads or n < 2:
-        return [(s, min(s + batch_size, n)) for s in range(0, n, batch_size)]
-    want = -(-count // threads) * threads
     sizes = [int(x) for x in lengths]
+    cap = n * max(sizes, default=0) if max_tokens is None else max(int(max_tokens), 1)
 
     def greedy(limit: int) -> list[tuple[int, int]]:
         out, start = [], 0
@@ -122,7 +124,12 @@ def batch_slices(lengths: np.ndarray, batch_size: int, threads: int) -> list[tup
             start = end
         return out
 
-    lo, hi = max(sizes), max(sizes) * min(n, batch_size)  # hi: batch_size inputs of the longest fit
+    cut = greedy(cap)
+    if threads <= 1 or len(cut) >= 16 * threads or n < 2:
+        return cut
+    want = -(-len(cut) // threads) * threads
+    lo = min(max(sizes), cap)  # an input longer than the cap runs alone in any cut
+    hi = max(lo, min(max(sizes) * min(n, batch_size), cap))  # hi: what the cut above holds at most
     while lo < hi:  # the smallest padded size per batch for which the greedy cut needs at most `want` batches
         mid = (lo + hi) // 2
         if len(greedy(mid)) <= want:

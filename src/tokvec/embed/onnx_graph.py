@@ -109,11 +109,13 @@ def build_graph(
     smooth: list[dict[str, np.ndarray]] | None = None,
     padded: bool = True,
     packed: bool = False,
+    full: bool = False,
 ) -> Graph:
     """Return the serialized ONNX model of the encoder (``precision``: float32 or int8).
 
     ``padded=False``: the graph for equal-length inputs without a mask (float32 only; see the module docstring).
     ``packed=True``: the padded batch's real tokens only, in one row each (float32 only; see the module docstring).
+    ``full=True``: the packed layout of a batch without padding (float32 only; see the module docstring).
 
     ``smooth``: per layer and int8 matmul (qkv, out, ffn_in, ffn_out), input channel scales ``s``: the matmul
     is computed as ``(x / s) @ (s * w)`` (see :func:`tokvec.embed.engines.smooth_scales`).
@@ -125,6 +127,8 @@ def build_graph(
         raise TokvecError("the unpadded and packed graphs are float32 only")
     if packed and not padded:
         raise TokvecError("packed=True is a layout of the padded graph: padded=False has no padding to take out")
+    if full and (packed or not padded or precision != "float32"):
+        raise TokvecError("full=True is its own float32 layout: not with packed=True or padded=False")
     onnx = _require_onnx()
     from onnx import TensorProto, helper, numpy_helper
 
@@ -216,6 +220,14 @@ def build_graph(
         flat = node("Reshape", [ctx, const(np.array([-1, width], np.int64), "rows")])[0]
         return node("Gather", [flat, "scatter_index"])[0]  # [T, width], the real positions again
 
+    def full_attention(x: str, w: np.ndarray, bias: np.ndarray, i: int) -> str:
+        """Attention of x [T, width], B inputs of S real tokens each: q, k, v as [B, S, width] views, no mask."""
+        qkv = [matmul(x, w[:, j * width : (j + 1) * width], bias[j * width : (j + 1) * width], f"l{i}_{n}", n)
+               for j, n in enumerate("qkv")]  # fmt: skip
+        q, k, v = (node("Reshape", [t, "batch_shape"])[0] for t in qkv)
+        ctx = node("MultiHeadAttention", [q, k, v], domain=ms, num_heads=heads)[0]
+        return node("Reshape", [ctx, const(np.array([-1, width], np.int64), "rows")])[0]
+
     word = node("Gather", [const(weights.word, "word"), "input_ids"])[0]
     pos_type = weights.position + weights.token_type[None, :]
     pos = node("Gather", [const(pos_type, "position"), "position_ids"])[0]
@@ -234,6 +246,8 @@ def build_graph(
             ctx = plain_attention(x, lw.qkv, lw.qkv_bias, i)
         elif packed:
             ctx = packed_attention(x, lw.qkv, lw.qkv_bias, i)
+        elif full:
+            ctx = full_attention(x, lw.qkv, lw.qkv_bias, i)
         else:
             ctx = node("Attention", [x, const(lw.qkv, f"l{i}_qkv"), const(lw.qkv_bias, f"l{i}_qkv_b"), "mask"],
                        domain=ms, num_heads=spec.heads)[0]  # fmt: skip
@@ -251,6 +265,9 @@ def build_graph(
     if packed:  # the hidden states laid out [B, S] again (padding positions repeat token 0's)
         nodes.append(helper.make_node("Gather", [x, "gather_index"], ["hidden"]))
         tokens = ["tokens"]
+    elif full:
+        nodes.append(helper.make_node("Reshape", [x, "batch_shape"], ["hidden"]))
+        tokens = ["tokens"]
     else:
         nodes.append(helper.make_node("Identity", [x], ["hidden"]))
         tokens = ["batch", "seq"]
@@ -260,7 +277,9 @@ def build_graph(
     if packed:
         inputs += [helper.make_tensor_value_info("gather_index", TensorProto.INT64, ["batch", "seq"]),
                    helper.make_tensor_value_info("scatter_index", TensorProto.INT64, ["tokens"])]  # fmt: skip
-    if padded:
+    if full:
+        inputs.append(helper.make_tensor_value_info("batch_shape", TensorProto.INT64, [3]))
+    elif padded:
         inputs.append(helper.make_tensor_value_info("mask", TensorProto.INT32, ["batch", "seq"]))
     else:
         nodes.append(helper.make_node("ReduceMean", [x], ["mean"], axes=[1], keepdims=0))

@@ -160,7 +160,8 @@ class TransformerEncoder:
 
         threads = num_threads if getattr(self.engine, "parallel_batches", False) else 1
         lengths = ranges[order, 1] - ranges[order, 0] + len(specials)  # the padded widths
-        _each_batch(one, batch_slices(lengths, batch_size, threads), threads)
+        cap = getattr(self.engine, "batch_tokens", None)  # the engine's best batch, in padded tokens
+        _each_batch(one, batch_slices(lengths, batch_size, threads, cap), threads)
         return out
 
     def _run_unpadded(self, ids: np.ndarray, *, batch_size: int, num_threads: int, head: bool) -> np.ndarray:
