@@ -64,13 +64,13 @@ def test_count_sort_merge_equal_twin(p: dict, n_runs: int) -> None:
     keys, vals = np.concatenate([np.zeros(0, np.int64), *run_k]), np.concatenate([np.zeros(0), *run_v])
     starts = np.array(starts, np.int64)
     width, offsets = dense_layout(p["vocab"], p["max_product"])
-    fixed = (keys, vals, starts, dense_k, width, offsets, 10.0, 0.75, 0, p["vocab"])
-    empty = (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.float32))
+    fixed = (keys, vals, starts, dense_k, width, offsets, 0, p["vocab"])
+    empty = (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.float32))
     n = kg.merge_runs(*fixed, *empty)
     assert n == rg.merge_runs(*fixed, *empty)
     outs = []
     for impl in (kg, rg):
-        out = (np.zeros(n, np.int32), np.zeros(n, np.int32), np.zeros(n, np.float32), np.zeros(n, np.float32))
+        out = (np.zeros(n, np.int32), np.zeros(n, np.int32), np.zeros(n, np.float32))
         impl.merge_runs(*fixed, *out)
         outs.append(out)
     for a, b in zip(*outs, strict=True):
@@ -93,7 +93,7 @@ def test_count_sort_merge_equal_twin(p: dict, n_runs: int) -> None:
 @given(st.integers(0, 40), st.integers(0, 2**64 - 1))
 def test_shuffle_equals_twin(n: int, state: int) -> None:
     arrays = [np.arange(n, dtype=np.int32), np.arange(n, dtype=np.int32)[::-1].copy(),
-              np.arange(n, dtype=np.float32), np.ones(n, np.float32)]  # fmt: skip
+              np.arange(n, dtype=np.float32)]  # fmt: skip
     twins = [a.copy() for a in arrays]
     s1 = kg.shuffle_records(*arrays, np.uint64(state))
     s2 = rg.shuffle_records(*twins, state)
@@ -106,8 +106,8 @@ def test_shuffle_equals_twin(n: int, state: int) -> None:
 
 @SETTINGS
 @given(st.integers(1, 6), st.integers(1, 9), st.integers(0, 30), st.integers(0, 2**32 - 1),
-       st.sampled_from([0.05, 0.5]), st.sampled_from([100.0, 0.01]))  # fmt: skip
-def test_train_equals_twin(vocab: int, dims: int, n: int, seed: int, eta: float, clip: float) -> None:
+       st.sampled_from([0.05, 0.5]), st.sampled_from([100.0, 0.01]), st.sampled_from([10.0, 100.0]))  # fmt: skip
+def test_train_equals_twin(vocab: int, dims: int, n: int, seed: int, eta: float, clip: float, x_max: float) -> None:
     rng = np.random.default_rng(seed)
     W = ((rng.random((2 * vocab, dims + 1)) - 0.5) / dims).astype(np.float32)
     gradsq = np.ones_like(W)
@@ -115,13 +115,22 @@ def test_train_equals_twin(vocab: int, dims: int, n: int, seed: int, eta: float,
     w2 = rng.integers(0, vocab, n).astype(np.int32)
     x = rng.random(n) * 50 + 1
     logx = np.log(x).astype(np.float32)
-    weight = np.minimum(x / 10, 1.0).astype(np.float32) ** np.float32(0.75)
     results = []
     for impl in (kg, rg):
         w, g = W.copy(), gradsq.copy()
-        cost = impl.train_records(w, g, w1, w2, logx, weight, 0, n, vocab, eta, clip)
+        cost = impl.train_records(w, g, w1, w2, logx, 0, n, vocab, eta, clip, x_max, 0.75)
         results.append((w, g, cost))
     (wk, gk, ck), (wr, gr, cr) = results
     np.testing.assert_allclose(wk, wr, atol=1e-4)
     np.testing.assert_allclose(gk, gr, rtol=1e-4)
     assert np.isclose(ck, cr, rtol=1e-3, atol=1e-6)
+
+
+def test_record_weight_is_glove_f_of_x() -> None:
+    from tokvec.vectors.cooccur import Cooccurrences
+
+    x = np.array([0.2, 1.0, 3.0, 9.99, 10.0, 10.01, 250.0])
+    co = Cooccurrences(np.zeros(7, np.int32), np.zeros(7, np.int32), np.log(x).astype(np.float32), runs=1,
+                       spilled=False, x_max=10.0, alpha=0.75)  # fmt: skip
+    np.testing.assert_allclose(co.weight, np.minimum(x / 10.0, 1.0) ** 0.75, rtol=2e-6)
+    assert co.weight.dtype == np.float32 and co.weight[4:].tolist() == [1.0, 1.0, 1.0]

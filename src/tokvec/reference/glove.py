@@ -66,14 +66,11 @@ def merge_runs(
     dense: np.ndarray,
     width: np.ndarray,
     offsets: np.ndarray,
-    x_max: float,
-    alpha: float,
     row_lo: int,
     row_hi: int,
     w1: np.ndarray,
     w2: np.ndarray,
     logx: np.ndarray,
-    weight: np.ndarray,
 ) -> int:
     """Add up the runs' records and the dense block's non-zero cells per (a, b); write them in (a, b) order."""
     n_vocab = len(width)
@@ -93,11 +90,10 @@ def merge_runs(
             x = sums[pair]
             w1[n], w2[n] = pair
             logx[n] = math.log(x)
-            weight[n] = 1.0 if x >= x_max else (x / x_max) ** alpha
     return len(sums)
 
 
-def shuffle_records(w1: np.ndarray, w2: np.ndarray, logx: np.ndarray, weight: np.ndarray, state: int) -> int:
+def shuffle_records(w1: np.ndarray, w2: np.ndarray, logx: np.ndarray, state: int) -> int:
     """Fisher-Yates from the end with splitmix64 draws, as the kernel; return the generator state."""
     state = int(state)
     for i in range(len(w1) - 1, 0, -1):
@@ -107,7 +103,7 @@ def shuffle_records(w1: np.ndarray, w2: np.ndarray, logx: np.ndarray, weight: np
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
         z ^= z >> 31
         j = (z >> 11) % (i + 1)
-        for a in (w1, w2, logx, weight):
+        for a in (w1, w2, logx):
             a[i], a[j] = a[j], a[i]
     return state
 
@@ -118,22 +114,29 @@ def train_records(
     w1: np.ndarray,
     w2: np.ndarray,
     logx: np.ndarray,
-    weight: np.ndarray,
     start: int,
     stop: int,
     n_vocab: int,
     eta: float,
     clip: float,
+    x_max: float,
+    alpha: float,
 ) -> float:
-    """One AdaGrad step per record, as the reference's ``glove_thread``; return the summed cost."""
+    """One AdaGrad step per record, as the reference's ``glove_thread``; return the summed cost.
+
+    The weight ``f(x) = min(1, x / x_max) ** alpha`` comes from ``log x``, in float32, as the kernel's.
+    """
     dims = W.shape[1] - 1
     f32 = np.float32
+    log_x_max = f32(math.log(x_max))
     cost = 0.0
     for i in range(start, stop):
         l1, l2 = int(w1[i]), int(w2[i]) + n_vocab
         with np.errstate(all="ignore"):
-            diff = f32(np.dot(W[l1, :dims], W[l2, :dims])) + W[l1, dims] + W[l2, dims] - logx[i]
-            fdiff = f32(weight[i] * diff)
+            lx = f32(logx[i])
+            diff = f32(np.dot(W[l1, :dims], W[l2, :dims])) + W[l1, dims] + W[l2, dims] - lx
+            fx = f32(1.0) if lx >= log_x_max else np.exp(f32(alpha) * (lx - log_x_max))
+            fdiff = f32(fx * diff)
             if not np.isfinite(fdiff):
                 continue
             cost += 0.5 * float(fdiff) * float(diff)

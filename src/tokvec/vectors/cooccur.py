@@ -35,16 +35,23 @@ _GROUPS = 1024  # row groups that the merge of spilled runs reads back in bands
 
 @dataclass(frozen=True)
 class Cooccurrences:
-    """Co-occurrence records sorted by (row, col): ``rows``, ``cols`` (int32[R]), ``logx`` (log of the count)
-    and ``weight`` (GloVe's ``f(x) = min(1, x / x_max) ** alpha``), float32[R]; ``runs``: sorted runs
-    merged (the dense block not counted); ``spilled``: whether they went to disk."""
+    """Co-occurrence records sorted by (row, col): ``rows``, ``cols`` (int32[R]) and ``logx`` (log of the count,
+    float32[R]); ``runs``: sorted runs merged (the dense block not counted); ``spilled``: whether they went to
+    disk; ``x_max`` and ``alpha``: the weighting, which :attr:`weight` computes (training computes it per record)."""
 
     rows: np.ndarray
     cols: np.ndarray
     logx: np.ndarray
-    weight: np.ndarray
     runs: int
     spilled: bool
+    x_max: float = 100.0
+    alpha: float = 0.75
+
+    @property
+    def weight(self) -> np.ndarray:
+        """GloVe's ``f(x) = min(1, x / x_max) ** alpha`` of every record, float32[R] (a new array)."""
+        log_x_max = np.float32(np.log(self.x_max))
+        return np.exp(np.minimum(np.float32(self.alpha) * (self.logx - log_x_max), np.float32(0.0)))
 
 
 def dense_layout(n_vocab: int, max_product: int) -> tuple[np.ndarray, np.ndarray]:
@@ -212,7 +219,7 @@ def count_cooccurrences(
             if fill:
                 runs.add(*kernel.sort_reduce(keys, vals, fill))
         del keys, vals
-        fixed = (dense, width, offsets, float(x_max), float(alpha))
+        fixed = (dense, width, offsets)
         # two passes over the bands (one band when nothing was spilled): count, then fill the exact-size output
         counts = [
             kernel.merge_runs(k, v, st, *fixed, lo, hi, *_records(0)) for lo, hi, k, v, st in _bands(runs, n_vocab)
@@ -225,7 +232,7 @@ def count_cooccurrences(
         spilled, n_runs = runs.spilled, runs.count
     finally:
         runs.close()
-    return Cooccurrences(*out, runs=n_runs, spilled=spilled)
+    return Cooccurrences(*out, runs=n_runs, spilled=spilled, x_max=float(x_max), alpha=float(alpha))
 
 
 def _bands(runs: _Runs, n_vocab: int) -> Iterator[tuple[int, int, np.ndarray, np.ndarray, np.ndarray]]:
@@ -234,5 +241,5 @@ def _bands(runs: _Runs, n_vocab: int) -> Iterator[tuple[int, int, np.ndarray, np
     return iter([(0, n_vocab, *runs.in_memory())])
 
 
-def _records(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    return np.empty(n, np.int32), np.empty(n, np.int32), np.empty(n, np.float32), np.empty(n, np.float32)
+def _records(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return np.empty(n, np.int32), np.empty(n, np.int32), np.empty(n, np.float32)

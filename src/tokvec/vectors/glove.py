@@ -68,15 +68,15 @@ def train_glove(
         memory_mb=config.memory_mb, tmpdir=tmpdir, progress=progress,
     )  # fmt: skip
     del data
-    w1, w2, logx, weight = co.rows, co.cols, co.logx, co.weight
+    w1, w2, logx = co.rows, co.cols, co.logx
     del co
-    kernel.shuffle_records(w1, w2, logx, weight, np.uint64(config.seed % (1 << 64)))
+    kernel.shuffle_records(w1, w2, logx, np.uint64(config.seed % (1 << 64)))
     rng = np.random.default_rng(config.seed)
     W = rng.random((2 * n_vocab, config.vector_size + 1), dtype=np.float32)
     W -= np.float32(0.5)
     W /= np.float32(config.vector_size)
     gradsq = np.ones_like(W)
-    _train(W, gradsq, w1, w2, logx, weight, n_vocab, config, progress=progress)
+    _train(W, gradsq, w1, w2, logx, n_vocab, config, progress=progress)
     dims = config.vector_size
     vectors = W[:n_vocab, :dims].copy()
     if config.output_vectors == "sum":
@@ -90,7 +90,6 @@ def _train(
     w1: np.ndarray,
     w2: np.ndarray,
     logx: np.ndarray,
-    weight: np.ndarray,
     n_vocab: int,
     config: GloveConfig,
     *,
@@ -101,7 +100,8 @@ def _train(
 
     def run(start: int) -> tuple[int, float]:
         stop = min(start + BLOCK_RECORDS, n)
-        cost = kernel.train_records(W, gradsq, w1, w2, logx, weight, start, stop, n_vocab, config.eta, config.grad_clip)
+        cost = kernel.train_records(W, gradsq, w1, w2, logx, start, stop, n_vocab, config.eta, config.grad_clip,
+                                    config.x_max, config.alpha)  # fmt: skip
         return stop - start, float(cost)
 
     with GloveProgress(max(n * config.epochs, 1), epochs=config.epochs, enabled=progress) as bar:
